@@ -1,0 +1,92 @@
+/**
+ * The one error hierarchy of tsoperator. Every error carries a stable `code` (like undici's) so callers can
+ * branch on it without parsing messages; API errors also carry the server's `Status` object.
+ */
+
+/** Stable error codes. Adding a code is fine; renaming one is a breaking change. */
+export type ErrorCode =
+  | "TSOP_CONFIG_INVALID"
+  | "TSOP_KUBECONFIG_INVALID"
+  | "TSOP_KUBECONFIG_NOT_FOUND"
+  | "TSOP_SERVICE_ACCOUNT_NOT_FOUND"
+  | "TSOP_EXEC_PLUGIN_FAILED"
+  | "TSOP_CREDENTIALS_UNAVAILABLE"
+  | "TSOP_API_ERROR"
+  | "TSOP_CONNECTION_ERROR"
+  | "TSOP_REQUEST_TIMEOUT"
+  | "TSOP_ABORTED"
+  | "TSOP_UNKNOWN_TYPE"
+  | "TSOP_WATCH_PROTOCOL"
+  | "TSOP_WATCH_EXPIRED"
+  | "TSOP_WATCH_INACTIVE"
+  | "TSOP_INVALID_OBJECT"
+  | "TSOP_HANDLER_OUTPUT_INVALID"
+  | "TSOP_HANDLER_FAILED"
+  | "TSOP_CONTROLPLANE"
+  | "TSOP_SHUTDOWN";
+
+export interface TsOperatorErrorOptions {
+  cause?: unknown;
+}
+
+export class TsOperatorError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string, options?: TsOperatorErrorOptions) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.name = new.target.name;
+  }
+}
+
+/** The `Status` object the API server returns for failures (meta/v1 Status). */
+export interface ApiStatus {
+  apiVersion?: string;
+  kind?: "Status";
+  status?: "Success" | "Failure";
+  message?: string;
+  reason?: string;
+  code?: number;
+  details?: {
+    name?: string;
+    group?: string;
+    kind?: string;
+    uid?: string;
+    causes?: Array<{ reason?: string; message?: string; field?: string }>;
+    retryAfterSeconds?: number;
+  };
+}
+
+/** A response from the API server with a non-2xx status. `status` is what the server said. */
+export class ApiError extends TsOperatorError {
+  readonly statusCode: number;
+  readonly status: ApiStatus;
+  readonly method: string;
+  readonly path: string;
+  constructor(method: string, path: string, statusCode: number, status: ApiStatus) {
+    super(
+      "TSOP_API_ERROR",
+      `${method} ${path}: ${statusCode} ${status.reason ?? ""}${status.message ? `: ${status.message}` : ""}`.trim(),
+    );
+    this.statusCode = statusCode;
+    this.status = status;
+    this.method = method;
+    this.path = path;
+  }
+  get reason(): string | undefined {
+    return this.status.reason;
+  }
+}
+
+export function isApiError(err: unknown, statusCode?: number): err is ApiError {
+  return err instanceof ApiError && (statusCode === undefined || err.statusCode === statusCode);
+}
+export const isNotFound = (err: unknown): err is ApiError => isApiError(err, 404);
+export const isConflict = (err: unknown): err is ApiError => isApiError(err, 409);
+export const isGone = (err: unknown): err is ApiError => isApiError(err, 410);
+export const isForbidden = (err: unknown): err is ApiError => isApiError(err, 403);
+export const isAlreadyExists = (err: unknown): err is ApiError =>
+  isApiError(err, 409) && err.status.reason === "AlreadyExists";
+
+export function hasCode(err: unknown, code: ErrorCode): err is TsOperatorError {
+  return err instanceof TsOperatorError && err.code === code;
+}
