@@ -1,0 +1,45 @@
+/**
+ * Makes a freshly decoded object fit for the cache: drops `managedFields` (often the largest part of an object,
+ * and useless to an operator except for its own field manager's entry) and freezes the result so the one stored
+ * copy can be handed to every consumer without defensive copies.
+ */
+import type { KubeObject } from "../core/types.js";
+
+export interface CompactOptions {
+  /**
+   * Keep the managedFields entries of this field manager (e.g. the operator's SSA manager, to know which fields
+   * it owns). Every other entry is dropped. Default: drop all.
+   */
+  keepFieldManager?: string | undefined;
+  /** Deep-freeze the object. Default true: consumers share the stored object, so it must not be mutated. */
+  freeze?: boolean | undefined;
+}
+
+/**
+ * Compacts `obj` in place (it must be a fresh object the caller owns, e.g. just parsed) and returns it.
+ * metadata is rebuilt rather than `delete`d from, so V8 keeps it in fast (non-dictionary) mode.
+ */
+export function compactObject<T extends KubeObject>(obj: T, options: CompactOptions = {}): T {
+  const meta = obj.metadata as KubeObject["metadata"] | undefined;
+  if (meta?.managedFields !== undefined) {
+    const { managedFields, ...rest } = meta;
+    const keep = options.keepFieldManager;
+    const kept = keep === undefined ? [] : managedFields.filter((entry) => entry.manager === keep);
+    obj.metadata = kept.length > 0 ? { ...rest, managedFields: kept } : rest;
+  }
+  if (options.freeze !== false) deepFreeze(obj);
+  return obj;
+}
+
+/** Freezes an object graph of plain JSON values. */
+export function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    if (Array.isArray(value)) {
+      for (const item of value) deepFreeze(item);
+    } else {
+      for (const key in value) deepFreeze((value as Record<string, unknown>)[key]);
+    }
+  }
+  return value;
+}

@@ -1,0 +1,172 @@
+/**
+ * Shared informers: one reflector and one store per (type, namespace, label selector) in the process, however
+ * many controllers consume it. Consumers subscribe event handlers; they all receive the same stored (frozen)
+ * objects, so adding a consumer costs no memory per object.
+ */
+import type { K8sType, KubeObject } from "../core/types.js";
+import { typeName } from "../core/types.js";
+import type { ResourceApi } from "../client/resource-api.js";
+import { Reflector, type ReflectorOptions, type ReflectorStatus } from "./reflector.js";
+import { Store, type StoreEvent } from "./store.js";
+
+export type InformerHandler<T extends KubeObject = KubeObject> = (event: StoreEvent<T>) => void;
+
+/** Where informers get their API from: `KubeClient` satisfies it. */
+export interface ResourceApiProvider {
+  resource<T extends KubeObject = KubeObject>(type: K8sType, namespace?: string): ResourceApi<T>;
+}
+
+export interface InformerScope {
+  /** undefined = all namespaces. */
+  namespace?: string | undefined;
+  labelSelector?: string | undefined;
+  fieldSelector?: string | undefined;
+}
+
+export interface SubscribeOptions {
+  /**
+   * Deliver the objects already in the store as "added" events first (default true), so a late subscriber sees
+   * the same world as an early one.
+   */
+  replay?: boolean | undefined;
+}
+
+/** Reflector options an informer passes through (events and selectors are the informer's). */
+export type SharedReflectorOptions = Omit<ReflectorOptions, "onEvent" | "labelSelector" | "fieldSelector">;
+
+export class SharedInformer<T extends KubeObject = KubeObject> {
+  readonly type: K8sType;
+  readonly scope: Readonly<InformerScope>;
+  readonly store = new Store<T>();
+  readonly reflector: Reflector<T>;
+  readonly #handlers = new Set<InformerHandler<T>>();
+  readonly #onHandlerError: ((error: unknown) => void) | undefined;
+
+  constructor(api: ResourceApi<T>, scope: InformerScope, options: SharedReflectorOptions = {}) {
+    this.type = api.type;
+    this.scope = Object.freeze({ ...scope });
+    this.#onHandlerError = options.onError ? (error) => options.onError?.(error, "handler") : undefined;
+    this.reflector = new Reflector(api, this.store, {
+      ...(options as ReflectorOptions<T>),
+      labelSelector: scope.labelSelector,
+      fieldSelector: scope.fieldSelector,
+      onEvent: (event) => this.#dispatch(event),
+    });
+  }
+
+  get hasSynced(): boolean {
+    return this.store.hasSynced;
+  }
+  get synced(): Promise<void> {
+    return this.store.synced;
+  }
+  get status(): ReflectorStatus {
+    return this.reflector.status;
+  }
+
+  /** Adds an event handler; returns the function that removes it. */
+  subscribe(handler: InformerHandler<T>, options: SubscribeOptions = {}): () => void {
+    this.#handlers.add(handler);
+    if (options.replay !== false) {
+      for (const object of this.store.values()) this.#call(handler, { type: "added", object });
+    }
+    return () => this.unsubscribe(handler);
+  }
+
+  unsubscribe(handler: InformerHandler<T>): void {
+    this.#handlers.delete(handler);
+  }
+
+  get subscriberCount(): number {
+    return this.#handlers.size;
+  }
+
+  start(): void {
+    this.reflector.start();
+  }
+
+  stop(): Promise<void> {
+    return this.reflector.stop();
+  }
+
+  #dispatch(event: StoreEvent<T>): void {
+    for (const handler of this.#handlers) this.#call(handler, event);
+  }
+
+  // One consumer's bug must not starve the others (nor stop the reflector).
+  #call(handler: InformerHandler<T>, event: StoreEvent<T>): void {
+    try {
+      handler(event);
+    } catch (error) {
+      try {
+        this.#onHandlerError?.(error);
+      } catch {
+        // ignore
+      }
+    }
+  }
+}
+
+/**
+ * Creates informers on demand and shares them: asking twice for the same type, namespace and selectors returns
+ * the same informer.
+ *
+ * @example
+ * const factory = new InformerFactory(client);
+ * const pods = factory.informer(k8sTypes.core.v1.Pod, { namespace: "default" });
+ * const off = pods.subscribe((event) => queue.add(parentKeyOf(event.object)));
+ * factory.start();
+ * await pods.synced;
+ */
+export class InformerFactory {
+  readonly #provider: ResourceApiProvider;
+  readonly #options: SharedReflectorOptions;
+  readonly #informers = new Map<string, SharedInformer<KubeObject>>();
+  #started = false;
+
+  constructor(provider: ResourceApiProvider, options: SharedReflectorOptions = {}) {
+    this.#provider = provider;
+    this.#options = options;
+  }
+
+  static keyOf(type: K8sType, scope: InformerScope = {}): string {
+    return [typeName(type), scope.namespace ?? "", scope.labelSelector ?? "", scope.fieldSelector ?? ""].join("|");
+  }
+
+  informer<T extends KubeObject = KubeObject>(type: K8sType, scope: InformerScope = {}): SharedInformer<T> {
+    const key = InformerFactory.keyOf(type, scope);
+    let informer = this.#informers.get(key);
+    if (!informer) {
+      const api = this.#provider.resource<KubeObject>(type, scope.namespace);
+      informer = new SharedInformer<KubeObject>(api, scope, this.#options);
+      this.#informers.set(key, informer);
+      // Informers created after start() (a controller registered late) start right away.
+      if (this.#started) informer.start();
+    }
+    return informer as unknown as SharedInformer<T>;
+  }
+
+  informers(): SharedInformer[] {
+    return [...this.#informers.values()];
+  }
+
+  start(): void {
+    this.#started = true;
+    for (const informer of this.#informers.values()) informer.start();
+  }
+
+  /** Resolves when every informer created so far has synced. */
+  async waitForSync(): Promise<void> {
+    await Promise.all([...this.#informers.values()].map((informer) => informer.synced));
+  }
+
+  get hasSynced(): boolean {
+    for (const informer of this.#informers.values()) if (!informer.hasSynced) return false;
+    return true;
+  }
+
+  async stop(): Promise<void> {
+    this.#started = false;
+    await Promise.all([...this.#informers.values()].map((informer) => informer.stop()));
+  }
+}

@@ -1,0 +1,302 @@
+/**
+ * The reflector keeps a Store equal to the API server's view of one resource type: a paginated LIST, then a
+ * WATCH from the list's resourceVersion (with bookmarks). On 410 Gone it relists and replaces the store in one
+ * step, emitting only what changed while it was disconnected. Every other failure (connection refused, server
+ * restart, a watch that goes silent) is retried with capped exponential backoff and jitter: the loop only ends
+ * when `stop()` is called, and its state is observable for health checks and metrics.
+ */
+import { hasCode, isGone, TsOperatorError } from "../core/errors.js";
+import type { KubeObject } from "../core/types.js";
+import type { ResourceApi, WatchEvent } from "../client/resource-api.js";
+import { Backoff, sleep, type BackoffOptions } from "./backoff.js";
+import { compactObject, type CompactOptions } from "./compact.js";
+import type { Store, StoreEvent } from "./store.js";
+
+/**
+ * - `listing`: first LIST in progress (not synced yet).
+ * - `watching`: synced and following the watch.
+ * - `relisting`: LIST after a 410 Gone (the store still serves the last known state).
+ * - `backingOff`: waiting before a retry after an error.
+ * - `stopped`: `stop()` was called (or `start()` not yet).
+ */
+export type ReflectorState = "stopped" | "listing" | "watching" | "relisting" | "backingOff";
+
+export interface ReflectorStatus {
+  readonly state: ReflectorState;
+  readonly hasSynced: boolean;
+  /** The resourceVersion the store reflects. */
+  readonly resourceVersion: string | undefined;
+  readonly lastError: unknown;
+  /** Failures since the last successful LIST or watch event. */
+  readonly consecutiveFailures: number;
+  /** LISTs done after the first (410 Gone or a failed resume). */
+  readonly relists: number;
+  /** Watch (re)connections made. */
+  readonly watches: number;
+}
+
+export interface ReflectorOptions<T extends KubeObject = KubeObject> {
+  labelSelector?: string | undefined;
+  fieldSelector?: string | undefined;
+  /** LIST page size. Default 500 (client-go's). */
+  pageSize?: number | undefined;
+  /** Reconnect backoff. Defaults: 800 ms initial, 30 s max (client-go's). */
+  backoff?: BackoffOptions | undefined;
+  /**
+   * A watch that delivers nothing (not even a bookmark) for this long is considered dead and reopened.
+   * Default 5 minutes; 0 disables.
+   */
+  inactivityTimeoutMs?: number | undefined;
+  /**
+   * Server-side timeout of each watch request. Default: random between 5 and 10 minutes, so the watches of many
+   * processes do not all reconnect together.
+   */
+  watchTimeoutSeconds?: number | undefined;
+  /** managedFields stripping and freezing, applied to each object before it is stored. */
+  compact?: CompactOptions | undefined;
+  /** Receives every change of the store, in order. Exceptions are reported to onError, never stop the loop. */
+  onEvent?: ((event: StoreEvent<T>) => void) | undefined;
+  onStateChange?: ((status: ReflectorStatus) => void) | undefined;
+  /** Errors the reflector recovered from (it always retries). */
+  onError?: ((error: unknown, phase: "list" | "watch" | "handler") => void) | undefined;
+}
+
+/** Why a watch loop iteration ended without an exception. */
+interface WatchOutcome {
+  events: number;
+  durationMs: number;
+}
+
+export class Reflector<T extends KubeObject = KubeObject> {
+  readonly api: ResourceApi<T>;
+  readonly store: Store<T>;
+  readonly #options: ReflectorOptions<T>;
+  readonly #backoff: Backoff;
+  #state: ReflectorState = "stopped";
+  #lastError: unknown = undefined;
+  #relists = 0;
+  #watches = 0;
+  #controller: AbortController | undefined;
+  #loop: Promise<void> | undefined;
+
+  constructor(api: ResourceApi<T>, store: Store<T>, options: ReflectorOptions<T> = {}) {
+    this.api = api;
+    this.store = store;
+    this.#options = options;
+    this.#backoff = new Backoff(options.backoff, { initialMs: 800, maxMs: 30_000 });
+  }
+
+  get state(): ReflectorState {
+    return this.#state;
+  }
+
+  get status(): ReflectorStatus {
+    return {
+      state: this.#state,
+      hasSynced: this.store.hasSynced,
+      resourceVersion: this.store.resourceVersion,
+      lastError: this.#lastError,
+      consecutiveFailures: this.#backoff.failures,
+      relists: this.#relists,
+      watches: this.#watches,
+    };
+  }
+
+  /** Starts the list/watch loop (idempotent). Wait for `store.synced` to know the first LIST is in. */
+  start(): void {
+    if (this.#loop) return;
+    const controller = new AbortController();
+    this.#controller = controller;
+    this.#loop = this.#run(controller.signal).finally(() => {
+      this.#setState("stopped");
+    });
+  }
+
+  /** Stops the loop and closes the watch; resolves when it has ended. */
+  async stop(): Promise<void> {
+    this.#controller?.abort(new TsOperatorError("TSOP_ABORTED", "reflector stopped"));
+    await this.#loop;
+    this.#loop = undefined;
+    this.#controller = undefined;
+  }
+
+  #setState(state: ReflectorState): void {
+    if (this.#state === state) return;
+    this.#state = state;
+    this.#options.onStateChange?.(this.status);
+  }
+
+  async #run(signal: AbortSignal): Promise<void> {
+    let needList = true;
+    let relistNow = false;
+    while (!signal.aborted) {
+      try {
+        if (needList) {
+          this.#setState(this.store.hasSynced ? "relisting" : "listing");
+          await this.#list(signal);
+          needList = false;
+          this.#backoff.reset();
+        }
+        this.#setState("watching");
+        const outcome = await this.#watch(signal);
+        // A server that closes watches right away without sending anything would make us spin: back off then.
+        if (outcome.events === 0 && outcome.durationMs < 1000) {
+          throw new TsOperatorError("TSOP_WATCH_PROTOCOL", "watch closed immediately without events");
+        }
+        relistNow = false;
+      } catch (error) {
+        if (signal.aborted) break;
+        this.#lastError = error;
+        const expired = hasCode(error, "TSOP_WATCH_EXPIRED") || isGone(error);
+        this.#report(error, needList ? "list" : "watch");
+        if (expired) {
+          needList = true;
+          // The first 410 is routine (history compacted while we were away): relist at once. A relist that itself
+          // expires (continue token too old) goes through backoff like any other failure.
+          if (!relistNow) {
+            relistNow = true;
+            continue;
+          }
+        }
+        this.#setState("backingOff");
+        try {
+          await sleep(this.#backoff.next(), signal);
+        } catch {
+          break;
+        }
+      }
+    }
+  }
+
+  async #list(signal: AbortSignal): Promise<void> {
+    if (this.store.hasSynced) this.#relists++;
+    const { apiVersion, kind } = this.api.type;
+    const items: T[] = [];
+    let resourceVersion: string | undefined;
+    for await (const page of this.api.listPages({
+      limit: this.#options.pageSize ?? 500,
+      labelSelector: this.#options.labelSelector,
+      fieldSelector: this.#options.fieldSelector,
+      signal,
+    })) {
+      for (const item of page.items) {
+        // LIST items of built-in types come without apiVersion/kind; watch events have them. Make them uniform.
+        item.apiVersion ??= apiVersion;
+        item.kind ??= kind;
+        items.push(compactObject(item, this.#options.compact));
+      }
+      resourceVersion = page.metadata.resourceVersion;
+      if (signal.aborted) return;
+    }
+    const events = this.store.replaceAll(items, resourceVersion);
+    for (const event of events) this.#emit(event);
+  }
+
+  async #watch(signal: AbortSignal): Promise<WatchOutcome> {
+    const started = performance.now();
+    const inactivityMs = this.#options.inactivityTimeoutMs ?? 300_000;
+    const watchController = new AbortController();
+    // Rejects when stop() is called or the watchdog fires; raced against every read of the stream.
+    let interrupt: (error: unknown) => void = () => undefined;
+    const interrupted = new Promise<never>((_, reject) => (interrupt = reject));
+    interrupted.catch(() => undefined);
+    const onAbort = () => {
+      watchController.abort(signal.reason);
+      interrupt(signal.reason);
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+
+    // Our own watchdog, independent of the client's: a stalled stream is detected even if the transport misses
+    // it. Every received event (bookmarks included) pushes the deadline back.
+    const inactiveError = () => new TsOperatorError("TSOP_WATCH_INACTIVE", `watch silent for ${inactivityMs} ms`);
+    let inactive = false;
+    const watchdog =
+      inactivityMs > 0
+        ? setTimeout(() => {
+            inactive = true;
+            watchController.abort(inactiveError());
+            interrupt(inactiveError());
+          }, inactivityMs).unref()
+        : undefined;
+
+    this.#watches++;
+    const iterator = this.api
+      .watch({
+        resourceVersion: this.store.resourceVersion,
+        allowWatchBookmarks: true,
+        labelSelector: this.#options.labelSelector,
+        fieldSelector: this.#options.fieldSelector,
+        timeoutSeconds: this.#options.watchTimeoutSeconds ?? Math.floor(300 + Math.random() * 300),
+        inactivityTimeoutMs: inactivityMs,
+        signal: watchController.signal,
+      })
+      [Symbol.asyncIterator]();
+    let events = 0;
+    try {
+      for (;;) {
+        // Racing the stream against the watchdog and stop() means a client that ignores its signal still cannot
+        // hang the reflector.
+        let next: IteratorResult<WatchEvent<T>>;
+        try {
+          next = await Promise.race([iterator.next(), interrupted]);
+        } catch (error) {
+          if (inactive) throw inactiveError();
+          throw error;
+        }
+        if (next.done) break;
+        events++;
+        watchdog?.refresh();
+        this.#apply(next.value);
+        if (events === 1) this.#backoff.reset();
+      }
+    } finally {
+      if (watchdog) clearTimeout(watchdog);
+      signal.removeEventListener("abort", onAbort);
+      watchController.abort(new TsOperatorError("TSOP_ABORTED", "watch closed"));
+      // Do not await: a broken client could hang in return(); the abort above frees the connection.
+      iterator.return?.().catch(() => undefined);
+    }
+    return { events, durationMs: performance.now() - started };
+  }
+
+  #apply(event: WatchEvent<T>): void {
+    const obj = event.object;
+    const resourceVersion = obj.metadata?.resourceVersion;
+    switch (event.type) {
+      case "ADDED":
+      case "MODIFIED": {
+        const existing = this.store.get({ namespace: obj.metadata.namespace, name: obj.metadata.name ?? "" });
+        if (existing?.metadata.resourceVersion !== resourceVersion || !existing) {
+          this.#emit(this.store.upsert(compactObject(obj, this.#options.compact)));
+        }
+        break;
+      }
+      case "DELETED": {
+        const change = this.store.remove(compactObject(obj, this.#options.compact));
+        if (change) this.#emit(change);
+        break;
+      }
+      case "BOOKMARK":
+        break;
+    }
+    this.store.setResourceVersion(resourceVersion);
+  }
+
+  #emit(event: StoreEvent<T>): void {
+    const onEvent = this.#options.onEvent;
+    if (!onEvent) return;
+    try {
+      onEvent(event);
+    } catch (error) {
+      this.#report(error, "handler");
+    }
+  }
+
+  #report(error: unknown, phase: "list" | "watch" | "handler"): void {
+    try {
+      this.#options.onError?.(error, phase);
+    } catch {
+      // Reporting must never break the loop.
+    }
+  }
+}
