@@ -27,7 +27,10 @@ export interface ResolvedBackoff {
   readonly random: () => number;
 }
 
-export function resolveBackoff(options: BackoffOptions | undefined, defaults: { initialMs: number; maxMs: number }) {
+export function resolveBackoff(
+  options: BackoffOptions | undefined,
+  defaults: { initialMs: number; maxMs: number },
+) {
   const resolved: ResolvedBackoff = {
     initialMs: options?.initialMs ?? defaults.initialMs,
     maxMs: options?.maxMs ?? defaults.maxMs,

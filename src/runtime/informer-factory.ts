@@ -130,7 +130,9 @@ export class InformerFactory {
   }
 
   static keyOf(type: K8sType, scope: InformerScope = {}): string {
-    return [typeName(type), scope.namespace ?? "", scope.labelSelector ?? "", scope.fieldSelector ?? ""].join("|");
+    return [typeName(type), scope.namespace ?? "", scope.labelSelector ?? "", scope.fieldSelector ?? ""].join(
+      "|",
+    );
   }
 
   informer<T extends KubeObject = KubeObject>(type: K8sType, scope: InformerScope = {}): SharedInformer<T> {

@@ -208,7 +208,8 @@ export class Reflector<T extends KubeObject = KubeObject> {
 
     // Our own watchdog, independent of the client's: a stalled stream is detected even if the transport misses
     // it. Every received event (bookmarks included) pushes the deadline back.
-    const inactiveError = () => new TsOperatorError("TSOP_WATCH_INACTIVE", `watch silent for ${inactivityMs} ms`);
+    const inactiveError = () =>
+      new TsOperatorError("TSOP_WATCH_INACTIVE", `watch silent for ${inactivityMs} ms`);
     let inactive = false;
     const watchdog =
       inactivityMs > 0
@@ -220,17 +221,16 @@ export class Reflector<T extends KubeObject = KubeObject> {
         : undefined;
 
     this.#watches++;
-    const iterator = this.api
-      .watch({
-        resourceVersion: this.store.resourceVersion,
-        allowWatchBookmarks: true,
-        labelSelector: this.#options.labelSelector,
-        fieldSelector: this.#options.fieldSelector,
-        timeoutSeconds: this.#options.watchTimeoutSeconds ?? Math.floor(300 + Math.random() * 300),
-        inactivityTimeoutMs: inactivityMs,
-        signal: watchController.signal,
-      })
-      [Symbol.asyncIterator]();
+    const stream = this.api.watch({
+      resourceVersion: this.store.resourceVersion,
+      allowWatchBookmarks: true,
+      labelSelector: this.#options.labelSelector,
+      fieldSelector: this.#options.fieldSelector,
+      timeoutSeconds: this.#options.watchTimeoutSeconds ?? Math.floor(300 + Math.random() * 300),
+      inactivityTimeoutMs: inactivityMs,
+      signal: watchController.signal,
+    });
+    const iterator = stream[Symbol.asyncIterator]();
     let events = 0;
     try {
       for (;;) {

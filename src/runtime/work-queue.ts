@@ -237,7 +237,8 @@ export class WorkQueue {
    * normally has its failures forgotten and may ask for a later resync with `requeueAfterMs`.
    */
   run(worker: Worker): Promise<void> {
-    if (this.#running) throw new TsOperatorError("TSOP_CONFIG_INVALID", `work queue ${this.name} is already running`);
+    if (this.#running)
+      throw new TsOperatorError("TSOP_CONFIG_INVALID", `work queue ${this.name} is already running`);
     if (this.#shuttingDown) return Promise.resolve();
     this.#worker = worker;
     this.#running = new Promise<void>((resolve) => (this.#resolveRun = resolve));
@@ -249,7 +250,9 @@ export class WorkQueue {
   async shutdown(): Promise<void> {
     if (!this.#shuttingDown) {
       this.#shuttingDown = true;
-      this.#shutdownController.abort(new TsOperatorError("TSOP_SHUTDOWN", `work queue ${this.name} shut down`));
+      this.#shutdownController.abort(
+        new TsOperatorError("TSOP_SHUTDOWN", `work queue ${this.name} shut down`),
+      );
       for (const { timer } of this.#delayed.values()) clearTimeout(timer);
       this.#delayed.clear();
       this.#ready.clear();
