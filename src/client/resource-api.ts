@@ -31,6 +31,11 @@ export interface WatchOptions extends RequestOptions {
    * watch alive). Default 5 minutes; 0 disables.
    */
   inactivityTimeoutMs?: number | undefined;
+  /**
+   * Watch-list (KEP-3157): the server first sends the current state as ADDED events, then a BOOKMARK annotated
+   * `k8s.io/initial-events-end: "true"`. Sets `resourceVersionMatch=NotOlderThan`. Needs the WatchList feature.
+   */
+  sendInitialEvents?: boolean | undefined;
 }
 
 export type WatchEventType = "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK";

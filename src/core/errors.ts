@@ -62,9 +62,15 @@ export class ApiError extends TsOperatorError {
   readonly status: ApiStatus;
   readonly method: string;
   readonly path: string;
-  constructor(method: string, path: string, statusCode: number, status: ApiStatus) {
+  constructor(
+    method: string,
+    path: string,
+    statusCode: number,
+    status: ApiStatus,
+    code: ErrorCode = "TSOP_API_ERROR",
+  ) {
     super(
-      "TSOP_API_ERROR",
+      code,
       `${method} ${path}: ${statusCode} ${status.reason ?? ""}${status.message ? `: ${status.message}` : ""}`.trim(),
     );
     this.statusCode = statusCode;

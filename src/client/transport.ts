@@ -1,0 +1,458 @@
+/**
+ * The HTTP layer under KubeClient: one pooled undici dispatcher per client certificate, auth and impersonation
+ * headers, client-side rate limit, retries that are safe (idempotent reads; anything that never reached the
+ * server), one retry after a 401 with refreshed credentials, typed errors and metrics hooks.
+ *
+ * It knows nothing about Kubernetes resources: paths come in ready-made (see paths.ts), responses go out raw or
+ * as parsed JSON.
+ */
+import { readFile } from "node:fs/promises";
+import { Pool, ProxyAgent, type Dispatcher } from "undici";
+import { ApiError, TsOperatorError, type ApiStatus, type ErrorCode } from "../core/errors.js";
+import type { ClientConfig } from "./config.js";
+import type { CredentialProvider, ResolvedCredentials } from "./credentials.js";
+import { TokenBucket, abortedError, sleep } from "./rate-limiter.js";
+
+export type HttpMethod = "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE";
+
+/** One finished attempt, for metrics. Labels are bounded: no object names, no paths. */
+export interface RequestMetricEvent {
+  /** HTTP method. */
+  method: HttpMethod;
+  /** Kubernetes verb: get, list, watch, create, update, patch, delete, deletecollection. */
+  verb: string;
+  /** Resource type name (e.g. "Deployment.apps/v1"), or undefined for non-resource paths (discovery...). */
+  resource: string | undefined;
+  /** HTTP status as a string, or "<error>" when no response arrived (client-go's convention). */
+  code: string;
+  /** Time to response headers. */
+  durationMs: number;
+}
+
+/** Hook for `rest_client_requests_total` and friends; the operator wires prom-client to it. */
+export interface ClientMetrics {
+  onRequest(event: RequestMetricEvent): void;
+}
+
+export interface TransportOptions {
+  /** Time allowed until response headers arrive. Default 60 s. */
+  headersTimeoutMs?: number | undefined;
+  /** Max silence between body chunks of non-watch requests. Default 120 s. Watches use their own timeout. */
+  bodyTimeoutMs?: number | undefined;
+  /** Retries of a retryable failure (connection error, 429, 503). Default 3. */
+  maxRetries?: number | undefined;
+  /** Cap on a server-sent Retry-After and on backoff between retries. Default 10 s. */
+  maxRetryDelayMs?: number | undefined;
+  /** Idle keep-alive connections are closed after this. Default 30 s. */
+  keepAliveTimeoutMs?: number | undefined;
+  /** Max connections to the API server (each open watch holds one). Default unlimited. */
+  connections?: number | undefined;
+  metrics?: ClientMetrics | undefined;
+}
+
+export interface TransportRequest {
+  method: HttpMethod;
+  /** Path below the API server endpoint, including the query string. */
+  path: string;
+  body?: string | undefined;
+  contentType?: string | undefined;
+  signal?: AbortSignal | undefined;
+  /** Kubernetes verb for metrics and counters; derived from the method when absent. */
+  verb?: string | undefined;
+  /** Resource type name for metrics. */
+  resource?: string | undefined;
+  /** A long-running response (watch): no body timeout, the caller watches for inactivity. */
+  stream?: boolean | undefined;
+}
+
+export interface TransportResponse {
+  statusCode: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Dispatcher.ResponseData["body"];
+}
+
+const DEFAULT_VERB: Record<HttpMethod, string> = {
+  GET: "get",
+  HEAD: "get",
+  POST: "create",
+  PUT: "update",
+  PATCH: "patch",
+  DELETE: "delete",
+};
+
+/** Failures where the request certainly never reached the server: safe to retry for any method. */
+const NOT_SENT_CODES = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EADDRNOTAVAIL",
+  "UND_ERR_CONNECT_TIMEOUT",
+]);
+/** Failures that may have happened after the request was sent: retried for GET/HEAD only. */
+const TRANSIENT_CODES = new Set([
+  "ECONNRESET",
+  "EPIPE",
+  "ETIMEDOUT",
+  "UND_ERR_SOCKET",
+  "UND_ERR_HEADERS_TIMEOUT",
+]);
+
+interface DispatcherSlot {
+  certPem: string | undefined;
+  keyPem: string | undefined;
+  dispatcher: Dispatcher;
+}
+
+export class Transport {
+  readonly origin: string;
+  /** Path prefix of the endpoint (API servers behind a proxy such as Rancher's /k8s/clusters/x). */
+  readonly basePath: string;
+  private readonly config: ClientConfig;
+  private readonly provider: CredentialProvider | undefined;
+  private readonly ca: string | undefined;
+  private readonly baseHeaders: Record<string, string | string[]>;
+  private readonly limiter: TokenBucket | undefined;
+  private readonly headersTimeoutMs: number;
+  private readonly bodyTimeoutMs: number;
+  private readonly maxRetries: number;
+  private readonly maxRetryDelayMs: number;
+  private readonly keepAliveTimeoutMs: number;
+  private readonly connections: number | undefined;
+  private readonly metrics: ClientMetrics | undefined;
+  private readonly counts = new Map<string, number>();
+  private slot: DispatcherSlot | undefined;
+  private closed = false;
+
+  private constructor(
+    config: ClientConfig,
+    provider: CredentialProvider | undefined,
+    ca: string | undefined,
+    options: TransportOptions,
+  ) {
+    const url = new URL(config.apiServerEndpoint);
+    this.origin = url.origin;
+    this.basePath = url.pathname.replace(/\/+$/, "");
+    this.config = config;
+    this.provider = provider;
+    this.ca = ca;
+    this.headersTimeoutMs = options.headersTimeoutMs ?? 60_000;
+    this.bodyTimeoutMs = options.bodyTimeoutMs ?? 120_000;
+    this.maxRetries = options.maxRetries ?? 3;
+    this.maxRetryDelayMs = options.maxRetryDelayMs ?? 10_000;
+    this.keepAliveTimeoutMs = options.keepAliveTimeoutMs ?? 30_000;
+    this.connections = options.connections;
+    this.metrics = options.metrics;
+    this.limiter = config.qps !== undefined ? new TokenBucket(config.qps, config.burst) : undefined;
+
+    // Built once: every request spreads this object instead of re-deriving the same headers.
+    const headers: Record<string, string | string[]> = {
+      "user-agent": config.userAgent,
+      accept: "application/json",
+    };
+    if (config.impersonate) headers["impersonate-user"] = config.impersonate;
+    if (config.impersonateGroups.length > 0) headers["impersonate-group"] = [...config.impersonateGroups];
+    if (config.impersonateUid) headers["impersonate-uid"] = config.impersonateUid;
+    this.baseHeaders = headers;
+  }
+
+  /** Reads `caFile` (if any) and builds the transport. Connections are opened lazily. */
+  static async create(
+    config: ClientConfig,
+    provider: CredentialProvider | undefined,
+    options: TransportOptions = {},
+  ): Promise<Transport> {
+    let ca = config.caData;
+    if (ca === undefined && config.caFile !== undefined) {
+      try {
+        ca = await readFile(config.caFile, "utf8");
+      } catch (cause) {
+        throw new TsOperatorError("TSOP_CONFIG_INVALID", `cannot read caFile ${config.caFile}`, { cause });
+      }
+    }
+    return new Transport(config, provider, ca, options);
+  }
+
+  /** Requests sent so far by Kubernetes verb (every attempt counts), e.g. `{ get: 3, create: 1 }`. */
+  requestCounts(): Record<string, number> {
+    return Object.fromEntries(this.counts);
+  }
+
+  /**
+   * Sends one request, retrying what is safe to retry, and returns the final response whatever its status.
+   * The caller must consume or destroy the body.
+   */
+  async request(req: TransportRequest): Promise<TransportResponse> {
+    if (this.closed) throw new TsOperatorError("TSOP_SHUTDOWN", "client is closed");
+    const signal = req.signal;
+    const idempotent = req.method === "GET" || req.method === "HEAD";
+    const verb = req.verb ?? DEFAULT_VERB[req.method];
+    let retries = 0;
+    let authRetried = false;
+    for (;;) {
+      if (signal?.aborted) throw abortedError(signal);
+      const wait = this.limiter?.acquire(signal);
+      if (wait) await wait;
+      const creds = this.provider ? await this.credentials(signal) : undefined;
+      const dispatcher = this.dispatcherFor(creds);
+      const headers: Record<string, string | string[]> = { ...this.baseHeaders };
+      if (creds?.authorization) headers.authorization = creds.authorization;
+      if (req.contentType) headers["content-type"] = req.contentType;
+
+      this.counts.set(verb, (this.counts.get(verb) ?? 0) + 1);
+      const started = performance.now();
+      let res: Dispatcher.ResponseData;
+      try {
+        res = await dispatcher.request({
+          origin: this.origin,
+          path: this.basePath + req.path,
+          method: req.method,
+          headers,
+          body: req.body ?? null,
+          signal: signal ?? null,
+          headersTimeout: this.headersTimeoutMs,
+          bodyTimeout: req.stream ? 0 : this.bodyTimeoutMs,
+        });
+      } catch (err) {
+        this.metrics?.onRequest({
+          method: req.method,
+          verb,
+          resource: req.resource,
+          code: "<error>",
+          durationMs: performance.now() - started,
+        });
+        if (signal?.aborted) throw abortedError(signal);
+        const code = errorCode(err);
+        const retryable = NOT_SENT_CODES.has(code) || (idempotent && TRANSIENT_CODES.has(code));
+        if (retryable && retries < this.maxRetries && !this.closed) {
+          await sleep(this.backoffMs(retries++), signal);
+          continue;
+        }
+        throw connectionError(req.method, req.path, err, code);
+      }
+      const status = res.statusCode;
+      this.metrics?.onRequest({
+        method: req.method,
+        verb,
+        resource: req.resource,
+        code: String(status),
+        durationMs: performance.now() - started,
+      });
+
+      if (status === 401 && !authRetried && this.provider?.invalidate()) {
+        authRetried = true;
+        await discard(res.body);
+        continue;
+      }
+      if ((status === 429 || status === 503) && idempotent && retries < this.maxRetries) {
+        const delay = retryAfterMs(res.headers["retry-after"]) ?? this.backoffMs(retries);
+        retries++;
+        await discard(res.body);
+        await sleep(Math.min(delay, this.maxRetryDelayMs), signal);
+        continue;
+      }
+      return res;
+    }
+  }
+
+  /** `request` + parse the JSON answer; non-2xx becomes an ApiError carrying the server's Status. */
+  async requestJson<T>(req: TransportRequest): Promise<T> {
+    const res = await this.request(req);
+    if (res.statusCode < 200 || res.statusCode >= 300)
+      throw await apiErrorFrom(req.method, req.path, res, req.signal);
+    try {
+      if (res.statusCode === 204) {
+        await res.body.dump();
+        return undefined as T;
+      }
+      return (await res.body.json()) as T;
+    } catch (err) {
+      throw bodyError(req, err);
+    }
+  }
+
+  /** Closes every connection; in-flight requests (and watches) are aborted. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const slot = this.slot;
+    this.slot = undefined;
+    if (slot) await slot.dispatcher.destroy();
+  }
+
+  private async credentials(signal: AbortSignal | undefined): Promise<ResolvedCredentials> {
+    try {
+      return await this.provider!.get(signal);
+    } catch (err) {
+      if (signal?.aborted) throw abortedError(signal);
+      if (err instanceof TsOperatorError) throw err;
+      throw new TsOperatorError("TSOP_CREDENTIALS_UNAVAILABLE", "could not obtain credentials", {
+        cause: err,
+      });
+    }
+  }
+
+  /** The pool for the current client certificate; a rotated certificate gets a fresh pool (new TLS handshakes). */
+  private dispatcherFor(creds: ResolvedCredentials | undefined): Dispatcher {
+    const certPem = creds?.certPem;
+    const keyPem = creds?.keyPem;
+    const slot = this.slot;
+    if (slot && slot.certPem === certPem && slot.keyPem === keyPem) return slot.dispatcher;
+    const dispatcher = this.newDispatcher(certPem, keyPem);
+    this.slot = { certPem, keyPem, dispatcher };
+    // Requests already on the old pool (watches...) finish there; it closes once they are done.
+    if (slot) slot.dispatcher.close().catch(() => undefined);
+    return dispatcher;
+  }
+
+  private newDispatcher(certPem: string | undefined, keyPem: string | undefined): Dispatcher {
+    const tls = {
+      ca: this.ca,
+      cert: certPem,
+      key: keyPem,
+      rejectUnauthorized: this.config.verifySslCerts,
+      servername: this.config.tlsServerName,
+    };
+    const common = {
+      keepAliveTimeout: this.keepAliveTimeoutMs,
+      connections: this.connections ?? null,
+      // One request per connection at a time: a slow LIST must not block the next GET (head-of-line blocking).
+      pipelining: 1,
+    };
+    if (this.config.proxyUrl) {
+      return new ProxyAgent({ uri: this.config.proxyUrl, requestTls: tls, ...common });
+    }
+    return new Pool(this.origin, { connect: tls, ...common });
+  }
+
+  private backoffMs(attempt: number): number {
+    // Exponential with full jitter, so many clients failing together do not retry in lockstep.
+    const base = Math.min(this.maxRetryDelayMs, 100 * 2 ** attempt);
+    return base / 2 + Math.random() * (base / 2);
+  }
+}
+
+/** Parses Retry-After (seconds or HTTP date) into ms; undefined when absent or unparsable. */
+export function retryAfterMs(value: string | string[] | undefined): number | undefined {
+  const v = Array.isArray(value) ? value[0] : value;
+  if (v === undefined || v === "") return undefined;
+  const seconds = Number(v);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(v);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+/** Builds an ApiError from a non-2xx response, using the server's Status when it sent one. */
+export async function apiErrorFrom(
+  method: string,
+  path: string,
+  res: TransportResponse,
+  signal?: AbortSignal,
+): Promise<ApiError> {
+  let text = "";
+  try {
+    text = await res.body.text();
+  } catch (err) {
+    if (signal?.aborted) throw abortedError(signal);
+    // The status code alone is still worth reporting.
+    void err;
+  }
+  return new ApiError(method, path, res.statusCode, statusFromBody(res.statusCode, text));
+}
+
+/** The Status in `text`, or one synthesised from a non-Status body (proxies, load balancers). */
+export function statusFromBody(statusCode: number, text: string): ApiStatus {
+  if (text.length > 0 && text.charCodeAt(0) === 0x7b /* { */) {
+    try {
+      const parsed = JSON.parse(text) as ApiStatus;
+      if (parsed && typeof parsed === "object" && parsed.kind === "Status") return parsed;
+    } catch {
+      // fall through: not JSON after all
+    }
+  }
+  return {
+    kind: "Status",
+    status: "Failure",
+    code: statusCode,
+    reason: reasonFor(statusCode),
+    message: text.length > 500 ? `${text.slice(0, 500)}...` : text || undefined,
+  };
+}
+
+function reasonFor(statusCode: number): string | undefined {
+  switch (statusCode) {
+    case 400:
+      return "BadRequest";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "NotFound";
+    case 409:
+      return "Conflict";
+    case 410:
+      return "Gone";
+    case 422:
+      return "Invalid";
+    case 429:
+      return "TooManyRequests";
+    case 500:
+      return "InternalError";
+    case 503:
+      return "ServiceUnavailable";
+    case 504:
+      return "Timeout";
+    default:
+      return undefined;
+  }
+}
+
+/** Drops a body we will not read, keeping the connection reusable when that is cheap. */
+async function discard(body: TransportResponse["body"]): Promise<void> {
+  try {
+    await body.dump();
+  } catch {
+    // The connection is gone anyway; the retry opens another.
+  }
+}
+
+/** The system / undici error code of a failure, looking through wrappers (cause, AggregateError). */
+export function errorCode(err: unknown): string {
+  for (let e: unknown = err, depth = 0; e && typeof e === "object" && depth < 4; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string" && code !== "") return code;
+    const inner = (e as { errors?: unknown[] }).errors;
+    if (Array.isArray(inner) && inner.length > 0) {
+      e = inner[0];
+      continue;
+    }
+    e = (e as { cause?: unknown }).cause;
+  }
+  return "UNKNOWN";
+}
+
+function connectionError(method: string, path: string, err: unknown, code: string): TsOperatorError {
+  if (err instanceof TsOperatorError) return err;
+  const timeout = code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT";
+  const tsCode: ErrorCode = timeout ? "TSOP_REQUEST_TIMEOUT" : "TSOP_CONNECTION_ERROR";
+  const what = timeout ? "timed out" : "failed";
+  const detail = err instanceof Error ? err.message : String(err);
+  return new TsOperatorError(tsCode, `${method} ${path} ${what} (${code}): ${detail}`, { cause: err });
+}
+
+/** Maps a failure while reading a response body to a typed error. */
+export function bodyError(
+  req: { method: string; path: string; signal?: AbortSignal | undefined },
+  err: unknown,
+) {
+  if (req.signal?.aborted) return abortedError(req.signal);
+  if (err instanceof TsOperatorError) return err;
+  if (err instanceof SyntaxError) {
+    return new TsOperatorError("TSOP_API_ERROR", `${req.method} ${req.path}: response is not valid JSON`, {
+      cause: err,
+    });
+  }
+  return connectionError(req.method, req.path, err, errorCode(err));
+}
