@@ -4,6 +4,21 @@
  */
 import { TsOperatorError } from "../core/errors.js";
 import type { Credentials } from "./credentials.js";
+import { loadKubeconfig, type KubeconfigOptions } from "./kubeconfig.js";
+import {
+  loadServiceAccountConfig,
+  serviceAccountAvailable,
+  type ServiceAccountOptions,
+} from "./service-account.js";
+
+export type { KubeconfigOptions } from "./kubeconfig.js";
+export type { ServiceAccountOptions } from "./service-account.js";
+
+/** Options of `ClientConfig.fromEnvironment`: those of both sources it may use. */
+export interface EnvironmentOptions {
+  kubeconfig?: KubeconfigOptions;
+  serviceAccount?: ServiceAccountOptions;
+}
 
 export interface ClientConfigInit {
   /** e.g. "https://127.0.0.1:6443". No trailing slash needed. */
@@ -86,6 +101,41 @@ export class ClientConfig {
     this.source = init.source;
   }
 
+  /**
+   * Loads a kubeconfig the way kubectl does: `options.path`, else every file of `KUBECONFIG` (merged, first
+   * definition wins), else `~/.kube/config`; then the named or current context.
+   *
+   * @example
+   * const config = await ClientConfig.fromKubeconfig("my-operator", { context: "kind-dev" });
+   */
+  static async fromKubeconfig(userAgent: string, options?: KubeconfigOptions): Promise<ClientConfig> {
+    return new ClientConfig(await loadKubeconfig(userAgent, options));
+  }
+
+  /**
+   * The pod's service account: API server from `KUBERNETES_SERVICE_HOST/PORT`, CA, namespace and a token that is
+   * re-read when the kubelet rotates it. Rejects with TSOP_SERVICE_ACCOUNT_NOT_FOUND outside a pod.
+   *
+   * @example
+   * const config = await ClientConfig.fromServiceAccount("my-operator");
+   */
+  static async fromServiceAccount(userAgent: string, options?: ServiceAccountOptions): Promise<ClientConfig> {
+    return new ClientConfig(await loadServiceAccountConfig(userAgent, options));
+  }
+
+  /**
+   * The service account when one is mounted (the operator runs in a pod), the kubeconfig otherwise.
+   *
+   * @example
+   * const config = await ClientConfig.fromEnvironment("my-operator");
+   */
+  static async fromEnvironment(userAgent: string, options?: EnvironmentOptions): Promise<ClientConfig> {
+    if (await serviceAccountAvailable(options?.serviceAccount)) {
+      return ClientConfig.fromServiceAccount(userAgent, options?.serviceAccount);
+    }
+    return ClientConfig.fromKubeconfig(userAgent, options?.kubeconfig);
+  }
+
   /** A copy with some fields changed. */
   with(changes: Partial<ClientConfigInit>): ClientConfig {
     return new ClientConfig({ ...this.toInit(), ...changes });
@@ -109,6 +159,11 @@ export class ClientConfig {
       burst: this.burst,
       source: this.source,
     };
+  }
+
+  /** `console.log(config)` and `util.inspect` show the same secret-free view as `toJSON()`. */
+  [Symbol.for("nodejs.util.inspect.custom")](): Record<string, unknown> {
+    return this.toJSON();
   }
 
   /** Never prints credentials: safe for logs. */
