@@ -1,0 +1,75 @@
+#!/usr/bin/env node
+/**
+ * The `tsoperator` command: build the local control plane, start it for manual use, run the demo.
+ */
+import { installControlPlane, readPinnedVersions, binaryDirFor } from "../testing/controlplane-binaries.js";
+import { TestEnvironment } from "../testing/test-environment.js";
+import { TsOperatorError } from "../core/errors.js";
+
+const USAGE = `usage: tsoperator <command>
+
+commands:
+  controlplane install [--force]   build etcd, kube-apiserver and kube-controller-manager from Go modules
+                                   into the cache (does nothing when they are built)
+  controlplane path                print the folder holding the binaries
+  controlplane up [--keep]         start a local control plane, print what it serves, stop it
+                                   (--keep: run until Ctrl-C)
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, sub, ...rest] = argv;
+  if (command === "controlplane" && sub === "install") {
+    await installControlPlane({ force: rest.includes("--force") });
+    return 0;
+  }
+  if (command === "controlplane" && sub === "path") {
+    process.stdout.write(`${await binaryDirFor()}\n`);
+    return 0;
+  }
+  if (command === "controlplane" && sub === "up") {
+    return controlPlaneUp(rest.includes("--keep"));
+  }
+  process.stderr.write(USAGE);
+  return command === undefined || command === "help" || command === "--help" ? 0 : 2;
+}
+
+async function controlPlaneUp(keep: boolean): Promise<number> {
+  await installControlPlane();
+  const versions = await readPinnedVersions();
+  const started = Date.now();
+  const env = await TestEnvironment.start({ log: (line) => process.stdout.write(`  ${line}\n`) });
+  try {
+    process.stdout.write(
+      [
+        `local control plane up in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+        `  kubernetes   ${versions.kubernetes} (etcd ${versions.etcd})`,
+        `  apiserver    ${env.endpoint}`,
+        `  kubeconfig   ${env.kubeconfigPath}`,
+        `  logs         ${env.directory ?? "-"}`,
+        "",
+      ].join("\n"),
+    );
+    const config = env.clientConfig("tsoperator-cli");
+    void config;
+    if (keep) {
+      process.stdout.write(`export KUBECONFIG=${env.kubeconfigPath}   # then use kubectl; Ctrl-C stops\n`);
+      await new Promise<void>((resolve) => {
+        process.once("SIGINT", resolve);
+        process.once("SIGTERM", resolve);
+      });
+    }
+  } finally {
+    await env.stop();
+    process.stdout.write("control plane stopped, temp files removed\n");
+  }
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    if (err instanceof TsOperatorError) process.stderr.write(`tsoperator: ${err.message}\n`);
+    else process.stderr.write(`tsoperator: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  },
+);

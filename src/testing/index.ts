@@ -1,0 +1,15 @@
+/**
+ * `tsoperator/testing`: a real local control plane (TestEnvironment) and, for operator authors, the TestKit.
+ */
+export { TestEnvironment, readManifests, type TestEnvironmentOptions } from "./test-environment.js";
+export type { KeyPair } from "./certificates.js";
+export {
+  installControlPlane,
+  resolveBinaries,
+  findCachedBinaries,
+  readPinnedVersions,
+  binaryDirFor,
+  type BinaryPaths,
+  type ControlPlaneVersions,
+  type InstallOptions,
+} from "./controlplane-binaries.js";

@@ -1,0 +1,199 @@
+/**
+ * Child processes of a local control plane: started with their output in a log file, stopped with SIGTERM then
+ * SIGKILL, and never left behind: a tiny shell watchdog kills them (and removes the temp dirs) if the Node
+ * process dies without running its exit hooks, e.g. on SIGKILL.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { closeSync, openSync, readFileSync, rmSync } from "node:fs";
+import { open } from "node:fs/promises";
+import { createServer } from "node:net";
+
+export interface ManagedProcess {
+  readonly name: string;
+  readonly logPath: string;
+  readonly pid: number;
+  readonly exited: Promise<number | null>;
+  hasExited(): boolean;
+  stop(timeoutMs?: number): Promise<void>;
+}
+
+export function startProcess(name: string, binary: string, args: string[], logPath: string): ManagedProcess {
+  const fd = openSync(logPath, "a");
+  let child: ChildProcess;
+  try {
+    // detached: own process group, so stopping kills anything the component started too.
+    child = spawn(binary, args, { stdio: ["ignore", fd, fd], detached: true });
+  } finally {
+    closeSync(fd);
+  }
+  let exitedFlag = false;
+  const exited = new Promise<number | null>((resolve) => {
+    child.on("exit", (code, signal) => {
+      exitedFlag = true;
+      resolve(code ?? (signal ? -1 : null));
+    });
+    child.on("error", () => {
+      exitedFlag = true;
+      resolve(-1);
+    });
+  });
+  // Our exit must not wait for children; stop()/the exit hook end them.
+  child.unref();
+  const pid = child.pid ?? -1;
+  return {
+    name,
+    logPath,
+    pid,
+    exited,
+    hasExited: () => exitedFlag,
+    async stop(timeoutMs = 10_000) {
+      if (exitedFlag || pid < 0) return;
+      killGroup(pid, "SIGTERM");
+      const timer = new Promise<"timeout">((r) => setTimeout(() => r("timeout"), timeoutMs).unref());
+      if ((await Promise.race([exited, timer])) === "timeout") {
+        killGroup(pid, "SIGKILL");
+        await exited;
+      }
+    },
+  };
+}
+
+function killGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+/** The last `lines` lines of a log file, for error messages. */
+export async function tailOf(path: string, lines = 30): Promise<string> {
+  try {
+    const handle = await open(path, "r");
+    try {
+      const { size } = await handle.stat();
+      const length = Math.min(size, 64 * 1024);
+      const buf = Buffer.alloc(length);
+      await handle.read(buf, 0, length, size - length);
+      return buf.toString("utf8").split("\n").slice(-lines - 1).join("\n").trimEnd();
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return "(no log)";
+  }
+}
+
+/** A free loopback TCP port. The kernel may hand it out again before we bind it; callers retry on clashes. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Everything one environment must clean up, also when the process ends abruptly: process groups to kill and
+ * directories to remove. Registered with the exit hooks and mirrored into a watchdog shell.
+ */
+export class CleanupRegistry {
+  private readonly pids = new Set<number>();
+  private readonly dirs = new Set<string>();
+  private watchdog: ChildProcess | undefined;
+  private hooked = false;
+
+  addProcess(p: ManagedProcess): void {
+    this.pids.add(p.pid);
+    this.refreshWatchdog();
+  }
+  removeProcess(p: ManagedProcess): void {
+    this.pids.delete(p.pid);
+    this.refreshWatchdog();
+  }
+  addDir(dir: string): void {
+    this.dirs.add(dir);
+    this.refreshWatchdog();
+  }
+
+  /** Synchronous: usable from `process.on("exit")`. */
+  cleanupNow(): void {
+    for (const pid of this.pids) killGroup(pid, "SIGKILL");
+    for (const dir of this.dirs) rmSync(dir, { recursive: true, force: true });
+    this.pids.clear();
+    this.dirs.clear();
+    this.stopWatchdog();
+  }
+
+  /** Called when the environment stopped cleanly by itself. */
+  dispose(): void {
+    this.pids.clear();
+    this.dirs.clear();
+    this.stopWatchdog();
+    if (this.hooked) {
+      liveRegistries.delete(this);
+    }
+  }
+
+  hookProcessExit(): void {
+    if (this.hooked) return;
+    this.hooked = true;
+    liveRegistries.add(this);
+    installGlobalHooks();
+  }
+
+  private stopWatchdog(): void {
+    if (this.watchdog?.pid) killGroup(this.watchdog.pid, "SIGKILL");
+    this.watchdog = undefined;
+  }
+
+  private refreshWatchdog(): void {
+    this.stopWatchdog();
+    if (this.pids.size === 0 && this.dirs.size === 0) return;
+    const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+    const script = [
+      `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done`,
+      ...[...this.pids].map((pid) => `kill -KILL -${pid} 2>/dev/null; kill -KILL ${pid} 2>/dev/null`),
+      ...[...this.dirs].map((d) => `rm -rf ${quote(d)}`),
+    ].join("\n");
+    const child = spawn("/bin/sh", ["-c", script], { stdio: "ignore", detached: true });
+    child.unref();
+    this.watchdog = child;
+  }
+}
+
+const liveRegistries = new Set<CleanupRegistry>();
+let globalHooksInstalled = false;
+
+function installGlobalHooks(): void {
+  if (globalHooksInstalled) return;
+  globalHooksInstalled = true;
+  process.on("exit", () => {
+    for (const r of liveRegistries) r.cleanupNow();
+  });
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+    // Only when nobody else handles the signal: then the default would exit without running "exit" hooks.
+    process.once(signal, () => {
+      for (const r of liveRegistries) r.cleanupNow();
+      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+    });
+  }
+}
+
+/** Reads a small text file or returns undefined. */
+export function readIfExists(path: string): string | undefined {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return undefined;
+  }
+}
