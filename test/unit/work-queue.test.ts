@@ -1,5 +1,5 @@
 import { describe, it } from "node:test";
-import assert from "node:assert/strict";
+import { strict as assert } from "node:assert";
 import { setTimeout as delay } from "node:timers/promises";
 import { WorkQueue, type WorkQueueMetricsHooks } from "../../src/runtime/work-queue.js";
 import { Backoff, backoffDelay, resolveBackoff } from "../../src/runtime/backoff.js";
@@ -13,8 +13,8 @@ function deferred<T = void>() {
 
 const tick = () => delay(1);
 
-describe("work queue", () => {
-  it("processes a key queued many times once", async () => {
+void describe("work queue", () => {
+  void it("processes a key queued many times once", async () => {
     const queue = new WorkQueue();
     const seen: string[] = [];
     for (let i = 0; i < 100; i++) queue.add("a");
@@ -30,7 +30,7 @@ describe("work queue", () => {
     await running;
   });
 
-  it("never runs two workers for the same key, and re-runs a key dirtied while in flight once it finishes", async () => {
+  void it("never runs two workers for the same key, and re-runs a key dirtied while in flight once it finishes", async () => {
     const queue = new WorkQueue({ concurrency: 4 });
     const gate = deferred();
     let active = 0;
@@ -61,7 +61,7 @@ describe("work queue", () => {
     await queue.shutdown();
   });
 
-  it("runs at most `concurrency` workers at once", async () => {
+  void it("runs at most `concurrency` workers at once", async () => {
     const queue = new WorkQueue({ concurrency: 3 });
     let active = 0;
     let maxActive = 0;
@@ -79,7 +79,7 @@ describe("work queue", () => {
     await queue.shutdown();
   });
 
-  it("retries a failing key with growing backoff and resets it after a success", async () => {
+  void it("retries a failing key with growing backoff and resets it after a success", async () => {
     const retries: number[] = [];
     const queue = new WorkQueue({
       backoff: { initialMs: 10, maxMs: 40, jitter: 0 },
@@ -113,7 +113,7 @@ describe("work queue", () => {
     await queue.shutdown();
   });
 
-  it("backoff delays grow exponentially, stay under the cap and are jittered", () => {
+  void it("backoff delays grow exponentially, stay under the cap and are jittered", () => {
     const b = resolveBackoff({ initialMs: 100, maxMs: 1000, jitter: 0 }, { initialMs: 1, maxMs: 1 });
     assert.deepEqual(
       [0, 1, 2, 3, 4, 50, 5000].map((n) => backoffDelay(b, n)),
@@ -128,7 +128,7 @@ describe("work queue", () => {
     assert.equal(counter.next(), 1);
   });
 
-  it("isolates failures: a failing key does not delay other keys", async () => {
+  void it("isolates failures: a failing key does not delay other keys", async () => {
     const queue = new WorkQueue({ concurrency: 1, backoff: { initialMs: 10_000, maxMs: 10_000 } });
     const seen: string[] = [];
     void queue.run((key) => {
@@ -143,7 +143,7 @@ describe("work queue", () => {
     await queue.shutdown();
   });
 
-  it("delays adds, and an earlier delayed add wins over a later one", async () => {
+  void it("delays adds, and an earlier delayed add wins over a later one", async () => {
     const queue = new WorkQueue();
     const seen: Array<[string, number]> = [];
     const start = performance.now();
@@ -155,7 +155,7 @@ describe("work queue", () => {
     queue.addAfter("b", 1000);
     queue.addAfter("b", 20); // earlier: replaces
     await delay(10);
-    assert.deepEqual(seen, []);
+    assert.equal(seen.length, 0);
     await delay(50);
     assert.deepEqual(
       seen.map(([k]) => k),
@@ -166,7 +166,7 @@ describe("work queue", () => {
     await queue.shutdown();
   });
 
-  it("requeues after `requeueAfterMs` when the worker asks for a resync", async () => {
+  void it("requeues after `requeueAfterMs` when the worker asks for a resync", async () => {
     const queue = new WorkQueue();
     let calls = 0;
     void queue.run(() => {
@@ -181,7 +181,7 @@ describe("work queue", () => {
     await queue.shutdown();
   });
 
-  it("shutdown stops taking work and waits for in-flight workers", async () => {
+  void it("shutdown stops taking work and waits for in-flight workers", async () => {
     const queue = new WorkQueue({ concurrency: 2 });
     const gate = deferred();
     const started: string[] = [];
@@ -212,7 +212,7 @@ describe("work queue", () => {
     assert.equal(signalAborted, true);
   });
 
-  it("reports client-go style metrics", async () => {
+  void it("reports client-go style metrics", async () => {
     const calls: Record<string, number[]> = {};
     const record =
       (name: string) =>
@@ -248,7 +248,7 @@ describe("work queue", () => {
     await queue.shutdown();
   });
 
-  it("refuses a second run loop", async () => {
+  void it("refuses a second run loop", async () => {
     const queue = new WorkQueue();
     void queue.run(() => undefined);
     assert.throws(() => queue.run(() => undefined), /already running/);
