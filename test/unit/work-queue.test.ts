@@ -242,7 +242,7 @@ void describe("work queue", () => {
     await tick();
     assert.equal(calls.queueDuration?.length, 2);
     assert.equal(calls.workDuration?.length, 2);
-    assert.ok(calls.workDuration!.every((s) => s >= 0.015));
+    assert.ok(calls.workDuration.every((s) => s >= 0.015));
     assert.equal(calls.depth?.at(-1), 0);
     assert.equal(queue.unfinishedWorkSeconds(), 0);
     await queue.shutdown();
