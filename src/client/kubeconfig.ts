@@ -284,6 +284,14 @@ function namedEntries(file: string, doc: Fields, listField: string, bodyField: s
   });
 }
 
+/** "line 3, column 5" for an offset: where the problem is, without quoting the line (it may hold a token). */
+function linePosition(text: string, offset: number): string {
+  const before = text.slice(0, Math.max(0, Math.min(offset, text.length)));
+  const line = before.split("\n").length;
+  const column = before.length - before.lastIndexOf("\n");
+  return `line ${line}, column ${column}`;
+}
+
 /** Parses one kubeconfig file. Only the structure is checked here; fields are checked for the context in use. */
 export function parseKubeconfig(source: KubeconfigSource): ParsedKubeconfig {
   const file = source.path;
@@ -294,8 +302,7 @@ export function parseKubeconfig(source: KubeconfigSource): ParsedKubeconfig {
     const doc = parseDocument(text, { prettyErrors: false, logLevel: "silent" });
     const first = doc.errors[0];
     if (first) {
-      const at = first.linePos ? ` at line ${first.linePos[0].line}, column ${first.linePos[0].col}` : "";
-      throw invalid(`kubeconfig ${file}: not valid YAML (${first.code}${at})`);
+      throw invalid(`kubeconfig ${file}: not valid YAML (${first.code} at ${linePosition(text, first.pos[0])})`);
     }
     // The alias limit stops "billion laughs" documents from exhausting memory.
     data = doc.toJS({ maxAliasCount: 100 });
