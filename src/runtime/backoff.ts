@@ -71,8 +71,11 @@ export class Backoff {
   }
 }
 
-/** Resolves after `ms`, or rejects with the signal's reason when aborted. The timer never holds the process. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+/**
+ * Resolves after `ms`, or rejects with the signal's reason when aborted (which clears the timer). With
+ * `keepAlive: false` the timer does not hold the process open.
+ */
+export function sleep(ms: number, signal?: AbortSignal, keepAlive = true): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
       reject(signal.reason as Error);
@@ -86,7 +89,7 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
       signal?.removeEventListener("abort", onAbort);
       resolve();
     }, ms);
-    timer.unref();
+    if (!keepAlive) timer.unref();
     signal?.addEventListener("abort", onAbort, { once: true });
   });
 }

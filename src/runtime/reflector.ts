@@ -135,7 +135,6 @@ export class Reflector<T extends KubeObject = KubeObject> {
           this.#setState(this.store.hasSynced ? "relisting" : "listing");
           await this.#list(signal);
           needList = false;
-          this.#backoff.reset();
         }
         this.#setState("watching");
         const outcome = await this.#watch(signal);
@@ -160,6 +159,8 @@ export class Reflector<T extends KubeObject = KubeObject> {
         }
         this.#setState("backingOff");
         try {
+          // A running reflector keeps the process alive while it backs off, as its open watch does otherwise:
+          // `await informer.synced` with the API server down must wait, not let Node exit. stop() clears it.
           await sleep(this.#backoff.next(), signal);
         } catch {
           break;
@@ -188,6 +189,8 @@ export class Reflector<T extends KubeObject = KubeObject> {
       resourceVersion = page.metadata.resourceVersion;
       if (signal.aborted) return;
     }
+    // Reset before the store resolves `synced`, so whoever awaits it sees a healthy status.
+    this.#backoff.reset();
     const events = this.store.replaceAll(items, resourceVersion);
     for (const event of events) this.#emit(event);
   }
@@ -204,6 +207,8 @@ export class Reflector<T extends KubeObject = KubeObject> {
       watchController.abort(signal.reason);
       interrupt(signal.reason);
     };
+    // stop() may have been called while the LIST finished: an abort listener added now would never fire.
+    if (signal.aborted) throw signal.reason;
     signal.addEventListener("abort", onAbort, { once: true });
 
     // Our own watchdog, independent of the client's: a stalled stream is detected even if the transport misses

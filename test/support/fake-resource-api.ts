@@ -218,7 +218,7 @@ export class FakeResourceApi implements ResourceApi {
     const backlog = this.history.filter((h) => h.rv > fromRv).map((h) => h.event);
     return {
       [Symbol.asyncIterator]: (): AsyncIterator<WatchEvent> => {
-        const queue: WatchEvent[] = stall ? [] : backlog.map(clone);
+        const queue: WatchEvent[] = stall || failure ? [] : backlog.map(clone);
         let error: Error | undefined = failure;
         let ended = false;
         let wake: (() => void) | undefined;
@@ -235,10 +235,13 @@ export class FakeResourceApi implements ResourceApi {
             wake?.();
           },
           fail: (e) => {
+            // A broken connection: nothing that happens afterwards reaches this stream.
+            watchers.delete(watcher);
             error = e;
             wake?.();
           },
           end: () => {
+            watchers.delete(watcher);
             ended = true;
             wake?.();
           },

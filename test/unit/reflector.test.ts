@@ -1,0 +1,287 @@
+/**
+ * The reflector against the in-memory fake API: paginated list then watch, exact diffs on relist after 410 Gone,
+ * reconnects with backoff, dead-connection detection, and no silent stop. Also the shared informer factory.
+ */
+import { strict as assert } from "node:assert";
+import { describe, it } from "node:test";
+import { setTimeout as delay } from "node:timers/promises";
+import { TsOperatorError } from "../../src/core/errors.js";
+import { k8sTypes } from "../../src/core/k8s-types.js";
+import type { K8sType, KubeObject } from "../../src/core/types.js";
+import { InformerFactory } from "../../src/runtime/informer-factory.js";
+import { Reflector, type ReflectorOptions, type ReflectorState } from "../../src/runtime/reflector.js";
+import { Store, type StoreEvent } from "../../src/runtime/store.js";
+import { FakeResourceApi } from "../support/fake-resource-api.js";
+
+const ConfigMap = k8sTypes.core.v1.ConfigMap;
+const connectionError = () => new TsOperatorError("TSOP_CONNECTION_ERROR", "ECONNREFUSED");
+const fmt = (e: StoreEvent) => `${e.type} ${e.object.metadata.name}@${e.object.metadata.resourceVersion}`;
+
+async function until(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await delay(2);
+  }
+}
+
+function setup(fake: FakeResourceApi, options: ReflectorOptions = {}) {
+  const store = new Store();
+  const events: StoreEvent[] = [];
+  const states: ReflectorState[] = [];
+  const errors: unknown[] = [];
+  const reflector = new Reflector(fake, store, {
+    backoff: { initialMs: 10, maxMs: 80, jitter: 0 },
+    pageSize: 2,
+    ...options,
+    onEvent: (event) => {
+      events.push(event);
+      options.onEvent?.(event);
+    },
+    onStateChange: (status) => states.push(status.state),
+    onError: (error) => errors.push(error),
+  });
+  return { store, events, states, errors, reflector };
+}
+
+/** Store content as "name@rv", sorted, for exact comparisons. */
+const contents = (store: Store) =>
+  store
+    .list()
+    .map((o) => `${o.metadata.name}@${o.metadata.resourceVersion}`)
+    .sort();
+const serverContents = (fake: FakeResourceApi) =>
+  [...fake.objects.values()].map((o) => `${o.metadata.name}@${o.metadata.resourceVersion}`).sort();
+
+void describe("reflector", () => {
+  void it("lists page by page, then watches from the list's resourceVersion", async () => {
+    const fake = new FakeResourceApi(ConfigMap, "ns");
+    for (const name of ["a", "b", "c", "d", "e"]) fake.put(name, { v: name });
+    const { store, events, reflector } = setup(fake);
+    reflector.start();
+    await store.synced;
+    assert.equal(fake.listCalls, 3, "5 objects in pages of 2");
+    assert.deepEqual(contents(store), serverContents(fake));
+    assert.equal(events.length, 5);
+    const a = store.get("ns/a");
+    assert.equal(a?.kind, "ConfigMap", "list items get apiVersion/kind");
+    assert.equal(a?.metadata.managedFields, undefined, "managedFields stripped");
+    assert.ok(Object.isFrozen(a));
+    await until(() => fake.watchCalls.length === 1, "watch");
+    assert.equal(fake.watchCalls[0]?.resourceVersion, "6");
+    fake.put("a", { v: "a2" });
+    fake.remove("b");
+    fake.put("f");
+    await until(() => events.length === 8, "3 watch events");
+    assert.deepEqual(events.slice(5).map(fmt), ["updated a@7", "deleted b@8", "added f@9"]);
+    fake.bookmark();
+    fake.rv = 42; // history moves on elsewhere; a bookmark tells us
+    fake.bookmark();
+    await until(() => store.resourceVersion === "42", "bookmark");
+    assert.equal(reflector.state, "watching");
+    await reflector.stop();
+    assert.equal(reflector.state, "stopped");
+  });
+
+  void it("relists after 410 Gone and emits exactly what changed while disconnected", async () => {
+    const fake = new FakeResourceApi(ConfigMap, "ns");
+    for (const name of ["same", "changed", "deleted", "recreated"]) fake.put(name);
+    const { store, events, reflector } = setup(fake);
+    reflector.start();
+    await store.synced;
+    await until(() => fake.watchCalls.length === 1, "watch");
+    const same = store.get("ns/same");
+    events.length = 0;
+
+    // The connection drops; while we are away, things change and history is compacted.
+    fake.disconnectWatches(connectionError());
+    fake.put("changed", { v: 2 });
+    fake.remove("deleted");
+    fake.remove("recreated");
+    fake.put("recreated", { v: 3 });
+    fake.put("new");
+    fake.compact();
+
+    await until(() => reflector.status.relists === 1 && reflector.state === "watching", "relist");
+    assert.deepEqual(events.map(fmt).sort(), [
+      "added new@10",
+      "deleted deleted@4",
+      "updated changed@6",
+      "updated recreated@9",
+    ]);
+    assert.equal(store.get("ns/same"), same, "unchanged object not replaced");
+    assert.deepEqual(contents(store), serverContents(fake));
+    // Resumed from the relist's resourceVersion: later changes flow again.
+    fake.put("later");
+    await until(() => store.has("ns/later"), "event after relist");
+    await reflector.stop();
+  });
+
+  void it("relists when the server expires an open watch (410 ERROR event)", async () => {
+    const fake = new FakeResourceApi(ConfigMap, "ns");
+    fake.put("a");
+    const { store, events, reflector } = setup(fake);
+    reflector.start();
+    await store.synced;
+    await until(() => fake.watchCalls.length === 1, "watch");
+    fake.expireWatches();
+    await until(() => reflector.status.relists === 1 && fake.watchCalls.length === 2, "relist");
+    assert.equal(events.length, 1, "nothing replayed as added");
+    await reflector.stop();
+  });
+
+  void it("retries failed lists with growing backoff, then syncs", async () => {
+    const fake = new FakeResourceApi(ConfigMap, "ns");
+    fake.put("a");
+    fake.listFailures.push(connectionError(), connectionError(), connectionError());
+    const { store, states, errors, reflector } = setup(fake);
+    const started = performance.now();
+    reflector.start();
+    await store.synced;
+    const elapsed = performance.now() - started;
+    assert.ok(elapsed >= 10 + 20 + 40 - 3, `backoff 10+20+40 ms, took ${elapsed}`);
+    assert.equal(errors.length, 3);
+    assert.deepEqual(states.slice(0, 7), [
+      "listing",
+      "backingOff",
+      "listing",
+      "backingOff",
+      "listing",
+      "backingOff",
+      "listing",
+    ]);
+    assert.equal(reflector.status.consecutiveFailures, 0, "success resets the backoff");
+    await reflector.stop();
+  });
+
+  void it("reconnects a broken watch from its last resourceVersion with backoff, without relisting", async () => {
+    const fake = new FakeResourceApi(ConfigMap, "ns");
+    fake.put("a");
+    const { store, events, reflector } = setup(fake);
+    reflector.start();
+    await store.synced;
+    await until(() => fake.watchCalls.length === 1, "watch");
+    fake.watchFailures.push(connectionError(), connectionError());
+    fake.disconnectWatches(connectionError());
+    fake.put("b"); // happens while disconnected; must be replayed by the resumed watch
+    await until(() => store.has("ns/b"), "resume");
+    assert.equal(fake.watchCalls.length, 4);
+    assert.deepEqual(
+      fake.watchCalls.map((c) => c.resourceVersion),
+      ["2", "2", "2", "2"],
+    );
+    assert.equal(fake.listCalls, 1, "no relist needed");
+    assert.deepEqual(events.map(fmt), ["added a@2", "added b@3"]);
+    await reflector.stop();
+  });
+
+  void it("detects a silent (dead) watch with the inactivity timeout and reconnects", async () => {
+    const fake = new FakeResourceApi(ConfigMap, "ns");
+    fake.stallWatches = true;
+    const { store, errors, reflector } = setup(fake, { inactivityTimeoutMs: 40 });
+    reflector.start();
+    await store.synced;
+    await until(() => errors.length >= 1, "inactivity");
+    assert.ok(errors.every((e) => e instanceof TsOperatorError && e.code === "TSOP_WATCH_INACTIVE"));
+    fake.stallWatches = false;
+    await until(() => fake.watchers.size === 1, "healthy watch");
+    fake.put("a");
+    await until(() => store.has("ns/a"), "event on the new watch");
+    await reflector.stop();
+  });
+
+  void it("never stops silently: handler errors, odd errors, empty watches and stop() during backoff", async () => {
+    const fake = new FakeResourceApi(ConfigMap, "ns");
+    const { store, errors, reflector } = setup(fake, {
+      onEvent: (event) => {
+        if (event.object.metadata.name === "poison") throw new Error("handler bug");
+      },
+    });
+    reflector.start();
+    await store.synced;
+    await until(() => fake.watchers.size === 1, "watch");
+    fake.put("poison");
+    fake.put("after");
+    await until(() => store.has("ns/after"), "events after a throwing handler");
+    // A non-Kubernetes error from the transport, then a watch that the server closes at once.
+    fake.disconnectWatches(new TypeError("socket hang up"));
+    await until(() => fake.watchers.size === 1 && fake.watchCalls.length === 2, "reconnect");
+    fake.disconnectWatches();
+    await until(
+      () => reflector.state === "backingOff" || fake.watchCalls.length === 3,
+      "empty watch handled",
+    );
+    fake.put("still-alive");
+    await until(() => store.has("ns/still-alive"), "still alive");
+    assert.ok(errors.some((e) => e instanceof Error && e.message === "handler bug"));
+    assert.ok(errors.some((e) => e instanceof TypeError));
+    // stop() while backing off returns promptly.
+    fake.watchFailures.push(connectionError());
+    fake.disconnectWatches(connectionError());
+    await until(() => reflector.state === "backingOff", "backing off");
+    await reflector.stop();
+    assert.equal(reflector.state, "stopped");
+  });
+
+  void it("stops even if the client's watch ignores its abort signal", async () => {
+    const fake = new FakeResourceApi(ConfigMap, "ns");
+    const hanging: FakeResourceApi = Object.create(fake) as FakeResourceApi;
+    hanging.watch = () => ({
+      [Symbol.asyncIterator]: () => ({ next: () => new Promise<never>(() => undefined) }),
+    });
+    const { store, reflector } = setup(hanging);
+    reflector.start();
+    await store.synced;
+    await delay(5);
+    await reflector.stop();
+    assert.equal(reflector.state, "stopped");
+  });
+});
+
+void describe("informer factory", () => {
+  void it("shares one reflector per type, namespace and selector, and fans events out to subscribers", async () => {
+    const fakes = new Map<string, FakeResourceApi>();
+    const provider = {
+      resource<T extends KubeObject = KubeObject>(type: K8sType, namespace?: string) {
+        const key = `${type.kind}/${namespace ?? ""}`;
+        let fake = fakes.get(key);
+        if (!fake) fakes.set(key, (fake = new FakeResourceApi(type, namespace)));
+        return fake as unknown as import("../../src/client/resource-api.js").ResourceApi<T>;
+      },
+    };
+    const factory = new InformerFactory(provider);
+    const a = factory.informer(ConfigMap, { namespace: "ns" });
+    const b = factory.informer(ConfigMap, { namespace: "ns" });
+    const c = factory.informer(ConfigMap, { namespace: "ns", labelSelector: "x=y" });
+    assert.equal(a, b);
+    assert.notEqual(a, c);
+    const fake = fakes.get("ConfigMap/ns")!;
+    fake.put("one");
+    const first: string[] = [];
+    const second: string[] = [];
+    a.subscribe((e) => first.push(fmt(e)));
+    factory.start();
+    await factory.waitForSync();
+    assert.ok(factory.hasSynced);
+    fake.put("two");
+    await until(() => first.length === 2, "event");
+    // A late subscriber gets the current content replayed, then live events, with the very same objects.
+    let seenObject: KubeObject | undefined;
+    const off = a.subscribe((e) => {
+      second.push(fmt(e));
+      seenObject ??= e.object;
+    });
+    assert.deepEqual(second.sort(), ["added one@2", "added two@3"]);
+    assert.equal(seenObject, a.store.get(seenObject?.metadata.name === "one" ? "ns/one" : "ns/two"));
+    off();
+    fake.put("three");
+    await until(() => first.length === 3, "event");
+    assert.equal(second.length, 2, "unsubscribed");
+    assert.equal(a.subscriberCount, 1);
+    // Created after start: starts right away.
+    const late = factory.informer(k8sTypes.core.v1.Secret, { namespace: "ns" });
+    await late.synced;
+    await factory.stop();
+    assert.equal(a.status.state, "stopped");
+  });
+});
