@@ -49,10 +49,17 @@ export function startProcess(name: string, binary: string, args: string[], logPa
     async stop(timeoutMs = 10_000) {
       if (exitedFlag || pid < 0) return;
       killGroup(pid, "SIGTERM");
-      const timer = new Promise<"timeout">((r) => setTimeout(() => r("timeout"), timeoutMs).unref());
-      if ((await Promise.race([exited, timer])) === "timeout") {
-        killGroup(pid, "SIGKILL");
-        await exited;
+      // A ref'd timer: the child is unref'd, so without it the event loop could drain while we wait.
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<"timeout">((r) => (timer = setTimeout(() => r("timeout"), timeoutMs)));
+      try {
+        if ((await Promise.race([exited, timeout])) === "timeout") {
+          killGroup(pid, "SIGKILL");
+          const hold = setInterval(() => {}, 1000);
+          await exited.finally(() => clearInterval(hold));
+        }
+      } finally {
+        clearTimeout(timer);
       }
     },
   };

@@ -7,13 +7,15 @@
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { Agent, request } from "undici";
 import { parseAllDocuments } from "yaml";
-import { TsOperatorError } from "../core/errors.js";
+import { TsOperatorError, isApiError } from "../core/errors.js";
 import type { KubeObject } from "../core/types.js";
 import { ClientConfig } from "../client/config.js";
+import { KubeClient } from "../client/kube-client.js";
+import type { HttpMethod } from "../client/transport.js";
 import { createPki, type ControlPlanePki, type KeyPair } from "./certificates.js";
 import { resolveBinaries, type BinaryPaths } from "./controlplane-binaries.js";
 import { CleanupRegistry, freePort, startProcess, tailOf, type ManagedProcess } from "./processes.js";
@@ -64,6 +66,7 @@ export class TestEnvironment implements EnvironmentInfo {
   private readonly apiServerArgs: string[];
   private readonly dispatcher: Agent;
   private readonly existingConfig: ClientConfig | undefined;
+  private readonly existingClient: KubeClient | undefined;
   private readonly etcdEndpoint: string | undefined;
   private stopped = false;
 
@@ -71,6 +74,7 @@ export class TestEnvironment implements EnvironmentInfo {
     endpoint: string;
     kubeconfigPath: string;
     existingConfig?: ClientConfig;
+    existingClient?: KubeClient;
     dir?: string;
     dataDir?: string;
     pki?: ControlPlanePki;
@@ -88,6 +92,7 @@ export class TestEnvironment implements EnvironmentInfo {
     this.endpoint = init.endpoint;
     this.kubeconfigPath = init.kubeconfigPath;
     this.existingConfig = init.existingConfig;
+    this.existingClient = init.existingClient;
     this.existingCluster = init.existingConfig !== undefined;
     this.dir = init.dir;
     this.dataDir = init.dataDir;
@@ -123,7 +128,7 @@ export class TestEnvironment implements EnvironmentInfo {
         process.env.USE_EXISTING_CLUSTER === "true"
           ? await TestEnvironment.connectExisting(startedAt)
           : await TestEnvironment.startLocal(options, startedAt);
-      if (options.crds?.length) await env.installCrds(options.crds);
+      if (env.existingCluster && options.crds?.length) await env.installCrds(options.crds);
     } finally {
       clearInterval(keepAlive);
     }
@@ -133,21 +138,17 @@ export class TestEnvironment implements EnvironmentInfo {
   }
 
   private static async connectExisting(startedAt: number): Promise<TestEnvironment> {
-    const { homedir } = await import("node:os");
     const kubeconfigPath = process.env.KUBECONFIG?.split(":")[0] || join(homedir(), ".kube", "config");
-    const loader = ClientConfig as unknown as {
-      fromKubeconfig?: (userAgent: string) => Promise<ClientConfig>;
-    };
-    if (!loader.fromKubeconfig) {
-      throw new TsOperatorError("TSOP_CONTROLPLANE", "USE_EXISTING_CLUSTER needs ClientConfig.fromKubeconfig");
-    }
-    const config = await loader.fromKubeconfig("tsoperator-test");
-    return new TestEnvironment({
+    const config = await ClientConfig.fromKubeconfig("tsoperator-test");
+    const env = new TestEnvironment({
       endpoint: config.apiServerEndpoint,
       kubeconfigPath,
       existingConfig: config,
+      existingClient: await KubeClient.fromConfig(config),
       startedAt,
     });
+    await env.adminJson("GET", "/readyz");
+    return env;
   }
 
   private static async startLocal(options: TestEnvironmentOptions, startedAt: number): Promise<TestEnvironment> {
@@ -240,6 +241,9 @@ export class TestEnvironment implements EnvironmentInfo {
       await writeFile(env.kubeconfigPath, adminKubeconfig(endpoint, pki.ca, pki.admin), { mode: 0o600 });
       await env.startApiServer(options.startTimeoutMs ?? 60_000);
       log(`kube-apiserver ready at ${endpoint}`);
+      // Before the controller manager: its garbage collector discovers resources at start and then only every
+      // 30 s, so CRDs installed first are garbage-collected from the first second.
+      if (options.crds?.length) await env.installCrds(options.crds);
 
       if (options.controllerManager !== false) {
         const kcm = startProcess(
@@ -351,6 +355,10 @@ export class TestEnvironment implements EnvironmentInfo {
   /**
    * Installs CustomResourceDefinitions (file paths with YAML/JSON documents, or objects), waiting until each is
    * Established and its resource is served. Existing CRDs with the same name are replaced.
+   *
+   * Prefer `TestEnvironment.start({ crds })`: the garbage collector notices CRDs installed after the controller
+   * manager started only at its next discovery sync (every 30 s), so ownerReferences to their objects are not
+   * followed until then.
    */
   async installCrds(crds: Array<string | KubeObject>, timeoutMs = 30_000): Promise<KubeObject[]> {
     const objects: KubeObject[] = [];
@@ -476,6 +484,7 @@ export class TestEnvironment implements EnvironmentInfo {
     if (this.stopped) return;
     this.stopped = true;
     await this.dispatcher.close().catch(() => {});
+    await this.existingClient?.close();
     const order = ["kube-controller-manager", "kube-apiserver", "etcd"];
     for (const name of order) await this.processes.get(name)?.stop();
     this.processes.clear();
@@ -501,13 +510,19 @@ export class TestEnvironment implements EnvironmentInfo {
    * listed in `allowed`.
    */
   async adminJson(
-    method: "GET" | "POST" | "PUT" | "DELETE",
+    method: HttpMethod,
     path: string,
     body?: unknown,
     allowed: number[] = [],
   ): Promise<{ status: number; body: unknown }> {
-    if (this.existingConfig) {
-      throw new TsOperatorError("TSOP_CONTROLPLANE", "installCrds with USE_EXISTING_CLUSTER is not wired yet");
+    if (this.existingClient) {
+      try {
+        const answer = await this.existingClient.request({ method, path, body });
+        return { status: 200, body: answer };
+      } catch (err) {
+        if (isApiError(err) && allowed.includes(err.statusCode)) return { status: err.statusCode, body: err.status };
+        throw err;
+      }
     }
     const res = await request(`${this.endpoint}${path}`, {
       method,
@@ -516,7 +531,8 @@ export class TestEnvironment implements EnvironmentInfo {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.body.text();
-    const parsed: unknown = text ? JSON.parse(text) : undefined;
+    const isJson = String(res.headers["content-type"] ?? "").includes("json");
+    const parsed: unknown = text && isJson ? JSON.parse(text) : text;
     if (res.statusCode >= 300 && !allowed.includes(res.statusCode)) {
       const message = (parsed as { message?: string } | undefined)?.message ?? text;
       throw new TsOperatorError("TSOP_CONTROLPLANE", `${method} ${path}: ${res.statusCode} ${message}`);
