@@ -3,7 +3,6 @@
  * from the fixtures must either load or fail with a TsOperatorError, never crash with another error and never
  * hang. Seeded, so a failure is reproducible from the printed seed and iteration.
  */
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test awaits the promises describe/it return */
 import { strict as assert } from "node:assert";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
