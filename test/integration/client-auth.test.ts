@@ -3,7 +3,6 @@
  * exec plugins (re-run after expiry, re-run once after a 401), and impersonation checked by RBAC. The exec
  * plugins are small node scripts that count their runs in a file.
  */
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test awaits the promises describe/it return */
 import { strict as assert } from "node:assert";
 import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
