@@ -3,7 +3,6 @@
  * in a file, so caching until expiry, re-running after invalidate(), sharing one run between concurrent callers
  * and every failure mode are observed from the plugin's side.
  */
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test awaits the promises describe/it return */
 import { strict as assert } from "node:assert";
 import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";

@@ -3,7 +3,6 @@
  * token and certificate files re-read when they rotate, and the service account loaded from a temp dir that
  * stands in for /var/run/secrets/kubernetes.io/serviceaccount.
  */
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test awaits the promises describe/it return */
 import { strict as assert } from "node:assert";
 import { mkdir, mkdtemp, rename, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";

@@ -2,7 +2,6 @@
  * Kubeconfig errors: every problem is a TsOperatorError with a stable code whose message names the file, the
  * entry and the field, and never contains a secret from the file.
  */
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test awaits the promises describe/it return */
 import { strict as assert } from "node:assert";
 import { mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";

@@ -2,7 +2,6 @@
  * Loading kubeconfig files into a ClientConfig: each auth form, cluster TLS settings, relative paths, contexts,
  * kubectl's KUBECONFIG merge rules and where files are looked for. Fixtures live in test/fixtures/kubeconfig.
  */
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test awaits the promises describe/it return */
 import { strict as assert } from "node:assert";
 import { mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
