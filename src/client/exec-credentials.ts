@@ -98,7 +98,7 @@ export class ExecCredentialProvider implements CredentialProvider {
   }
 
   invalidate(): boolean {
-    // A run already in flight will produce fresh credentials; dropping nothing is right then.
+    // Only the cache is dropped: a run already in flight produces fresh credentials and is shared as usual.
     this.#cached = undefined;
     return true;
   }
