@@ -27,7 +27,11 @@ function capture() {
 describe("logger", () => {
   it("writes JSON lines with the level name, message and fields", () => {
     const out = capture();
-    const logger = createPinoLogger({ level: "info", destination: out.destination, base: { operator: "op" } });
+    const logger = createPinoLogger({
+      level: "info",
+      destination: out.destination,
+      base: { operator: "op" },
+    });
     logger.info({ children: 2 }, "synced");
     logger.debug({}, "hidden below info");
     assert.equal(out.lines.length, 1);
@@ -42,21 +46,19 @@ describe("logger", () => {
     const out = capture();
     const logger = createPinoLogger({ level: "debug", destination: out.destination });
     const err = Object.assign(new TsOperatorError("TSOP_API_ERROR", "boom"), { authorization: "Bearer abc" });
-    logger
-      .child({ parent: "ns/a", token: "tok-1" })
-      .warn(
-        {
-          config: { user: { token: "tok-2", "client-key-data": "KEYDATA", password: "pw" } },
-          headers: [{ Authorization: "Bearer tok-3" }],
-          bearerToken: "tok-4",
-          certData: "CERT",
-          key: "k",
-          err,
-        },
-        "failed",
-      );
+    logger.child({ parent: "ns/a", token: "tok-1" }).warn(
+      {
+        config: { user: { token: "tok-2", "client-key-data": "KEYDATA", password: "pw" } },
+        headers: [{ Authorization: "Bearer tok-3" }],
+        bearerToken: "tok-4",
+        certData: "CERT",
+        key: "k",
+        err,
+      },
+      "failed",
+    );
     const text = out.raw.join("");
-    for (const secret of ["tok-1", "tok-2", "tok-3", "tok-4", "KEYDATA", "pw\"", "CERT", "Bearer abc"]) {
+    for (const secret of ["tok-1", "tok-2", "tok-3", "tok-4", "KEYDATA", 'pw"', "CERT", "Bearer abc"]) {
       assert.ok(!text.includes(secret), `${secret} leaked: ${text}`);
     }
     const line = out.lines[0] as Record<string, unknown>;
@@ -77,7 +79,15 @@ describe("logger", () => {
   });
 
   it("classifies key names", () => {
-    for (const k of ["token", "refresh_token", "Authorization", "client-key-data", "certData", "key", "dbPassword"]) {
+    for (const k of [
+      "token",
+      "refresh_token",
+      "Authorization",
+      "client-key-data",
+      "certData",
+      "key",
+      "dbPassword",
+    ]) {
       assert.ok(isSensitiveKey(k), k);
     }
     for (const k of ["parent", "name", "namespace", "keys", "tokenFile", "reason"]) {
