@@ -85,6 +85,15 @@ export class SharedInformer<T extends KubeObject = KubeObject> {
     this.reflector.start();
   }
 
+  /**
+   * Stores an object this process just wrote, as the server returned it, so readers see their own writes before
+   * the watch delivers them. Ignored when the store already holds that version or a newer one; no handler is
+   * called (the writer knows), and the watch event for the same resourceVersion is then a no-op.
+   */
+  recordWrite(obj: T): void {
+    this.reflector.recordWrite(obj);
+  }
+
   stop(): Promise<void> {
     return this.reflector.stop();
   }

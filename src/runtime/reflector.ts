@@ -264,6 +264,14 @@ export class Reflector<T extends KubeObject = KubeObject> {
     return { events, durationMs: performance.now() - started };
   }
 
+  /** See SharedInformer.recordWrite. */
+  recordWrite(obj: T): void {
+    if (!this.store.hasSynced) return;
+    const existing = this.store.get({ namespace: obj.metadata.namespace, name: obj.metadata.name ?? "" });
+    if (existing && !isNewer(obj.metadata.resourceVersion, existing.metadata.resourceVersion)) return;
+    this.store.upsert(compactObject(structuredClone(obj), this.#options.compact));
+  }
+
   #apply(event: WatchEvent<T>): void {
     const obj = event.object;
     const resourceVersion = obj.metadata?.resourceVersion;
@@ -271,6 +279,8 @@ export class Reflector<T extends KubeObject = KubeObject> {
       case "ADDED":
       case "MODIFIED": {
         const existing = this.store.get({ namespace: obj.metadata.namespace, name: obj.metadata.name ?? "" });
+        // Older than what we hold: a write of ours (recordWrite) got ahead of the watch; the watch will catch up.
+        if (existing && isNewer(existing.metadata.resourceVersion, resourceVersion)) break;
         if (existing?.metadata.resourceVersion !== resourceVersion || !existing) {
           this.#emit(this.store.upsert(compactObject(obj, this.#options.compact)));
         }
@@ -304,4 +314,13 @@ export class Reflector<T extends KubeObject = KubeObject> {
       // Reporting must never break the loop.
     }
   }
+}
+
+/**
+ * Whether resourceVersion `a` is newer than `b`. Kubernetes calls them opaque, but the apiserver's are etcd
+ * revisions (decimal integers); anything else is treated as "not comparable" and never considered newer.
+ */
+export function isNewer(a: string | undefined, b: string | undefined): boolean {
+  if (!a || !b || !/^\d+$/.test(a) || !/^\d+$/.test(b)) return false;
+  return a.length !== b.length ? a.length > b.length : a > b;
 }

@@ -1,0 +1,214 @@
+/**
+ * `OperatorConfig` and `ChildConfig`: what an operator watches and how it updates each child type (roperator's
+ * builder API in TypeScript form). Pure configuration: nothing here touches the network.
+ */
+import { TsOperatorError } from "../core/errors.js";
+import { typeName, type K8sType } from "../core/types.js";
+
+/** How a changed child is brought to its desired state. */
+export type UpdateStrategy = "apply" | "replace" | "recreate" | "onDelete";
+
+export class ChildConfig {
+  private constructor(readonly strategy: UpdateStrategy) {}
+
+  /** Server-side apply with the operator's field manager: removals work, other writers' fields survive. */
+  static apply(): ChildConfig {
+    return new ChildConfig("apply");
+  }
+  /** PUT the whole desired object (roperator's Replace): fields set by others are wiped. */
+  static replace(): ChildConfig {
+    return new ChildConfig("replace");
+  }
+  /** DELETE, then CREATE once the old object is gone (for immutable fields). */
+  static recreate(): ChildConfig {
+    return new ChildConfig("recreate");
+  }
+  /** Never modified; created when missing, re-created only after something else deletes it. */
+  static onDelete(): ChildConfig {
+    return new ChildConfig("onDelete");
+  }
+}
+
+export interface LeaderElectionConfig {
+  /** Lease name (default: the operator name). */
+  leaseName?: string;
+  /** Lease namespace (default: the operator's namespace from the environment, or "default"). */
+  leaseNamespace?: string;
+  leaseDurationMs?: number;
+  renewDeadlineMs?: number;
+  retryPeriodMs?: number;
+  /** Defaults to hostname + random suffix. */
+  identity?: string;
+}
+
+export interface ChildTypeConfig {
+  readonly type: K8sType;
+  readonly config: ChildConfig;
+}
+
+const LABEL_NAME = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const DNS_1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+function invalid(message: string): never {
+  throw new TsOperatorError("TSOP_CONFIG_INVALID", message);
+}
+
+/**
+ * @example
+ * const config = new OperatorConfig("echo-operator", EchoServer)
+ *   .withChild(k8sTypes.apps.v1.Deployment, ChildConfig.apply())
+ *   .withChild(k8sTypes.core.v1.Service, ChildConfig.replace());
+ */
+export class OperatorConfig {
+  readonly operatorName: string;
+  readonly parentType: K8sType;
+  private readonly childList: ChildTypeConfig[] = [];
+  private namespaceValue: string | undefined;
+  private metricsEnabled = true;
+  private healthEnabled = true;
+  private portValue = 8080;
+  private maxBackoffMs = 600_000;
+  private trackingLabel = "tsoperator.dev/parent-uid";
+  private ownershipLabel = "tsoperator.dev/operator";
+  private finalizer: string | undefined;
+  private concurrencyValue = 4;
+  private leaderElectionValue: LeaderElectionConfig | undefined;
+  private fieldManagerValue: string | undefined;
+
+  constructor(operatorName: string, parentType: K8sType) {
+    if (!DNS_1123_SUBDOMAIN.test(operatorName) || operatorName.length > 63) {
+      invalid(`operator name ${JSON.stringify(operatorName)} must be a DNS-1123 label (lowercase, digits, '-')`);
+    }
+    checkType(parentType, "parent type");
+    this.operatorName = operatorName;
+    this.parentType = parentType;
+  }
+
+  /** Declares a child type and how it is updated. Each type at most once. */
+  withChild(type: K8sType, config: ChildConfig = ChildConfig.apply()): this {
+    checkType(type, "child type");
+    if (this.childList.some((c) => c.type.apiVersion === type.apiVersion && c.type.kind === type.kind)) {
+      invalid(`child type ${typeName(type)} is declared twice`);
+    }
+    this.childList.push({ type, config });
+    return this;
+  }
+
+  /** Watch parents (and children) in one namespace only. undefined or "" = all namespaces. */
+  withinNamespace(namespace: string | undefined): this {
+    this.namespaceValue = namespace || undefined;
+    return this;
+  }
+
+  exposeMetrics(enabled: boolean): this {
+    this.metricsEnabled = enabled;
+    return this;
+  }
+
+  exposeHealth(enabled: boolean): this {
+    this.healthEnabled = enabled;
+    return this;
+  }
+
+  /** Port of the metrics/health server (default 8080; 0 = any free port). */
+  serverPort(port: number): this {
+    if (!Number.isInteger(port) || port < 0 || port > 65535) invalid(`serverPort ${port} is not a TCP port`);
+    this.portValue = port;
+    return this;
+  }
+
+  /** Upper bound of the per-parent error backoff (default 600 000 ms). */
+  maxErrorBackoffMs(ms: number): this {
+    if (!(ms > 0)) invalid(`maxErrorBackoffMs must be positive, got ${ms}`);
+    this.maxBackoffMs = ms;
+    return this;
+  }
+
+  /** Label on every child holding its parent's uid (default "tsoperator.dev/parent-uid"). */
+  withTrackingLabel(name: string): this {
+    if (!LABEL_NAME.test(name)) invalid(`tracking label ${JSON.stringify(name)} is not a valid label name`);
+    this.trackingLabel = name;
+    return this;
+  }
+
+  /** Label on every child holding the operator's name (default "tsoperator.dev/operator"). */
+  withOwnershipLabel(name: string): this {
+    if (!LABEL_NAME.test(name)) invalid(`ownership label ${JSON.stringify(name)} is not a valid label name`);
+    this.ownershipLabel = name;
+    return this;
+  }
+
+  /** Finalizer name used when the handler defines finalize (default "tsoperator.dev/<operatorName>"). */
+  withFinalizerName(name: string): this {
+    if (!name.includes("/")) invalid(`finalizer ${JSON.stringify(name)} must be domain-qualified ("example.com/x")`);
+    this.finalizer = name;
+    return this;
+  }
+
+  /** How many parents are synced at once (default 4). A parent is never synced twice at once. */
+  concurrency(n: number): this {
+    if (!Number.isInteger(n) || n < 1) invalid(`concurrency must be a positive integer, got ${n}`);
+    this.concurrencyValue = n;
+    return this;
+  }
+
+  /** Only the holder of a coordination.k8s.io Lease syncs; other replicas keep warm caches. */
+  withLeaderElection(config: LeaderElectionConfig = {}): this {
+    this.leaderElectionValue = { ...config };
+    return this;
+  }
+
+  /** Server-side apply field manager (default: the operator name). */
+  withFieldManager(name: string): this {
+    this.fieldManagerValue = name;
+    return this;
+  }
+
+  get children(): readonly ChildTypeConfig[] {
+    return this.childList;
+  }
+  get namespace(): string | undefined {
+    return this.namespaceValue;
+  }
+  get metricsExposed(): boolean {
+    return this.metricsEnabled;
+  }
+  get healthExposed(): boolean {
+    return this.healthEnabled;
+  }
+  get port(): number {
+    return this.portValue;
+  }
+  get maxBackoff(): number {
+    return this.maxBackoffMs;
+  }
+  get trackingLabelName(): string {
+    return this.trackingLabel;
+  }
+  get ownershipLabelName(): string {
+    return this.ownershipLabel;
+  }
+  get finalizerName(): string {
+    return this.finalizer ?? `tsoperator.dev/${this.operatorName}`;
+  }
+  get concurrencyLimit(): number {
+    return this.concurrencyValue;
+  }
+  get leaderElection(): LeaderElectionConfig | undefined {
+    return this.leaderElectionValue;
+  }
+  get fieldManager(): string {
+    return this.fieldManagerValue ?? this.operatorName;
+  }
+
+  /** The declared configuration of a child type, or undefined. */
+  childConfigFor(apiVersion: string | undefined, kind: string | undefined): ChildTypeConfig | undefined {
+    return this.childList.find((c) => c.type.apiVersion === apiVersion && c.type.kind === kind);
+  }
+}
+
+function checkType(type: K8sType, what: string): void {
+  if (!type || typeof type.apiVersion !== "string" || !type.apiVersion) invalid(`${what}: apiVersion is missing`);
+  if (typeof type.kind !== "string" || !type.kind) invalid(`${what} ${type.apiVersion}: kind is missing`);
+  if (typeof type.plural !== "string" || !type.plural) invalid(`${what} ${type.kind}: plural is missing`);
+}

@@ -1,0 +1,275 @@
+/**
+ * Wires one operator together: informers for the parent and child types (children filtered by the ownership
+ * label, so the cache holds only our objects), the keyed work queue, and the reconciler. Watch events only mark a
+ * parent dirty; the queue makes sure each parent is synced once at a time.
+ */
+import { TsOperatorError } from "../core/errors.js";
+import { typeName, type K8sType, type KubeObject } from "../core/types.js";
+import type { KubeClient } from "../client/kube-client.js";
+import type { ResourceApi } from "../client/resource-api.js";
+import { InformerFactory, type SharedInformer } from "../runtime/informer-factory.js";
+import { keyOf, parentUidIndex, type StoreEvent } from "../runtime/store.js";
+import { WorkQueue, type WorkQueueMetricsHooks, type WorkResult } from "../runtime/work-queue.js";
+import type { OperatorConfig } from "./config.js";
+import type { Handler } from "./handler.js";
+import type { Logger } from "./logger.js";
+import { Reconciler, SyncError, describeParent, type ReconcileObserver } from "./reconciler.js";
+
+const PARENT_UID_INDEX = "uid";
+const CHILD_PARENT_INDEX = "parent";
+
+export interface ControllerOptions {
+  logger: Logger;
+  observer?: Partial<ReconcileObserver>;
+  queueMetrics?: WorkQueueMetricsHooks;
+  /** Called for every reconcile outcome (metrics). */
+  onReconcile?: (result: "success" | "error" | "requeue_after", seconds: number, error?: unknown) => void;
+}
+
+export class OperatorController {
+  readonly config: OperatorConfig;
+  readonly queue: WorkQueue;
+  readonly factory: InformerFactory;
+  readonly #client: KubeClient;
+  readonly #logger: Logger;
+  readonly #reconciler: Reconciler;
+  readonly #namespaced = new Map<K8sType, boolean>();
+  readonly #apis = new Map<K8sType, ResourceApi>();
+  #parentInformer: SharedInformer | undefined;
+  readonly #childInformers = new Map<K8sType, SharedInformer>();
+  readonly #options: ControllerOptions;
+  #running: Promise<void> | undefined;
+  /** Aborted only on a hard stop: a graceful stop lets in-flight syncs finish their writes. */
+  readonly #hardStop = new AbortController();
+
+  constructor(config: OperatorConfig, handler: Handler, client: KubeClient, options: ControllerOptions) {
+    this.config = config;
+    this.#client = client;
+    this.#logger = options.logger;
+    this.#options = options;
+    this.factory = new InformerFactory(client, {
+      // Our own managedFields entry tells us which fields we own (drift detection); the rest is dropped.
+      compact: { keepFieldManager: config.fieldManager },
+      onError: (error, phase) => this.#logger.warn({ err: errorSummary(error), phase }, "watch error, retrying"),
+    });
+    this.queue = new WorkQueue({
+      name: config.operatorName,
+      concurrency: config.concurrencyLimit,
+      backoff: { initialMs: 100, maxMs: config.maxBackoff },
+      metrics: options.queueMetrics,
+    });
+    const observer = options.observer ?? {};
+    this.#reconciler = new Reconciler({
+      config,
+      handler,
+      isNamespaced: (type) => this.#isNamespaced(type),
+      api: (type) => this.#api(type),
+      getParent: (key) => this.#parentInformer?.store.get(key),
+      childrenOf: (uid) => this.#childrenOf(uid),
+      recordWrite: (type, obj) => this.#recordWrite(type, obj),
+      recordDelete: () => {},
+      observer: {
+        onWrite: (key, verb, what) => {
+          this.#logger.info({ parent: key, verb, child: what }, "child written");
+          observer.onWrite?.(key, verb, what);
+        },
+        onStatusWrite: (key) => {
+          this.#logger.debug({ parent: key }, "status written");
+          observer.onStatusWrite?.(key);
+        },
+        onSyncError: (parent, kind, error) => {
+          this.#logger.warn(
+            { parent: describeParent(config.parentType, parent), kind, err: errorSummary(error) },
+            "sync failed",
+          );
+          observer.onSyncError?.(parent, kind, error);
+        },
+        onFinalize: (parent, outcome) => {
+          this.#logger.info({ parent: describeParent(config.parentType, parent), outcome }, "finalize");
+          observer.onFinalize?.(parent, outcome);
+        },
+        onRecovered: (parent) => observer.onRecovered?.(parent),
+      },
+    });
+  }
+
+  /** Resolves types, starts the informers and the queue; resolves when caches have synced. */
+  async start(): Promise<void> {
+    const types = [this.config.parentType, ...this.config.children.map((c) => c.type)];
+    for (const type of types) this.#namespaced.set(type, await this.#resolveNamespaced(type));
+    const parentNamespaced = this.#isNamespaced(this.config.parentType);
+    if (!parentNamespaced && this.config.namespace) {
+      this.#logger.info(
+        { namespace: this.config.namespace },
+        "parent type is cluster-scoped: watching all parents; namespaced children limited to the namespace",
+      );
+    }
+    const parent = this.factory.informer(this.config.parentType, {
+      namespace: parentNamespaced ? this.config.namespace : undefined,
+    });
+    parent.store.addIndex(PARENT_UID_INDEX, (obj) => (obj.metadata.uid ? [obj.metadata.uid] : []));
+    this.#parentInformer = parent;
+    const selector = `${this.config.ownershipLabelName}=${this.config.operatorName}`;
+    for (const { type } of this.config.children) {
+      const informer = this.factory.informer(type, {
+        namespace: this.#isNamespaced(type) ? this.config.namespace : undefined,
+        labelSelector: selector,
+      });
+      if (!informer.store.hasIndex(CHILD_PARENT_INDEX)) {
+        informer.store.addIndex(CHILD_PARENT_INDEX, parentUidIndex(this.config.trackingLabelName));
+      }
+      this.#childInformers.set(type, informer);
+      informer.subscribe((event) => this.#onChildEvent(event), { replay: false });
+    }
+    parent.subscribe((event) => this.#onParentEvent(event), { replay: false });
+    this.factory.start();
+    await this.factory.waitForSync();
+    // Children first, then parents: every parent is synced once at start (level-triggered), with a full cache.
+    for (const obj of parent.store.values()) this.queue.add(keyOf(obj));
+    this.#running = this.queue.run((key) => this.#work(key));
+    this.#logger.info(
+      { parents: parent.store.size, childTypes: this.config.children.map((c) => typeName(c.type)) },
+      "caches synced, syncing",
+    );
+  }
+
+  get hasSynced(): boolean {
+    return this.#parentInformer !== undefined && this.factory.hasSynced;
+  }
+
+  /** Cached object counts per type (for metrics). */
+  cachedObjects(): Array<{ type: string; count: number }> {
+    return this.factory.informers().map((i) => ({ type: typeName(i.type), count: i.store.size }));
+  }
+
+  /**
+   * Stops taking work, lets in-flight syncs finish (up to `graceMs`, then aborts them) and stops the watches.
+   */
+  async stop(graceMs = 30_000): Promise<void> {
+    const timer = setTimeout(() => this.#hardStop.abort(new TsOperatorError("TSOP_SHUTDOWN", "stopping")), graceMs);
+    try {
+      await this.queue.shutdown();
+      await this.#running;
+    } finally {
+      clearTimeout(timer);
+    }
+    await this.factory.stop();
+  }
+
+  async #work(key: string): Promise<WorkResult | void> {
+    const started = performance.now();
+    const seconds = () => (performance.now() - started) / 1000;
+    try {
+      const outcome = await this.#reconciler.reconcile(key, this.#hardStop.signal);
+      switch (outcome.kind) {
+        case "synced":
+          // Our writes went into the cache without watch events (read-your-writes), so nothing else will show
+          // the handler the children it just created: sync once more; it is a no-op unless its answer depends on them.
+          if (outcome.writes > 0) this.queue.add(key);
+          this.#options.onReconcile?.(outcome.resyncAfterMs !== undefined ? "requeue_after" : "success", seconds());
+          return outcome.resyncAfterMs !== undefined ? { requeueAfterMs: outcome.resyncAfterMs } : undefined;
+        case "finalizing":
+          this.#options.onReconcile?.("requeue_after", seconds());
+          return { requeueAfterMs: outcome.retryAfterMs };
+        default:
+          this.#options.onReconcile?.("success", seconds());
+          return undefined;
+      }
+    } catch (error) {
+      this.#options.onReconcile?.("error", seconds(), error);
+      if (!(error instanceof SyncError)) {
+        this.#logger.error({ parent: key, err: errorSummary(error) }, "unexpected error in sync");
+      }
+      throw error;
+    }
+  }
+
+  #onParentEvent(event: StoreEvent): void {
+    if (event.type === "deleted") {
+      this.#reconciler.forget(event.object);
+      return;
+    }
+    if (event.type === "updated" && !parentChangeMatters(event.old, event.object)) return;
+    this.queue.add(keyOf(event.object));
+  }
+
+  #onChildEvent(event: StoreEvent): void {
+    const uids = parentUidIndex(this.config.trackingLabelName)(event.object);
+    for (const uid of uids) {
+      const parent = this.#parentInformer?.store.byIndex(PARENT_UID_INDEX, uid)[0];
+      if (parent) this.queue.add(keyOf(parent));
+    }
+  }
+
+  #childrenOf(uid: string): Map<K8sType, readonly KubeObject[]> {
+    const out = new Map<K8sType, readonly KubeObject[]>();
+    for (const [type, informer] of this.#childInformers) {
+      out.set(type, informer.store.byIndex(CHILD_PARENT_INDEX, uid));
+    }
+    return out;
+  }
+
+  #recordWrite(type: K8sType, obj: KubeObject): void {
+    const informer = type === this.config.parentType ? this.#parentInformer : this.#childInformers.get(type);
+    informer?.recordWrite(obj);
+  }
+
+  #api(type: K8sType): ResourceApi {
+    let api = this.#apis.get(type);
+    if (!api) {
+      api = this.#client.resource({ ...type, namespaced: this.#isNamespaced(type) });
+      this.#apis.set(type, api);
+    }
+    return api;
+  }
+
+  #isNamespaced(type: K8sType): boolean {
+    const known = this.#namespaced.get(type) ?? type.namespaced;
+    if (known === undefined) {
+      throw new TsOperatorError("TSOP_UNKNOWN_TYPE", `${typeName(type)}: scope not resolved before use`);
+    }
+    return known;
+  }
+
+  async #resolveNamespaced(type: K8sType): Promise<boolean> {
+    if (type.namespaced !== undefined) return type.namespaced;
+    const resources = await this.#client.discovery.resources(type.apiVersion);
+    const found = resources.find((r) => r.name === type.plural);
+    if (!found) {
+      throw new TsOperatorError(
+        "TSOP_UNKNOWN_TYPE",
+        `${typeName(type)}: the API server has no resource "${type.plural}" in ${type.apiVersion}` +
+          ` (known: ${resources.map((r) => r.name).filter((n) => !n.includes("/")).join(", ") || "none"})`,
+      );
+    }
+    if (found.kind !== type.kind) {
+      throw new TsOperatorError(
+        "TSOP_UNKNOWN_TYPE",
+        `${type.apiVersion} ${type.plural} is of kind ${found.kind}, not ${type.kind}`,
+      );
+    }
+    return found.namespaced;
+  }
+}
+
+/**
+ * A parent update that changes only its status or resourceVersion (e.g. our own status write) needs no sync;
+ * spec (generation), labels, annotations, finalizers and deletion do.
+ */
+function parentChangeMatters(old: KubeObject, next: KubeObject): boolean {
+  const a = old.metadata;
+  const b = next.metadata;
+  if (a.generation !== b.generation || a.deletionTimestamp !== b.deletionTimestamp) return true;
+  if (b.generation === undefined) return true;
+  return (
+    JSON.stringify(a.labels) !== JSON.stringify(b.labels) ||
+    JSON.stringify(a.annotations) !== JSON.stringify(b.annotations) ||
+    JSON.stringify(a.finalizers) !== JSON.stringify(b.finalizers)
+  );
+}
+
+export function errorSummary(error: unknown): Record<string, unknown> {
+  if (error instanceof TsOperatorError) return { code: error.code, message: error.message };
+  if (error instanceof Error) return { message: error.message, name: error.name };
+  return { message: String(error) };
+}

@@ -1,0 +1,70 @@
+/**
+ * What an operator author implements: `sync` (desired children + parent status from a snapshot) and optionally
+ * `finalize`. Handlers never talk to the API server; the engine does, from their answers.
+ */
+import type { K8sType, KubeObject, ObjectId } from "../core/types.js";
+
+/** The children of one parent, as the cache holds them, viewed per type. */
+export interface TypedChildren<C extends KubeObject = KubeObject> extends Iterable<C> {
+  /** By namespace/name; a bare name means the parent's namespace (or cluster scope). */
+  get(id: ObjectId | string): C | undefined;
+  exists(id: ObjectId | string): boolean;
+  first(): C | undefined;
+  count(): number;
+  isEmpty(): boolean;
+  toArray(): C[];
+}
+
+export interface RequestChildren {
+  /** The existing children of one declared child type. */
+  ofType<C extends KubeObject = KubeObject>(type: K8sType): TypedChildren<C>;
+  /** Every existing child, of every type. */
+  all(): KubeObject[];
+}
+
+/** A snapshot of one parent and its existing children (roperator's SyncRequest). Objects are frozen. */
+export interface SyncRequest<P extends KubeObject = KubeObject> {
+  readonly parent: P;
+  readonly children: RequestChildren;
+}
+
+/** What `sync` returns. */
+export interface SyncResponse<S = unknown> {
+  /**
+   * The parent's status. The engine adds `observedGeneration` and writes it only if it differs from what is
+   * there. `null` (or undefined) leaves the status alone.
+   */
+  status?: S | null | undefined;
+  /** Every child that should exist. Existing children of this parent that are not listed are deleted. */
+  children: KubeObject[];
+  /** Sync again after this long even if nothing changes (e.g. to expire something). */
+  resyncAfterMs?: number | undefined;
+}
+
+/** What `finalize` returns. */
+export interface FinalizeResponse<S = unknown> {
+  status?: S | null | undefined;
+  /** Not finished: call finalize again after this long (once). Undefined: done, the finalizer is removed. */
+  retryAfterMs?: number | undefined;
+}
+
+export type SyncFunction<P extends KubeObject = KubeObject, S = unknown> = (
+  request: SyncRequest<P>,
+) => SyncResponse<S> | Promise<SyncResponse<S>>;
+
+/** roperator's Handler. `finalize` is optional; when present, parents get a finalizer. */
+export interface Handler<P extends KubeObject = KubeObject, S = unknown> {
+  sync(request: SyncRequest<P>): SyncResponse<S> | Promise<SyncResponse<S>>;
+  finalize?(request: SyncRequest<P>): FinalizeResponse<S> | Promise<FinalizeResponse<S>>;
+}
+
+/** A plain function is a handler too (roperator's blanket impl). */
+export type HandlerLike<P extends KubeObject = KubeObject, S = unknown> = Handler<P, S> | SyncFunction<P, S>;
+
+export function toHandler<P extends KubeObject, S>(handler: HandlerLike<P, S>): Handler<P, S> {
+  if (typeof handler === "function") return { sync: handler };
+  if (typeof handler?.sync !== "function") {
+    throw new TypeError("handler must be a function or an object with a sync(request) method");
+  }
+  return handler;
+}

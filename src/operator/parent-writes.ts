@@ -1,0 +1,148 @@
+/**
+ * The writes an operator makes to a parent: its status (server-side apply on the status subresource, only when
+ * it differs), the engine's own "Synced" condition on errors, and the finalizer.
+ */
+import { isNotFound } from "../core/errors.js";
+import type { KubeObject } from "../core/types.js";
+import type { ResourceApi } from "../client/resource-api.js";
+import { hashOf, jsonEqual } from "./desired-state.js";
+
+/** Condition type the engine writes on the parent when a sync fails (and removes once a sync succeeds). */
+export const SYNC_CONDITION = "Synced";
+
+export interface Condition {
+  type: string;
+  status: "True" | "False" | "Unknown";
+  reason?: string;
+  message?: string;
+  lastTransitionTime?: string;
+  observedGeneration?: number;
+}
+
+type StatusObject = Record<string, unknown> & { conditions?: Condition[]; observedGeneration?: number };
+
+/**
+ * Per parent uid, what we last asked for and what the server then stored. When the server normalises a status
+ * (schema pruning, defaults, quantities), the stored one never deep-equals ours; remembering the pair keeps that
+ * from becoming a write on every sync.
+ */
+export class StatusMemory {
+  readonly #written = new Map<string, { desired: string; stored: string }>();
+
+  isCurrent(parent: KubeObject, desired: unknown): boolean {
+    if (jsonEqual(parent.status ?? {}, desired)) return true;
+    const uid = parent.metadata.uid ?? "";
+    const last = this.#written.get(uid);
+    return last !== undefined && last.desired === hashOf(desired) && last.stored === hashOf(parent.status ?? {});
+  }
+
+  remember(uid: string | undefined, desired: unknown, stored: unknown): void {
+    if (uid) this.#written.set(uid, { desired: hashOf(desired), stored: hashOf(stored ?? {}) });
+  }
+
+  forget(uid: string | undefined): void {
+    if (uid) this.#written.delete(uid);
+  }
+}
+
+export interface ParentWriteDeps {
+  readonly api: ResourceApi;
+  readonly fieldManager: string;
+  readonly signal: AbortSignal;
+  recordWrite(obj: KubeObject): void;
+}
+
+/** The status a handler asked for, plus observedGeneration. */
+export function desiredStatus(parent: KubeObject, status: object): StatusObject {
+  return { ...(status as StatusObject), observedGeneration: parent.metadata.generation ?? 0 };
+}
+
+/** Writes `desired` as the parent's status unless it is already there. Returns whether it wrote. */
+export async function writeStatus(
+  parent: KubeObject,
+  desired: StatusObject,
+  memory: StatusMemory,
+  deps: ParentWriteDeps,
+): Promise<boolean> {
+  if (memory.isCurrent(parent, desired)) return false;
+  const updated = await deps.api.applyStatus(
+    {
+      apiVersion: parent.apiVersion,
+      kind: parent.kind,
+      metadata: { name: parent.metadata.name, namespace: parent.metadata.namespace },
+      status: desired,
+    },
+    { fieldManager: deps.fieldManager, force: true, signal: deps.signal },
+  );
+  memory.remember(parent.metadata.uid, desired, updated.status);
+  deps.recordWrite(updated);
+  return true;
+}
+
+/** The current status with the engine's Synced=False condition set (error) or removed (recovery). */
+export function statusWithSyncError(parent: KubeObject, error: { reason: string; message: string } | undefined) {
+  const current = (parent.status ?? {}) as StatusObject;
+  const others = (current.conditions ?? []).filter((c) => c.type !== SYNC_CONDITION);
+  if (!error) return { ...current, conditions: others.length ? others : undefined };
+  const previous = (current.conditions ?? []).find((c) => c.type === SYNC_CONDITION);
+  const condition: Condition = {
+    type: SYNC_CONDITION,
+    status: "False",
+    reason: error.reason,
+    message: error.message.slice(0, 4096),
+    lastTransitionTime:
+      previous?.status === "False" && previous.lastTransitionTime
+        ? previous.lastTransitionTime
+        : new Date().toISOString().replace(/\.\d+Z$/, "Z"),
+    observedGeneration: parent.metadata.generation ?? 0,
+  };
+  return { ...current, conditions: [...others, condition] };
+}
+
+export function hasSyncError(parent: KubeObject): boolean {
+  const conditions = (parent.status as StatusObject | undefined)?.conditions;
+  return Array.isArray(conditions) && conditions.some((c) => c.type === SYNC_CONDITION && c.status === "False");
+}
+
+export function hasFinalizer(parent: KubeObject, name: string): boolean {
+  return parent.metadata.finalizers?.includes(name) ?? false;
+}
+
+/** Adds our finalizer; the resourceVersion makes it fail (409) rather than overwrite a concurrent change. */
+export async function addFinalizer(parent: KubeObject, name: string, deps: ParentWriteDeps): Promise<KubeObject> {
+  const updated = await deps.api.patch(
+    { namespace: parent.metadata.namespace, name: parent.metadata.name ?? "" },
+    "merge",
+    {
+      metadata: {
+        resourceVersion: parent.metadata.resourceVersion,
+        finalizers: [...(parent.metadata.finalizers ?? []), name],
+      },
+    },
+    { fieldManager: deps.fieldManager, signal: deps.signal },
+  );
+  deps.recordWrite(updated);
+  return updated;
+}
+
+/** Removes our finalizer, testing its position first so a concurrent change cannot make us remove another. */
+export async function removeFinalizer(parent: KubeObject, name: string, deps: ParentWriteDeps): Promise<void> {
+  const index = parent.metadata.finalizers?.indexOf(name) ?? -1;
+  if (index < 0) return;
+  try {
+    const updated = await deps.api.patch(
+      { namespace: parent.metadata.namespace, name: parent.metadata.name ?? "" },
+      "json",
+      [
+        { op: "test", path: `/metadata/finalizers/${index}`, value: name },
+        { op: "remove", path: `/metadata/finalizers/${index}` },
+      ],
+      { fieldManager: deps.fieldManager, signal: deps.signal },
+    );
+    deps.recordWrite(updated);
+  } catch (err) {
+    // Gone already: the finalizer was the last thing holding it.
+    if (isNotFound(err)) return;
+    throw err;
+  }
+}

@@ -1,0 +1,167 @@
+/**
+ * Entry points: `runOperator` (service account, else kubeconfig), `runOperatorWithClientConfig`, and
+ * `startOperator` for embedding and tests. They build the client, the controller, the metrics/health server and
+ * signal handling around an OperatorConfig and a handler.
+ */
+import { TsOperatorError } from "../core/errors.js";
+import { ClientConfig } from "../client/config.js";
+import { KubeClient } from "../client/kube-client.js";
+import type { KubeObject } from "../core/types.js";
+import type { OperatorConfig } from "./config.js";
+import { OperatorController, errorSummary } from "./controller.js";
+import { toHandler, type HandlerLike } from "./handler.js";
+import { createPinoLogger, type Logger } from "./logger.js";
+import type { ReconcileObserver } from "./reconciler.js";
+
+export interface StartOptions {
+  /** Stops the operator when aborted. */
+  signal?: AbortSignal;
+  /** Default: pino JSON logs on stdout (level from LOG_LEVEL). */
+  logger?: Logger;
+  /** Default: ClientConfig.fromEnvironment(operatorName). */
+  clientConfig?: ClientConfig | Promise<ClientConfig>;
+  /** Stop gracefully on SIGTERM/SIGINT (default true for runOperator, false for startOperator). */
+  handleSignals?: boolean;
+  /** Extra observers (tests, custom metrics). */
+  observer?: Partial<ReconcileObserver>;
+}
+
+/** A running operator. */
+export interface RunningOperator {
+  /** Resolves once caches have synced and every parent has been queued. */
+  readonly ready: Promise<void>;
+  /** Resolves when the operator has stopped; rejects on a fatal error. */
+  readonly done: Promise<void>;
+  /** Graceful stop: in-flight syncs finish, watches close. */
+  stop(): Promise<void>;
+  readonly client: KubeClient;
+  readonly controller: OperatorController;
+}
+
+/**
+ * Starts an operator and returns at once.
+ *
+ * @example
+ * const op = startOperator(config, handler, { clientConfig: env.clientConfig() });
+ * await op.ready;
+ * // ...
+ * await op.stop();
+ */
+export function startOperator<P extends KubeObject = KubeObject, S = unknown>(
+  config: OperatorConfig,
+  handler: HandlerLike<P, S>,
+  options: StartOptions = {},
+): RunningOperator {
+  const normalized = toHandler(handler);
+  const logger = (options.logger ?? createPinoLogger()).child({ operator: config.operatorName });
+  let resolveReady!: () => void;
+  let rejectReady!: (err: unknown) => void;
+  const ready = new Promise<void>((res, rej) => {
+    resolveReady = res;
+    rejectReady = rej;
+  });
+  let stopRequested = false;
+  let stopFn: () => Promise<void> = async () => {
+    stopRequested = true;
+  };
+  let parts: { client: KubeClient; controller: OperatorController } | undefined;
+  const started = () => {
+    if (!parts) throw new TsOperatorError("TSOP_CONFIG_INVALID", "the operator has not started yet (await op.ready)");
+    return parts;
+  };
+
+  const done = (async () => {
+    const clientConfig = await (options.clientConfig ?? ClientConfig.fromEnvironment(config.operatorName));
+    const client = await KubeClient.fromConfig(clientConfig);
+    // The handler's parent type is the author's; the engine handles plain objects.
+    const controller = new OperatorController(config, normalized, client, {
+      logger,
+      observer: options.observer,
+    });
+    parts = { client, controller };
+    let stopping: Promise<void> | undefined;
+    let finished!: () => void;
+    const stopped = new Promise<void>((r) => (finished = r));
+    stopFn = () => {
+      stopping ??= (async () => {
+        logger.info({}, "stopping");
+        await controller.stop();
+        await client.close();
+        finished();
+        logger.info({}, "stopped");
+      })();
+      return stopping;
+    };
+    const onSignal = (signal: NodeJS.Signals) => {
+      logger.info({ signal }, "signal received, stopping gracefully");
+      void stopFn();
+    };
+    if (options.handleSignals) {
+      process.once("SIGTERM", onSignal);
+      process.once("SIGINT", onSignal);
+    }
+    options.signal?.addEventListener("abort", () => void stopFn(), { once: true });
+    try {
+      logger.info({ endpoint: clientConfig.apiServerEndpoint, parent: config.parentType.kind }, "starting");
+      await controller.start();
+      resolveReady();
+      if (stopRequested || options.signal?.aborted) void stopFn();
+      await stopped;
+    } catch (err) {
+      rejectReady(err);
+      await controller.stop(0).catch(() => {});
+      await client.close().catch(() => {});
+      throw err;
+    } finally {
+      process.off("SIGTERM", onSignal);
+      process.off("SIGINT", onSignal);
+    }
+  })();
+  done.catch((err: unknown) => rejectReady(err));
+  // `ready` rejections are for callers that await it; `done` carries the same error.
+  ready.catch(() => {});
+
+  const running: RunningOperator = {
+    ready,
+    done,
+    stop: async () => {
+      await stopFn();
+      await done.catch(() => {});
+    },
+    get client() {
+      return started().client;
+    },
+    get controller() {
+      return started().controller;
+    },
+  };
+  return running;
+}
+
+/**
+ * Runs an operator with the configuration from the environment (service account first, then kubeconfig).
+ * Never resolves in normal operation; rejects on a fatal error so `main` can log it and exit non-zero.
+ * SIGTERM/SIGINT stop it gracefully, after which it resolves.
+ */
+export async function runOperator<P extends KubeObject = KubeObject, S = unknown>(
+  config: OperatorConfig,
+  handler: HandlerLike<P, S>,
+): Promise<void> {
+  return runOperatorWithClientConfig(config, ClientConfig.fromEnvironment(config.operatorName), handler);
+}
+
+/** runOperator with an explicit client configuration (or a promise of one, e.g. ClientConfig.fromKubeconfig). */
+export async function runOperatorWithClientConfig<P extends KubeObject = KubeObject, S = unknown>(
+  config: OperatorConfig,
+  clientConfig: ClientConfig | Promise<ClientConfig>,
+  handler: HandlerLike<P, S>,
+): Promise<void> {
+  const op = startOperator(config, handler, { clientConfig, handleSignals: true });
+  try {
+    await op.done;
+  } catch (err) {
+    const logger = createPinoLogger();
+    logger.error({ err: errorSummary(err) }, "operator failed");
+    throw err;
+  }
+}

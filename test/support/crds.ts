@@ -1,0 +1,53 @@
+/**
+ * CRDs used by the operator tests: a namespaced parent (`Widget`) and a cluster-scoped one (`Cluster­Widget`),
+ * both with a status subresource and a free-form schema.
+ */
+import type { K8sType, KubeObject } from "../../src/core/types.js";
+
+function crd(kind: string, plural: string, scope: "Namespaced" | "Cluster"): KubeObject {
+  return {
+    apiVersion: "apiextensions.k8s.io/v1",
+    kind: "CustomResourceDefinition",
+    metadata: { name: `${plural}.test.tsoperator.dev` },
+    spec: {
+      group: "test.tsoperator.dev",
+      scope,
+      names: { plural, singular: kind.toLowerCase(), kind },
+      versions: [
+        {
+          name: "v1",
+          served: true,
+          storage: true,
+          subresources: { status: {} },
+          schema: {
+            openAPIV3Schema: {
+              type: "object",
+              properties: {
+                spec: { type: "object", "x-kubernetes-preserve-unknown-fields": true },
+                status: { type: "object", "x-kubernetes-preserve-unknown-fields": true },
+              },
+            },
+          },
+        },
+      ],
+    },
+  };
+}
+
+export const widgetCrd = crd("Widget", "widgets", "Namespaced");
+export const clusterWidgetCrd = crd("ClusterWidget", "clusterwidgets", "Cluster");
+
+export const Widget: K8sType = { apiVersion: "test.tsoperator.dev/v1", kind: "Widget", plural: "widgets" };
+export const ClusterWidget: K8sType = {
+  apiVersion: "test.tsoperator.dev/v1",
+  kind: "ClusterWidget",
+  plural: "clusterwidgets",
+};
+
+export interface WidgetSpec {
+  replicas?: number;
+  data?: Record<string, string>;
+  labels?: Record<string, string>;
+  fail?: string;
+}
+export type WidgetObject = KubeObject<WidgetSpec, Record<string, unknown>>;
