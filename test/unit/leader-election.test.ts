@@ -1,0 +1,357 @@
+import { describe, it } from "node:test";
+import { strict as assert } from "node:assert";
+import { setTimeout as delay } from "node:timers/promises";
+import { ApiError, TsOperatorError } from "../../src/core/errors.js";
+import type { KubeObject, ObjectId } from "../../src/core/types.js";
+import type { RequestOptions, WriteOptions } from "../../src/client/resource-api.js";
+import {
+  LeaderElector,
+  microTime,
+  type Lease,
+  type LeaseApi,
+  type LeaderElectorOptions,
+} from "../../src/operator/leader-election.js";
+
+/**
+ * One Lease in memory with the API server's optimistic concurrency (409 on a stale resourceVersion or on a
+ * second create) and fault injection: `failing` rejects every call, `hanging` never answers until aborted.
+ */
+class FakeLeases implements LeaseApi {
+  lease: Lease | undefined;
+  rv = 1;
+  failing = false;
+  hanging = false;
+  writes = 0;
+
+  async getOrUndefined(_id: ObjectId | string, options?: RequestOptions): Promise<KubeObject | undefined> {
+    await this.#gate(options);
+    return this.lease ? structuredClone(this.lease) : undefined;
+  }
+  async create(obj: KubeObject, options?: WriteOptions): Promise<KubeObject> {
+    await this.#gate(options);
+    if (this.lease) throw new ApiError("POST", "/leases", 409, { reason: "AlreadyExists" });
+    return this.#store(obj);
+  }
+  async replace(obj: KubeObject, options?: WriteOptions): Promise<KubeObject> {
+    await this.#gate(options);
+    if (!this.lease || obj.metadata.resourceVersion !== this.lease.metadata.resourceVersion) {
+      throw new ApiError("PUT", "/leases/x", 409, { reason: "Conflict" });
+    }
+    return this.#store(obj);
+  }
+  /** Another writer (or a crashed process's last renewal) sets the record directly. */
+  set(spec: Lease["spec"]): void {
+    this.#store({
+      apiVersion: "coordination.k8s.io/v1",
+      kind: "Lease",
+      metadata: { name: "op", namespace: "ns" },
+      spec,
+    });
+  }
+  #store(obj: KubeObject): KubeObject {
+    this.writes++;
+    this.lease = structuredClone({
+      ...obj,
+      metadata: { ...obj.metadata, resourceVersion: String(++this.rv) },
+    }) as Lease;
+    return structuredClone(this.lease);
+  }
+  async #gate(options: RequestOptions | undefined): Promise<void> {
+    await delay(1);
+    if (this.hanging) {
+      await new Promise<void>((_, reject) => {
+        const signal = options?.signal;
+        if (!signal) return;
+        const fail = () => reject(new TsOperatorError("TSOP_ABORTED", "aborted"));
+        if (signal.aborted) fail();
+        signal.addEventListener("abort", fail, { once: true });
+      });
+    }
+    if (this.failing) throw new TsOperatorError("TSOP_CONNECTION_ERROR", "connection refused");
+  }
+}
+
+// Fast but valid timings: the lease is 1 s on the wire (whole seconds), the deadline fires well before it.
+const FAST: Omit<LeaderElectorOptions, "identity"> = {
+  leaseName: "op",
+  namespace: "ns",
+  leaseDurationMs: 1000,
+  renewDeadlineMs: 400,
+  retryPeriodMs: 50,
+};
+
+interface Recorder {
+  started: number;
+  stopped: number;
+  signals: AbortSignal[];
+  leaders: string[];
+}
+
+function callbacks(rec: Recorder) {
+  return {
+    onStartedLeading(signal: AbortSignal) {
+      rec.started++;
+      rec.signals.push(signal);
+    },
+    onStoppedLeading() {
+      rec.stopped++;
+    },
+    onNewLeader(identity: string) {
+      rec.leaders.push(identity);
+    },
+  };
+}
+const recorder = (): Recorder => ({ started: 0, stopped: 0, signals: [], leaders: [] });
+
+async function until(what: string, check: () => boolean, timeoutMs = 3000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await delay(5);
+  }
+}
+
+void describe("leader election", () => {
+  void it("creates the lease and leads, with client-go's record fields", async () => {
+    const leases = new FakeLeases();
+    const rec = recorder();
+    const a = new LeaderElector(leases, { ...FAST, identity: "a" });
+    const running = a.run(callbacks(rec));
+    await until("a leads", () => a.isLeader && rec.started === 1);
+    const spec = leases.lease?.spec;
+    assert.equal(spec?.holderIdentity, "a");
+    assert.equal(spec?.leaseDurationSeconds, 1);
+    assert.equal(spec?.leaseTransitions, 0);
+    assert.match(spec?.renewTime ?? "", /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
+    assert.deepEqual(rec.leaders, ["a"]);
+    await a.stop();
+    await running;
+  });
+
+  void it("renews while leading, keeping acquireTime and moving renewTime", async () => {
+    const leases = new FakeLeases();
+    const a = new LeaderElector(leases, { ...FAST, identity: "a" });
+    const running = a.run(callbacks(recorder()));
+    await until("a leads", () => a.isLeader);
+    const first = structuredClone(leases.lease?.spec);
+    await delay(200);
+    const later = leases.lease?.spec;
+    assert.equal(later?.acquireTime, first?.acquireTime);
+    assert.notEqual(later?.renewTime, first?.renewTime);
+    assert.ok(leases.writes >= 3, `renewed ${leases.writes} times`);
+    await a.stop();
+    await running;
+  });
+
+  void it("lets only one of two candidates lead", async () => {
+    const leases = new FakeLeases();
+    const ra = recorder();
+    const rb = recorder();
+    const a = new LeaderElector(leases, { ...FAST, identity: "a" });
+    const b = new LeaderElector(leases, { ...FAST, identity: "b" });
+    const runs = [a.run(callbacks(ra)), b.run(callbacks(rb))];
+    await until("someone leads", () => a.isLeader || b.isLeader);
+    for (let i = 0; i < 40; i++) {
+      assert.ok(!(a.isLeader && b.isLeader), "two leaders at once");
+      await delay(10);
+    }
+    assert.equal(ra.started + rb.started, 1);
+    await a.stop();
+    await b.stop();
+    await Promise.all(runs);
+  });
+
+  void it("releases on stop so the other candidate takes over at its next retry, counting the transition", async () => {
+    const leases = new FakeLeases();
+    const ra = recorder();
+    const rb = recorder();
+    const a = new LeaderElector(leases, { ...FAST, identity: "a" });
+    const runA = a.run(callbacks(ra));
+    await until("a leads", () => a.isLeader);
+    const b = new LeaderElector(leases, { ...FAST, identity: "b" });
+    const runB = b.run(callbacks(rb));
+    await delay(100);
+    assert.equal(b.isLeader, false);
+    const stoppedAt = Date.now();
+    await a.stop();
+    await runA;
+    assert.equal(ra.stopped, 1);
+    assert.equal(ra.signals[0]?.aborted, true);
+    await until("b leads", () => b.isLeader);
+    // Well before the 1 s lease would have expired.
+    assert.ok(Date.now() - stoppedAt < 500, `took over after ${Date.now() - stoppedAt} ms`);
+    assert.equal(leases.lease?.spec?.holderIdentity, "b");
+    assert.equal(leases.lease?.spec?.leaseTransitions, 1);
+    assert.ok(rb.leaders.includes(""), "b saw the release");
+    await b.stop();
+    await runB;
+  });
+
+  void it("awaits onStoppedLeading before releasing the lease", async () => {
+    const leases = new FakeLeases();
+    let holderDuringStop: string | null | undefined;
+    const a = new LeaderElector(leases, { ...FAST, identity: "a" });
+    const running = a.run({
+      onStartedLeading() {},
+      async onStoppedLeading() {
+        await delay(50);
+        holderDuringStop = leases.lease?.spec?.holderIdentity;
+      },
+    });
+    await until("a leads", () => a.isLeader);
+    await a.stop();
+    await running;
+    assert.equal(holderDuringStop, "a", "the lease was still ours while work finished");
+    assert.equal(leases.lease?.spec?.holderIdentity, "");
+  });
+
+  void it("waits for a lease held by a live holder and takes over an expired one", async () => {
+    const leases = new FakeLeases();
+    const now = Date.now();
+    leases.set({
+      holderIdentity: "crashed",
+      leaseDurationSeconds: 1,
+      renewTime: microTime(now),
+      acquireTime: microTime(now),
+      leaseTransitions: 4,
+    });
+    const rb = recorder();
+    const b = new LeaderElector(leases, { ...FAST, identity: "b" });
+    const running = b.run(callbacks(rb));
+    await delay(500);
+    assert.equal(b.isLeader, false, "the lease is still valid");
+    await until("b takes over after expiry", () => b.isLeader, 2000);
+    const waited = Date.now() - now;
+    assert.ok(waited >= 1000 && waited < 1400, `took over ${waited} ms after the last renewal`);
+    assert.equal(leases.lease?.spec?.leaseTransitions, 5);
+    await b.stop();
+    await running;
+  });
+
+  void it("takes over at once a lease whose renewTime + duration is already past when first seen", async () => {
+    const leases = new FakeLeases();
+    const old = Date.now() - 60_000;
+    leases.set({
+      holderIdentity: "gone",
+      leaseDurationSeconds: 15,
+      renewTime: microTime(old),
+      acquireTime: microTime(old),
+      leaseTransitions: 0,
+    });
+    const b = new LeaderElector(leases, { ...FAST, identity: "b" });
+    const started = Date.now();
+    const running = b.run(callbacks(recorder()));
+    await until("b leads", () => b.isLeader, 1000);
+    assert.ok(Date.now() - started < 300);
+    await b.stop();
+    await running;
+  });
+
+  void it("keeps waiting while the holder keeps renewing, even with renewTimes far in the past (clock skew)", async () => {
+    const leases = new FakeLeases();
+    leases.set({
+      holderIdentity: "slow-clock",
+      leaseDurationSeconds: 1,
+      renewTime: microTime(Date.now()),
+      leaseTransitions: 0,
+    });
+    const b = new LeaderElector(leases, { ...FAST, identity: "b" });
+    const running = b.run(callbacks(recorder()));
+    await delay(100);
+    // The holder's clock is an hour behind: its renewTimes look expired, but they keep changing.
+    const skewed = Date.now() - 3_600_000;
+    const renewer = setInterval(
+      () => leases.set({ ...leases.lease?.spec, renewTime: microTime(skewed + Math.random() * 1000) }),
+      30,
+    );
+    try {
+      await delay(1500);
+      assert.equal(b.isLeader, false, "a renewing holder is never robbed, whatever its clock says");
+    } finally {
+      clearInterval(renewer);
+      await b.stop();
+      await running;
+    }
+  });
+
+  void it("stops leading at once when it cannot renew within the renew deadline", async () => {
+    const leases = new FakeLeases();
+    const rec = recorder();
+    const a = new LeaderElector(leases, { ...FAST, identity: "a" });
+    const running = a.run(callbacks(rec));
+    await until("a leads", () => a.isLeader);
+    const cutAt = Date.now();
+    leases.hanging = true;
+    await until("a gives up", () => !a.isLeader, 1500);
+    const after = Date.now() - cutAt;
+    assert.ok(after <= FAST.renewDeadlineMs! + 100, `gave up after ${after} ms`);
+    assert.ok(after < FAST.leaseDurationMs!, "before the lease expires for the others");
+    assert.equal(rec.stopped, 1);
+    assert.equal(rec.signals[0]?.aborted, true);
+    // Requests work again: it campaigns and wins a new term.
+    leases.hanging = false;
+    await until("a leads again", () => a.isLeader && rec.started === 2, 3000);
+    assert.equal(rec.signals[1]?.aborted, false);
+    await a.stop();
+    await running;
+  });
+
+  void it("stops leading when another holder took the lease", async () => {
+    const leases = new FakeLeases();
+    const rec = recorder();
+    const a = new LeaderElector(leases, { ...FAST, identity: "a" });
+    const running = a.run(callbacks(rec));
+    await until("a leads", () => a.isLeader);
+    leases.set({
+      holderIdentity: "usurper",
+      leaseDurationSeconds: 1,
+      renewTime: microTime(Date.now()),
+      leaseTransitions: 1,
+    });
+    await until("a steps down", () => !a.isLeader, 200);
+    assert.equal(rec.stopped, 1);
+    await a.stop();
+    await running;
+    assert.equal(
+      leases.lease?.spec?.holderIdentity,
+      "usurper",
+      "stop() does not release a lease it does not hold",
+    );
+  });
+
+  void it("keeps campaigning through API errors without throwing", async () => {
+    const leases = new FakeLeases();
+    leases.failing = true;
+    const a = new LeaderElector(leases, { ...FAST, identity: "a" });
+    const running = a.run(callbacks(recorder()));
+    await delay(150);
+    assert.equal(a.isLeader, false);
+    leases.failing = false;
+    await until("a leads", () => a.isLeader);
+    await a.stop();
+    await running;
+  });
+
+  void it("rejects timings that could give two leaders at once", () => {
+    const leases = new FakeLeases();
+    assert.throws(
+      () => new LeaderElector(leases, { ...FAST, renewDeadlineMs: 1000 }),
+      /leaseDurationMs must be greater/,
+    );
+    assert.throws(
+      () => new LeaderElector(leases, { ...FAST, retryPeriodMs: 400 }),
+      /renewDeadlineMs must be greater/,
+    );
+  });
+
+  void it("stops via an AbortSignal", async () => {
+    const leases = new FakeLeases();
+    const controller = new AbortController();
+    const a = new LeaderElector(leases, { ...FAST, identity: "a" });
+    const running = a.run(callbacks(recorder()), controller.signal);
+    await until("a leads", () => a.isLeader);
+    controller.abort();
+    await running;
+    assert.equal(leases.lease?.spec?.holderIdentity, "");
+  });
+});
