@@ -13,3 +13,13 @@ export {
   type ControlPlaneVersions,
   type InstallOptions,
 } from "./controlplane-binaries.js";
+export {
+  TestKit,
+  subsetDifferences,
+  type TestKitOptions,
+  type EventuallyOptions,
+  type ParentStats,
+  type RecordedSyncError,
+  type SubsetDifference,
+  type DeepPartial,
+} from "./test-kit.js";
