@@ -35,7 +35,7 @@ import {
   type TransportRequest,
   type TransportResponse,
 } from "./transport.js";
-import { WatchExpiredError, parseWatchStream } from "./watch-stream.js";
+import { DEFAULT_INACTIVITY_TIMEOUT_MS, WatchExpiredError, parseWatchStream } from "./watch-stream.js";
 
 export type KubeClientOptions = TransportOptions;
 
@@ -62,6 +62,7 @@ const PATCH_CONTENT_TYPES: Record<PatchType, string> = {
   strategic: "application/strategic-merge-patch+json",
 };
 const APPLY_CONTENT_TYPE = "application/apply-patch+yaml";
+const HEADERS_TIMEOUT_MS = 60_000;
 
 export class KubeClient {
   readonly config: ClientConfig;
@@ -289,6 +290,7 @@ class DynamicResourceApi<T extends KubeObject> implements ResourceApi<T> {
   private async *watchEvents(options: WatchOptions): AsyncGenerator<WatchEvent<T>, void, undefined> {
     const signal = options.signal;
     const sendInitialEvents = options.sendInitialEvents;
+    const inactivityMs = options.inactivityTimeoutMs ?? DEFAULT_INACTIVITY_TIMEOUT_MS;
     const path =
       (await this.collectionPath(this.namespace, signal)) +
       queryString({
@@ -308,6 +310,8 @@ class DynamicResourceApi<T extends KubeObject> implements ResourceApi<T> {
       verb: "watch",
       resource: this.resourceName,
       stream: true,
+      // The API server sends watch headers at once; waiting longer than the inactivity window is pointless.
+      headersTimeoutMs: inactivityMs > 0 ? Math.min(inactivityMs, HEADERS_TIMEOUT_MS) : undefined,
     });
     if (res.statusCode !== 200) {
       const err = await apiErrorFrom("GET", path, res, signal);

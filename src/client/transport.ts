@@ -63,6 +63,8 @@ export interface TransportRequest {
   resource?: string | undefined;
   /** A long-running response (watch): no body timeout, the caller watches for inactivity. */
   stream?: boolean | undefined;
+  /** Overrides the transport's headers timeout for this request. */
+  headersTimeoutMs?: number | undefined;
 }
 
 export interface TransportResponse {
@@ -90,14 +92,11 @@ const NOT_SENT_CODES = new Set([
   "EADDRNOTAVAIL",
   "UND_ERR_CONNECT_TIMEOUT",
 ]);
-/** Failures that may have happened after the request was sent: retried for GET/HEAD only. */
-const TRANSIENT_CODES = new Set([
-  "ECONNRESET",
-  "EPIPE",
-  "ETIMEDOUT",
-  "UND_ERR_SOCKET",
-  "UND_ERR_HEADERS_TIMEOUT",
-]);
+/**
+ * Failures that may have happened after the request was sent: retried for GET/HEAD only. Not
+ * UND_ERR_HEADERS_TIMEOUT: a server that did not answer in time is not asked again blindly.
+ */
+const TRANSIENT_CODES = new Set(["ECONNRESET", "EPIPE", "ETIMEDOUT", "UND_ERR_SOCKET"]);
 
 interface DispatcherSlot {
   certPem: string | undefined;
@@ -211,7 +210,7 @@ export class Transport {
           headers,
           body: req.body ?? null,
           signal: signal ?? null,
-          headersTimeout: this.headersTimeoutMs,
+          headersTimeout: req.headersTimeoutMs ?? this.headersTimeoutMs,
           bodyTimeout: req.stream ? 0 : this.bodyTimeoutMs,
         });
       } catch (err) {

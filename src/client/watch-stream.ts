@@ -87,11 +87,9 @@ export async function* parseWatchStream<T extends KubeObject = KubeObject>(
       return;
     }
     timer = setTimeout(onTimer, inactivityMs - idle);
-    timer.unref();
   };
   if (inactivityMs > 0) {
     timer = setTimeout(onTimer, inactivityMs);
-    timer.unref();
   }
 
   let pending: Buffer[] = [];
