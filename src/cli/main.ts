@@ -5,6 +5,7 @@
 import { installControlPlane, readPinnedVersions, binaryDirFor } from "../testing/controlplane-binaries.js";
 import { TestEnvironment } from "../testing/test-environment.js";
 import { TsOperatorError } from "../core/errors.js";
+import { MANIFESTS_USAGE, manifestsCommand } from "./manifests-command.js";
 
 const USAGE = `usage: tsoperator <command>
 
@@ -14,7 +15,7 @@ commands:
   controlplane path                print the folder holding the binaries
   controlplane up [--keep]         start a local control plane, print what it serves, stop it
                                    (--keep: run until Ctrl-C)
-`;
+${MANIFESTS_USAGE}`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, sub, ...rest] = argv;
@@ -28,6 +29,10 @@ async function main(argv: string[]): Promise<number> {
   }
   if (command === "controlplane" && sub === "up") {
     return controlPlaneUp(rest.includes("--keep"));
+  }
+  if (command === "manifests") {
+    process.stdout.write(await manifestsCommand([sub ?? "", ...rest].filter(Boolean)));
+    return 0;
   }
   process.stderr.write(USAGE);
   return command === undefined || command === "help" || command === "--help" ? 0 : 2;
