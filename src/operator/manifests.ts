@@ -20,7 +20,7 @@
  * without it a single-replica StatefulSet, which never runs two pods at once (a Deployment's rolling update
  * would start the new pod before the old one stops, and two instances would write at once).
  */
-import { Document, isMap, isSeq, type YAMLMap } from "yaml";
+import { Document, isMap, isSeq } from "yaml";
 import { splitApiVersion, type K8sType, type KubeObject } from "../core/types.js";
 import type { OperatorConfig, UpdateStrategy } from "./config.js";
 
@@ -407,7 +407,7 @@ export function generateManifests(config: OperatorConfig, options: ManifestOptio
         if (isSeq(rules)) {
           rules.items.forEach((item, index) => {
             const comment = d.ruleComments?.[index];
-            if (comment && isMap(item)) (item as YAMLMap).commentBefore = ` ${comment}`;
+            if (comment && isMap(item)) (item).commentBefore = ` ${comment}`;
           });
         }
       }
