@@ -1,0 +1,146 @@
+/**
+ * The echo-server example operator: for every EchoServer it runs a Deployment of a tiny HTTP echo server
+ * (server-side apply) and a Service in front of it (replace), and mirrors the Deployment's status into the
+ * EchoServer's status. Run it with `npx tsx examples/echo-server/src/operator.ts` against the current kubeconfig.
+ *
+ * The library is imported through relative paths so the example runs from a clone without a build; in your own
+ * project these imports are `from "tsoperator"`.
+ */
+import { pathToFileURL } from "node:url";
+import { k8sTypes } from "../../../src/core/k8s-types.js";
+import type { K8sType, KubeObject } from "../../../src/core/types.js";
+import { ChildConfig, OperatorConfig } from "../../../src/operator/config.js";
+import type { Handler, SyncRequest, SyncResponse } from "../../../src/operator/handler.js";
+import { runOperator } from "../../../src/operator/runner.js";
+
+export const EchoServerType: K8sType = {
+  apiVersion: "examples.tsoperator.dev/v1",
+  kind: "EchoServer",
+  plural: "echoservers",
+  namespaced: true,
+};
+
+export interface EchoServerSpec {
+  message: string;
+  /** Defaulted to 1 by the CRD schema. */
+  replicas?: number;
+  /** Defaulted by the CRD schema. */
+  image?: string;
+}
+
+export interface EchoServerStatus {
+  /** "Ready" when every desired replica is ready, else "Progressing". */
+  phase: "Ready" | "Progressing";
+  replicas: number;
+  readyReplicas: number;
+  availableReplicas: number;
+  updatedReplicas: number;
+  unavailableReplicas: number;
+  /** In-cluster address of the Service. */
+  url: string;
+}
+
+export type EchoServer = KubeObject<EchoServerSpec, EchoServerStatus>;
+
+/** The subset of a Deployment's status the operator mirrors (all counts are absent until a controller sets them). */
+interface DeploymentStatus {
+  replicas?: number;
+  readyReplicas?: number;
+  availableReplicas?: number;
+  updatedReplicas?: number;
+  unavailableReplicas?: number;
+}
+
+export const ECHO_PORT = 5678;
+const DEFAULT_IMAGE = "hashicorp/http-echo:1.0";
+
+export const config = new OperatorConfig("echo-server-operator", EchoServerType)
+  // apply: fields other controllers add to the Deployment survive, and fields we stop sending are removed.
+  .withChild(k8sTypes.apps.v1.Deployment, ChildConfig.apply())
+  // replace (roperator's PUT) to show the strategy; the apiserver keeps the allocated clusterIP on a PUT.
+  .withChild(k8sTypes.core.v1.Service, ChildConfig.replace())
+  .withinNamespace(process.env.WATCH_NAMESPACE);
+
+/** Labels shared by the Deployment's pods and the Service's selector. */
+function podLabels(parent: EchoServer): Record<string, string> {
+  return { "app.kubernetes.io/name": "echo-server", "examples.tsoperator.dev/echoserver": parent.metadata.name ?? "" };
+}
+
+export function desiredDeployment(parent: EchoServer): KubeObject {
+  const spec = parent.spec ?? { message: "" };
+  const labels = podLabels(parent);
+  return {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name: parent.metadata.name, labels },
+    spec: {
+      replicas: spec.replicas ?? 1,
+      selector: { matchLabels: labels },
+      template: {
+        metadata: { labels },
+        spec: {
+          containers: [
+            {
+              name: "echo",
+              image: spec.image ?? DEFAULT_IMAGE,
+              args: [`-text=${spec.message}`, `-listen=:${ECHO_PORT}`],
+              ports: [{ name: "http", containerPort: ECHO_PORT, protocol: "TCP" }],
+            },
+          ],
+        },
+      },
+    },
+  };
+}
+
+export function desiredService(parent: EchoServer): KubeObject {
+  return {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: { name: parent.metadata.name, labels: podLabels(parent) },
+    spec: {
+      selector: podLabels(parent),
+      ports: [{ name: "http", port: 80, targetPort: ECHO_PORT, protocol: "TCP" }],
+    },
+  };
+}
+
+/** The status: the existing Deployment's counts (0 when absent: nothing has reported them yet). */
+export function statusFor(parent: EchoServer, deployment: KubeObject | undefined): EchoServerStatus {
+  const observed = (deployment?.status ?? {}) as DeploymentStatus;
+  const desired = parent.spec?.replicas ?? 1;
+  const readyReplicas = observed.readyReplicas ?? 0;
+  return {
+    phase: deployment && readyReplicas >= desired ? "Ready" : "Progressing",
+    replicas: observed.replicas ?? 0,
+    readyReplicas,
+    availableReplicas: observed.availableReplicas ?? 0,
+    updatedReplicas: observed.updatedReplicas ?? 0,
+    unavailableReplicas: observed.unavailableReplicas ?? 0,
+    url: `http://${parent.metadata.name}.${parent.metadata.namespace}.svc`,
+  };
+}
+
+/** sync: pure function of the snapshot; the engine creates, updates and deletes to match. */
+export function sync(request: SyncRequest<EchoServer>): SyncResponse<EchoServerStatus> {
+  const parent = request.parent;
+  const deployment = request.children.ofType(k8sTypes.apps.v1.Deployment).get(parent.metadata.name ?? "");
+  return {
+    children: [desiredDeployment(parent), desiredService(parent)],
+    status: statusFor(parent, deployment),
+  };
+}
+
+export const handler: Handler<EchoServer, EchoServerStatus> = { sync };
+
+/** Runs the operator with the environment's credentials (service account in a pod, else the kubeconfig). */
+export async function main(): Promise<void> {
+  await runOperator(config, handler);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch(() => {
+    // runOperator has logged the fatal error.
+    process.exit(1);
+  });
+}
