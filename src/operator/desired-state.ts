@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import { TsOperatorError } from "../core/errors.js";
 import { typeName, type K8sType, type KubeObject, type OwnerReference } from "../core/types.js";
 import type { OperatorConfig, UpdateStrategy } from "./config.js";
-import type { SyncResponse } from "./handler.js";
+import { UNCHANGED_CHILDREN, type SyncResponse } from "./handler.js";
 import { typeKey } from "./sync-request.js";
 
 /** Annotation holding the hash of the desired object the operator last wrote: "unchanged" costs no request. */
@@ -81,9 +81,13 @@ export function prepareDesiredChildren(response: SyncResponse, ctx: PrepareConte
       { child: "response", rule: "invalid-response", message: "sync must return { status, children }" },
     ]);
   }
-  if (!Array.isArray(response.children)) {
+  if (!Array.isArray(response.children) && response.children !== UNCHANGED_CHILDREN) {
     throw new HandlerOutputError([
-      { child: "response", rule: "invalid-response", message: "children must be an array of objects" },
+      {
+        child: "response",
+        rule: "invalid-response",
+        message: "children must be an array of objects or \"unchanged\"",
+      },
     ]);
   }
   const r = response.resyncAfterMs;
@@ -100,7 +104,8 @@ export function prepareDesiredChildren(response: SyncResponse, ctx: PrepareConte
   const seen = new Set<string>();
   const out: DesiredChild[] = [];
 
-  response.children.forEach((raw: unknown, index) => {
+  const children: readonly unknown[] = Array.isArray(response.children) ? response.children : [];
+  children.forEach((raw: unknown, index) => {
     const at = `children[${index}]`;
     if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
       problems.push({ child: at, rule: "not-an-object", message: "is not an object" });

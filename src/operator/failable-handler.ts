@@ -6,10 +6,16 @@
  *
  * Difference from roperator, on purpose: when `validate` or `syncChildren` fails, roperator returns an empty
  * child list, and since the engine deletes every child that is not returned, one bad edit of a parent deletes
- * all of its children. Here the existing children are returned as they are (see `existingChildrenAsDesired`).
+ * all of its children. Here the children are left unchanged (`children: "unchanged"`).
  */
 import type { KubeObject } from "../core/types.js";
-import type { FinalizeResponse, Handler, SyncRequest, SyncResponse } from "./handler.js";
+import {
+  UNCHANGED_CHILDREN,
+  type FinalizeResponse,
+  type Handler,
+  type SyncRequest,
+  type SyncResponse,
+} from "./handler.js";
 
 /** Where a failable handler run ended, passed to `determineStatus` next to the error. */
 export type FailableOutcome<V> =
@@ -124,27 +130,6 @@ export class ErrorBackoff {
   }
 }
 
-/**
- * The existing children of the request in a form fit to be returned as desired: identity, labels, annotations
- * and content; no status, no server-managed metadata (uid, resourceVersion, managedFields, ownerReferences:
- * the engine sets its own).
- *
- * INTERIM: returning these keeps the engine from deleting children while the parent is failing, which is the
- * point. Its cost: for `apply` children the engine may apply the whole live object once, claiming fields our
- * field manager never set. The clean fix is an explicit "keep children unchanged" answer in `SyncResponse`
- * that the engine understands (proposed alongside this module).
- */
-export function existingChildrenAsDesired(request: SyncRequest): KubeObject[] {
-  return request.children.all().map((child) => {
-    const { status: _status, metadata, ...content } = child;
-    const kept: KubeObject["metadata"] = { name: metadata.name };
-    if (metadata.namespace) kept.namespace = metadata.namespace;
-    if (metadata.labels) kept.labels = { ...metadata.labels };
-    if (metadata.annotations) kept.annotations = { ...metadata.annotations };
-    return { ...structuredClone(content), metadata: kept };
-  });
-}
-
 const uidOf = (request: SyncRequest): string =>
   request.parent.metadata.uid ?? `${request.parent.metadata.namespace ?? ""}/${request.parent.metadata.name}`;
 
@@ -247,8 +232,8 @@ export class DefaultFailableHandler<
     const status = await this.inner.determineStatus(request, error, outcome);
     return {
       status,
-      // Keep, never delete, what exists while the parent is failing (see existingChildrenAsDesired).
-      children: existingChildrenAsDesired(request),
+      // Keep, never delete, what exists while the parent is failing.
+      children: UNCHANGED_CHILDREN,
       resyncAfterMs: this.errorBackoff.next(uid),
     };
   }

@@ -28,6 +28,9 @@ export interface SyncRequest<P extends KubeObject = KubeObject> {
   readonly children: RequestChildren;
 }
 
+/** `SyncResponse.children` value that keeps the existing children as they are. */
+export const UNCHANGED_CHILDREN = "unchanged";
+
 /** What `sync` returns. */
 export interface SyncResponse<S = unknown> {
   /**
@@ -35,8 +38,12 @@ export interface SyncResponse<S = unknown> {
    * there. `null` (or undefined) leaves the status alone.
    */
   status?: S | null | undefined;
-  /** Every child that should exist. Existing children of this parent that are not listed are deleted. */
-  children: KubeObject[];
+  /**
+   * Every child that should exist. Existing children of this parent that are not listed are deleted.
+   * `"unchanged"` leaves the children exactly as they are (nothing created, updated or deleted), e.g. while the
+   * parent's spec is invalid: returning `[]` instead would delete them all.
+   */
+  children: KubeObject[] | typeof UNCHANGED_CHILDREN;
   /** Sync again after this long even if nothing changes (e.g. to expire something). */
   resyncAfterMs?: number | undefined;
 }

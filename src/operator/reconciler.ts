@@ -9,7 +9,7 @@ import type { ResourceApi } from "../client/resource-api.js";
 import { OwnershipMemory, syncChildren } from "./child-sync.js";
 import type { OperatorConfig } from "./config.js";
 import { HandlerOutputError, prepareDesiredChildren } from "./desired-state.js";
-import type { Handler, SyncResponse } from "./handler.js";
+import { UNCHANGED_CHILDREN, type Handler, type SyncResponse } from "./handler.js";
 import {
   StatusMemory,
   addFinalizer,
@@ -147,6 +147,7 @@ export class Reconciler {
         const cleared = statusWithSyncError(current, undefined);
         if (await writeStatus(current, cleared, this.#statusMemory, deps)) writes++;
       }
+      if (response.children === UNCHANGED_CHILDREN) return;
       const result = await syncChildren(desired, children, this.#ownership, {
         config: ctx.config,
         api: (type) => ctx.api(type),

@@ -163,7 +163,8 @@ describe("operator sync", () => {
       await s.setSpec("p", { children: [cm("c", { keep: "1" }, { metadata: { name: "c", labels: { mine: "x" } } })] });
       const c = await eventually("drop and gone removed", async () => {
         const obj = await s.get(ConfigMap, "c");
-        return obj && obj.data && !("drop" in (obj.data)) && !obj.metadata.labels?.gone ? obj : undefined;
+        const data = (obj?.data ?? {}) as Record<string, string>;
+        return obj && data.keep && data.drop === undefined && !obj.metadata.labels?.gone ? obj : undefined;
       });
       assert.deepEqual(c.data, { keep: "1", theirs: "t" });
       assert.equal(c.metadata.labels?.other, "z");
