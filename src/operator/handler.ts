@@ -62,7 +62,8 @@ export type SyncFunction<P extends KubeObject = KubeObject, S = unknown> = (
 /** roperator's Handler. `finalize` is optional; when present, parents get a finalizer. */
 export interface Handler<P extends KubeObject = KubeObject, S = unknown> {
   sync(request: SyncRequest<P>): SyncResponse<S> | Promise<SyncResponse<S>>;
-  finalize?(request: SyncRequest<P>): FinalizeResponse<S> | Promise<FinalizeResponse<S>>;
+  /** Returning nothing (or no retryAfterMs) means done: the finalizer is removed. */
+  finalize?(request: SyncRequest<P>): FinalizeResponse<S> | void | Promise<FinalizeResponse<S> | void>;
 }
 
 /** A plain function is a handler too (roperator's blanket impl). */

@@ -12,6 +12,11 @@ import { OperatorController, errorSummary } from "./controller.js";
 import { toHandler, type HandlerLike } from "./handler.js";
 import { createPinoLogger, type Logger } from "./logger.js";
 import type { ReconcileObserver } from "./reconciler.js";
+import { EventRecorder } from "./events.js";
+import { OperatorMetrics } from "./metrics.js";
+import { fanOutObserver } from "./observability.js";
+import { startOperatorServer, type OperatorServer } from "./server.js";
+import { k8sTypes } from "../core/k8s-types.js";
 
 export interface StartOptions {
   /** Stops the operator when aborted. */
@@ -36,6 +41,9 @@ export interface RunningOperator {
   stop(): Promise<void>;
   readonly client: KubeClient;
   readonly controller: OperatorController;
+  readonly metrics: OperatorMetrics;
+  /** Port of the metrics/health server, when it runs (useful with serverPort(0)). */
+  readonly serverPort: number | undefined;
 }
 
 /**
@@ -64,7 +72,9 @@ export function startOperator<P extends KubeObject = KubeObject, S = unknown>(
   let stopFn: () => Promise<void> = async () => {
     stopRequested = true;
   };
-  let parts: { client: KubeClient; controller: OperatorController } | undefined;
+  let parts:
+    | { client: KubeClient; controller: OperatorController; metrics: OperatorMetrics; serverPort?: number }
+    | undefined;
   const started = () => {
     if (!parts) throw new TsOperatorError("TSOP_CONFIG_INVALID", "the operator has not started yet (await op.ready)");
     return parts;
@@ -72,13 +82,24 @@ export function startOperator<P extends KubeObject = KubeObject, S = unknown>(
 
   const done = (async () => {
     const clientConfig = await (options.clientConfig ?? ClientConfig.fromEnvironment(config.operatorName));
-    const client = await KubeClient.fromConfig(clientConfig);
-    // The handler's parent type is the author's; the engine handles plain objects.
+    const metrics = new OperatorMetrics({ controller: config.operatorName });
+    const client = await KubeClient.fromConfig(clientConfig, { metrics: metrics.clientMetrics() });
+    const events = new EventRecorder({
+      events: client.resource(k8sTypes.core.v1.Event),
+      component: config.operatorName,
+      logger,
+      onOutcome: metrics.eventHook(),
+    });
     const controller = new OperatorController(config, normalized, client, {
       logger,
-      observer: options.observer,
+      observer: fanOutObserver(metrics, events, options.observer),
+      queueMetrics: metrics.queueHooks(config.operatorName),
+      onReconcile: (result, seconds) => metrics.recordSync(result, seconds),
     });
-    parts = { client, controller };
+    metrics.observeQueue(controller.queue);
+    metrics.observeCache(() => controller.cachedObjects().map(({ type, count }) => [type, count] as const));
+    parts = { client, controller, metrics };
+    let server: OperatorServer | undefined;
     let stopping: Promise<void> | undefined;
     let finished!: () => void;
     const stopped = new Promise<void>((r) => (finished = r));
@@ -86,6 +107,8 @@ export function startOperator<P extends KubeObject = KubeObject, S = unknown>(
       stopping ??= (async () => {
         logger.info({}, "stopping");
         await controller.stop();
+        await events.flush();
+        await server?.close();
         await client.close();
         finished();
         logger.info({}, "stopped");
@@ -103,6 +126,24 @@ export function startOperator<P extends KubeObject = KubeObject, S = unknown>(
     options.signal?.addEventListener("abort", () => void stopFn(), { once: true });
     try {
       logger.info({ endpoint: clientConfig.apiServerEndpoint, parent: config.parentType.kind }, "starting");
+      if (config.metricsExposed || config.healthExposed) {
+        server = await startOperatorServer({
+          port: config.port,
+          metrics: config.metricsExposed ? metrics : undefined,
+          health: config.healthExposed
+            ? {
+                live: () => true,
+                ready: () => ({
+                  ok: controller.hasSynced,
+                  detail: { cachesSynced: controller.hasSynced, caches: controller.cachedObjects() },
+                }),
+              }
+            : undefined,
+          logger,
+        });
+        parts.serverPort = server.port;
+        logger.info({ port: server.port }, "serving metrics and health");
+      }
       await controller.start();
       resolveReady();
       if (stopRequested || options.signal?.aborted) void stopFn();
@@ -110,6 +151,7 @@ export function startOperator<P extends KubeObject = KubeObject, S = unknown>(
     } catch (err) {
       rejectReady(err);
       await controller.stop(0).catch(() => {});
+      await server?.close().catch(() => {});
       await client.close().catch(() => {});
       throw err;
     } finally {
@@ -133,6 +175,12 @@ export function startOperator<P extends KubeObject = KubeObject, S = unknown>(
     },
     get controller() {
       return started().controller;
+    },
+    get metrics() {
+      return started().metrics;
+    },
+    get serverPort() {
+      return started().serverPort;
     },
   };
   return running;

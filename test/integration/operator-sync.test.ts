@@ -67,6 +67,7 @@ async function scenario(
       .withChild(ServiceAccount, ChildConfig.recreate())
       .withChild(PodTemplate, ChildConfig.onDelete())
       .withinNamespace(ns)
+      .serverPort(0)
       .maxErrorBackoffMs(4_000),
   );
   const log = newCallLog();
@@ -331,7 +332,8 @@ describe("no wasted writes", () => {
       .withChild(Secret, ChildConfig.replace())
       .withChild(ServiceAccount, ChildConfig.recreate())
       .withChild(PodTemplate, ChildConfig.onDelete())
-      .withinNamespace(ns);
+      .withinNamespace(ns)
+      .serverPort(0);
     const op = startOperator(config, scenarioHandler(log), {
       clientConfig: env.clientConfig("scenario-operator"),
       logger: silentLogger,

@@ -175,7 +175,7 @@ describe("DefaultFailableHandler", () => {
     const handler = toHandler(h);
     const first = await handler.finalize!(request(parent()));
     assert.deepEqual(first, { status: { error: "external cleanup failed" }, retryAfterMs: 10 });
-    assert.equal((await handler.finalize!(request(parent()))).retryAfterMs, 30);
+    assert.equal((await handler.finalize!(request(parent())))?.retryAfterMs, 30);
     state.finalizeFails = false;
     assert.deepEqual(await handler.finalize!(request(parent())), {
       status: { error: null },
