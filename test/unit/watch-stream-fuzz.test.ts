@@ -112,7 +112,10 @@ describe("watch stream parser under fuzzing", () => {
       }
       const { events, err } = await run(chunked(r, mutated));
       if (err !== undefined)
-        assert.ok(err instanceof TsOperatorError && ALLOWED.has(err.code), `seed ${seed}: ${err instanceof Error ? err.message : typeof err}`);
+        assert.ok(
+          err instanceof TsOperatorError && ALLOWED.has(err.code),
+          `seed ${seed}: ${err instanceof Error ? err.message : typeof err}`,
+        );
       for (const e of events as Array<{ type: string; object: { metadata: unknown } }>) {
         assert.ok(TYPES.includes(e.type), `seed ${seed}`);
         assert.equal(typeof e.object.metadata, "object", `seed ${seed}`);
@@ -127,7 +130,10 @@ describe("watch stream parser under fuzzing", () => {
       for (let i = 0; i < bytes.length; i++) bytes[i] = r() < 0.1 ? 0x0a : Math.floor(r() * 256);
       const { err } = await run(chunked(r, bytes));
       if (err !== undefined)
-        assert.ok(err instanceof TsOperatorError && ALLOWED.has(err.code), `seed ${seed}: ${err instanceof Error ? err.message : typeof err}`);
+        assert.ok(
+          err instanceof TsOperatorError && ALLOWED.has(err.code),
+          `seed ${seed}: ${err instanceof Error ? err.message : typeof err}`,
+        );
     }
   });
 });
