@@ -1,75 +1,8 @@
 import { describe, it } from "node:test";
 import { strict as assert } from "node:assert";
 import { setTimeout as delay } from "node:timers/promises";
-import { ApiError, TsOperatorError } from "../../src/core/errors.js";
-import type { KubeObject, ObjectId } from "../../src/core/types.js";
-import type { RequestOptions, WriteOptions } from "../../src/client/resource-api.js";
-import {
-  LeaderElector,
-  microTime,
-  type Lease,
-  type LeaseApi,
-  type LeaderElectorOptions,
-} from "../../src/operator/leader-election.js";
-
-/**
- * One Lease in memory with the API server's optimistic concurrency (409 on a stale resourceVersion or on a
- * second create) and fault injection: `failing` rejects every call, `hanging` never answers until aborted.
- */
-class FakeLeases implements LeaseApi {
-  lease: Lease | undefined;
-  rv = 1;
-  failing = false;
-  hanging = false;
-  writes = 0;
-
-  async getOrUndefined(_id: ObjectId | string, options?: RequestOptions): Promise<KubeObject | undefined> {
-    await this.#gate(options);
-    return this.lease ? structuredClone(this.lease) : undefined;
-  }
-  async create(obj: KubeObject, options?: WriteOptions): Promise<KubeObject> {
-    await this.#gate(options);
-    if (this.lease) throw new ApiError("POST", "/leases", 409, { reason: "AlreadyExists" });
-    return this.#store(obj);
-  }
-  async replace(obj: KubeObject, options?: WriteOptions): Promise<KubeObject> {
-    await this.#gate(options);
-    if (!this.lease || obj.metadata.resourceVersion !== this.lease.metadata.resourceVersion) {
-      throw new ApiError("PUT", "/leases/x", 409, { reason: "Conflict" });
-    }
-    return this.#store(obj);
-  }
-  /** Another writer (or a crashed process's last renewal) sets the record directly. */
-  set(spec: Lease["spec"]): void {
-    this.#store({
-      apiVersion: "coordination.k8s.io/v1",
-      kind: "Lease",
-      metadata: { name: "op", namespace: "ns" },
-      spec,
-    });
-  }
-  #store(obj: KubeObject): KubeObject {
-    this.writes++;
-    this.lease = structuredClone({
-      ...obj,
-      metadata: { ...obj.metadata, resourceVersion: String(++this.rv) },
-    }) as Lease;
-    return structuredClone(this.lease);
-  }
-  async #gate(options: RequestOptions | undefined): Promise<void> {
-    await delay(1);
-    if (this.hanging) {
-      await new Promise<void>((_, reject) => {
-        const signal = options?.signal;
-        if (!signal) return;
-        const fail = () => reject(new TsOperatorError("TSOP_ABORTED", "aborted"));
-        if (signal.aborted) fail();
-        signal.addEventListener("abort", fail, { once: true });
-      });
-    }
-    if (this.failing) throw new TsOperatorError("TSOP_CONNECTION_ERROR", "connection refused");
-  }
-}
+import { LeaderElector, microTime, type LeaderElectorOptions } from "../../src/operator/leader-election.js";
+import { FakeLeases } from "../support/fake-leases.js";
 
 // Fast but valid timings: the lease is 1 s on the wire (whole seconds), the deadline fires well before it.
 const FAST: Omit<LeaderElectorOptions, "identity"> = {

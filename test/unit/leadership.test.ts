@@ -1,0 +1,114 @@
+import { describe, it } from "node:test";
+import { strict as assert } from "node:assert";
+import { setTimeout as delay } from "node:timers/promises";
+import { LeaderElector } from "../../src/operator/leader-election.js";
+import { runWithLeadership, type LeadershipTarget } from "../../src/operator/leadership.js";
+import { FakeLeases } from "../support/fake-leases.js";
+
+const TIMING = {
+  leaseName: "op",
+  namespace: "ns",
+  leaseDurationMs: 1000,
+  renewDeadlineMs: 400,
+  retryPeriodMs: 50,
+};
+
+/** A controller stand-in recording the calls, with a cache sync the test releases. */
+function fakeTarget(leases: FakeLeases) {
+  let releaseSync!: () => void;
+  const synced = new Promise<void>((r) => (releaseSync = r));
+  const calls: string[] = [];
+  let workerSignal: AbortSignal | undefined;
+  const target: LeadershipTarget = {
+    async startCaches() {
+      calls.push("startCaches");
+      await synced;
+    },
+    startWorkers(signal) {
+      calls.push("startWorkers");
+      workerSignal = signal;
+    },
+    async stopWorkers(graceful) {
+      calls.push(
+        `stopWorkers(${graceful ? "graceful" : "now"}) holder=${leases.lease?.spec?.holderIdentity}`,
+      );
+    },
+    async stopCaches() {
+      calls.push("stopCaches");
+    },
+  };
+  return { target, calls, releaseSync, signal: () => workerSignal };
+}
+
+async function until(what: string, check: () => boolean, timeoutMs = 2000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await delay(5);
+  }
+}
+
+void describe("leadership wiring", () => {
+  void it("starts caches on every replica, workers only on the leader, and only after the caches synced", async () => {
+    const leases = new FakeLeases();
+    const a = fakeTarget(leases);
+    const b = fakeTarget(leases);
+    const runA = runWithLeadership(a.target, new LeaderElector(leases, { ...TIMING, identity: "a" }));
+    await until("a holds the lease", () => leases.lease?.spec?.holderIdentity === "a");
+    const runB = runWithLeadership(b.target, new LeaderElector(leases, { ...TIMING, identity: "b" }));
+    await delay(100);
+    assert.deepEqual(a.calls, ["startCaches"], "leading, but the caches have not synced: no workers yet");
+    a.releaseSync();
+    b.releaseSync();
+    await runA.cachesSynced;
+    await runB.cachesSynced;
+    await until("a's workers", () => a.calls.includes("startWorkers"));
+    assert.equal(runA.isLeader, true);
+    await delay(100);
+    assert.deepEqual(b.calls, ["startCaches"], "the follower keeps warm caches and runs no workers");
+    assert.equal(runB.isLeader, false);
+
+    // Graceful stop: workers finish while the Lease is still ours, then it is released and b takes over.
+    await runA.stop();
+    assert.deepEqual(a.calls, [
+      "startCaches",
+      "startWorkers",
+      "stopWorkers(graceful) holder=a",
+      "stopCaches",
+    ]);
+    await until("b's workers", () => b.calls.includes("startWorkers"), 500);
+    await runB.stop();
+    await runA.done;
+    await runB.done;
+  });
+
+  void it("stops the workers at once, without grace, when the lease is lost", async () => {
+    const leases = new FakeLeases();
+    const a = fakeTarget(leases);
+    a.releaseSync();
+    const run = runWithLeadership(a.target, new LeaderElector(leases, { ...TIMING, identity: "a" }));
+    await until("workers", () => a.calls.includes("startWorkers"));
+    const cut = Date.now();
+    leases.hanging = true;
+    await until("workers stopped", () => a.calls.some((c) => c.startsWith("stopWorkers(now)")), 1000);
+    assert.ok(Date.now() - cut <= TIMING.renewDeadlineMs + 100);
+    assert.equal(a.signal()?.aborted, true);
+    assert.equal(run.isLeader, false);
+    leases.hanging = false;
+    await until("leading again", () => a.calls.filter((c) => c === "startWorkers").length === 2, 3000);
+    await run.stop();
+  });
+
+  void it("stops campaigning (lease released if won) and rejects done when the caches fail to start", async () => {
+    const leases = new FakeLeases();
+    const target: LeadershipTarget = {
+      startCaches: () => Promise.reject(new Error("no list permission")),
+      startWorkers: () => assert.fail("no workers without caches"),
+      stopWorkers: async () => {},
+      stopCaches: async () => {},
+    };
+    const run = runWithLeadership(target, new LeaderElector(leases, { ...TIMING, identity: "a" }));
+    await assert.rejects(run.done, /caches failed to start/);
+    assert.notEqual(leases.lease?.spec?.holderIdentity, "a");
+  });
+});
