@@ -15,6 +15,9 @@ commands:
   controlplane path                print the folder holding the binaries
   controlplane up [--keep]         start a local control plane, print what it serves, stop it
                                    (--keep: run until Ctrl-C)
+  demo [--keep] [--ci]             the echo-server example on a local control plane: create, scale and
+                                   delete EchoServers and watch them converge (--keep: leave it running;
+                                   --ci or CI=true: plain output, no pauses, exit 1 if it does not converge)
 ${MANIFESTS_USAGE}`;
 
 async function main(argv: string[]): Promise<number> {
@@ -29,6 +32,12 @@ async function main(argv: string[]): Promise<number> {
   }
   if (command === "controlplane" && sub === "up") {
     return controlPlaneUp(rest.includes("--keep"));
+  }
+  if (command === "demo") {
+    // Loaded lazily: the demo pulls in the operator engine, which the other commands do not need.
+    const { runDemo } = await import("./demo.js");
+    const flags = [sub, ...rest];
+    return runDemo({ keep: flags.includes("--keep"), ci: flags.includes("--ci") || undefined });
   }
   if (command === "manifests") {
     process.stdout.write(await manifestsCommand([sub ?? "", ...rest].filter(Boolean)));
