@@ -1,0 +1,244 @@
+/**
+ * The contenders: how each is built (once, cached in gitignored folders) and started as its own process. Every
+ * contender gets the same environment: KUBECONFIG (its own client certificate), BENCH_NAMESPACE, and prints
+ * STARTED when its process is up and READY when its caches have synced (where the framework tells).
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const PEERS = join(ROOT, "bench/peers");
+
+export interface Contender {
+  name: string;
+  /** Watches and caches (the floor does neither: no restart, churn or idle figures). */
+  operator: boolean;
+  /** What the contender's READY line means (restart figures are only comparable where it is "caches synced"). */
+  readyMeaning: string;
+  /** Builds or installs; resolves to an error text when that fails. */
+  prepare(log: (line: string) => void): Promise<string | undefined>;
+  command(namespace: string): { file: string; args: string[]; cwd: string; env?: Record<string, string> };
+  version?: string;
+}
+
+function run(file: string, args: string[], cwd: string, env: Record<string, string> = {}, timeoutMs = 1_800_000) {
+  return new Promise<{ code: number; output: string }>((resolve) => {
+    const child = spawn(file, args, { cwd, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    const keep = (chunk: Buffer) => {
+      output = (output + chunk.toString()).slice(-20_000);
+    };
+    child.stdout.on("data", keep);
+    child.stderr.on("data", keep);
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    child.on("error", (err) => {
+      clearTimeout(timer);
+      resolve({ code: -1, output: `${output}\n${String(err)}` });
+    });
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, output });
+    });
+  });
+}
+
+function tail(text: string, lines = 15): string {
+  return text.trim().split("\n").slice(-lines).join("\n");
+}
+
+/** True when `output` exists and is newer than every source. */
+function fresh(output: string, sources: string[]): boolean {
+  if (!existsSync(output)) return false;
+  const built = statSync(output).mtimeMs;
+  return sources.every((s) => !existsSync(s) || statSync(s).mtimeMs <= built);
+}
+
+/**
+ * The TypeScript contenders are bundled with esbuild (tsx's own dependency) and run by plain node: running them
+ * through tsx would charge its on-the-fly transpiling to their CPU and memory, which no deployed operator pays.
+ * Rebuilt on every run (a fraction of a second) so they always use the current src/.
+ */
+function bundled(name: string, entry: string, operator: boolean): Contender {
+  const out = join(PEERS, ".build", `${name}.mjs`);
+  return {
+    name,
+    operator,
+    readyMeaning: operator ? "caches synced" : "listed",
+    async prepare() {
+      const esbuild = join(ROOT, "node_modules/.bin/esbuild");
+      const args = [entry, "--bundle", "--platform=node", "--format=esm", "--packages=external", "--target=node20", `--outfile=${out}`, "--log-level=warning"];
+      const { code, output } = await run(esbuild, args, ROOT);
+      return code === 0 ? undefined : `esbuild failed (exit ${code}):\n${tail(output)}`;
+    },
+    command: () => ({ file: process.execPath, args: [out], cwd: ROOT }),
+  };
+}
+
+export const floor = bundled("floor", join(ROOT, "bench/e2e/floor.ts"), false);
+export const tsoperator = bundled("tsoperator", join(PEERS, "tsoperator/main.ts"), true);
+/** Not a contender: the cold-process paginated LIST that restart times are compared with. */
+export const lister = bundled("lister", join(ROOT, "bench/e2e/lister.ts"), false);
+
+function controllerRuntime(mode: "default" | "fast"): Contender {
+  const dir = join(PEERS, "controller-runtime");
+  const bin = join(dir, "bin/controller-runtime-peer");
+  return {
+    name: mode === "default" ? "controller-runtime" : "controller-runtime-fast",
+    operator: true,
+    readyMeaning: "caches synced (GetInformer for both kinds)",
+    async prepare(log) {
+      if (fresh(bin, [join(dir, "main.go"), join(dir, "go.mod"), join(dir, "go.sum")])) return undefined;
+      log("building the controller-runtime peer (go build; first time downloads modules)");
+      const { code, output } = await run("go", ["build", "-o", bin, "."], dir);
+      return code === 0 ? undefined : `go build failed (exit ${code}):\n${tail(output)}`;
+    },
+    command: () => ({ file: bin, args: [], cwd: dir, env: { BENCH_MODE: mode } }),
+  };
+}
+
+const kubeRsDir = join(PEERS, "kube-rs");
+const kubeRsBin = join(kubeRsDir, "target/release/kube-rs-peer");
+export const kubeRs: Contender = {
+  name: "kube-rs",
+  operator: true,
+  readyMeaning: "parent store ready (Controller::store; the ConfigMap reflector may still be listing)",
+  async prepare(log) {
+    if (fresh(kubeRsBin, [join(kubeRsDir, "src/main.rs"), join(kubeRsDir, "Cargo.toml"), join(kubeRsDir, "Cargo.lock")]))
+      return undefined;
+    log("building the kube-rs peer (cargo build --release; first time takes minutes on 2 cores)");
+    const { code, output } = await run("cargo", ["build", "--release"], kubeRsDir);
+    return code === 0 ? undefined : `cargo build --release failed (exit ${code}):\n${tail(output)}`;
+  },
+  command: () => ({ file: kubeRsBin, args: [], cwd: kubeRsDir }),
+};
+
+const kopfDir = join(PEERS, "kopf");
+export const kopf: Contender = {
+  name: "kopf",
+  operator: true,
+  readyMeaning: "none (kopf keeps no cache and reports no synced moment)",
+  async prepare(log) {
+    const pip = join(kopfDir, ".venv/bin/pip");
+    if (fresh(join(kopfDir, ".venv/bin/kopf"), [join(kopfDir, "requirements.txt")])) return undefined;
+    log("installing kopf into bench/peers/kopf/.venv (pip, from PyPI)");
+    if (!existsSync(pip)) {
+      const venv = await run("python3", ["-m", "venv", ".venv"], kopfDir);
+      if (venv.code !== 0) return `python3 -m venv failed (exit ${venv.code}):\n${tail(venv.output)}`;
+    }
+    const { code, output } = await run(pip, ["install", "-q", "-r", "requirements.txt"], kopfDir);
+    return code === 0 ? undefined : `pip install failed (exit ${code}):\n${tail(output)}`;
+  },
+  command: (namespace) => ({
+    file: join(kopfDir, ".venv/bin/kopf"),
+    args: ["run", "--standalone", "--namespace", namespace, "handlers.py"],
+    cwd: kopfDir,
+  }),
+};
+
+const dotIDir = join(PEERS, "dot-i");
+export const dotI: Contender = {
+  name: "dot-i",
+  operator: true,
+  readyMeaning: "watch started (the library keeps no cache)",
+  async prepare(log) {
+    if (fresh(join(dotIDir, "node_modules/@dot-i/k8s-operator/package.json"), [join(dotIDir, "package.json")]))
+      return undefined;
+    log("installing @dot-i/k8s-operator into bench/peers/dot-i (npm)");
+    const { code, output } = await run("npm", ["install", "--no-audit", "--no-fund", "--no-package-lock"], dotIDir);
+    return code === 0 ? undefined : `npm install failed (exit ${code}):\n${tail(output)}`;
+  },
+  command: () => ({ file: process.execPath, args: [join(dotIDir, "operator.mjs")], cwd: dotIDir }),
+};
+
+export const ALL_CONTENDERS: Contender[] = [
+  floor,
+  tsoperator,
+  controllerRuntime("default"),
+  controllerRuntime("fast"),
+  kubeRs,
+  kopf,
+  dotI,
+];
+
+/** A running contender process and the moments it reported. */
+export class ContenderProcess {
+  readonly child: ChildProcess;
+  readonly spawnedAt = performance.now();
+  startedAt: number | undefined;
+  readyAt: number | undefined;
+  doneAt: number | undefined;
+  exited: { code: number | null; signal: string | null } | undefined;
+  stderrTail = "";
+  private readonly waiters: Array<() => void> = [];
+
+  constructor(contender: Contender, namespace: string, env: Record<string, string>) {
+    const cmd = contender.command(namespace);
+    this.child = spawn(cmd.file, cmd.args, {
+      cwd: cmd.cwd,
+      env: { ...process.env, ...cmd.env, ...env, BENCH_NAMESPACE: namespace },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let buffered = "";
+    this.child.stdout?.on("data", (chunk: Buffer) => {
+      buffered += chunk.toString();
+      let nl;
+      while ((nl = buffered.indexOf("\n")) >= 0) {
+        const line = buffered.slice(0, nl).trim();
+        buffered = buffered.slice(nl + 1);
+        const now = performance.now();
+        if (line === "STARTED") this.startedAt ??= now;
+        else if (line === "READY") this.readyAt ??= now;
+        else if (line === "DONE") this.doneAt ??= now;
+        this.wake();
+      }
+    });
+    this.child.stderr?.on("data", (chunk: Buffer) => {
+      this.stderrTail = (this.stderrTail + chunk.toString()).slice(-4_000);
+    });
+    this.child.on("exit", (code, signal) => {
+      this.exited = { code, signal };
+      this.wake();
+    });
+    this.child.on("error", (err) => {
+      this.stderrTail += `\n${String(err)}`;
+      this.exited = { code: -1, signal: null };
+      this.wake();
+    });
+  }
+
+  get pid(): number {
+    return this.child.pid ?? -1;
+  }
+
+  private wake(): void {
+    for (const w of this.waiters.splice(0)) w();
+  }
+
+  /** Resolves when `predicate` holds (checked on every line and on exit) or after `timeoutMs` (false). */
+  async until(predicate: () => boolean, timeoutMs: number): Promise<boolean> {
+    const deadline = performance.now() + timeoutMs;
+    while (!predicate()) {
+      if (this.exited || performance.now() >= deadline) return predicate();
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.min(200, deadline - performance.now()));
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+    return true;
+  }
+
+  /** SIGTERM, then SIGKILL after `graceMs`. */
+  async stop(graceMs = 5_000): Promise<void> {
+    if (this.exited) return;
+    this.child.kill("SIGTERM");
+    if (!(await this.until(() => this.exited !== undefined, graceMs))) {
+      this.child.kill("SIGKILL");
+      await this.until(() => this.exited !== undefined, 5_000);
+    }
+  }
+}

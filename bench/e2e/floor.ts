@@ -1,0 +1,38 @@
+/**
+ * The write floor: a raw KubeClient that issues exactly the N*(K+1) writes the workload needs (K creates and one
+ * status write per parent) with the operator's default concurrency (4 parents in flight), no watches and no
+ * cache. One paginated LIST tells it the parents (a read, not a write). Run as its own process by the driver.
+ */
+import { ClientConfig } from "../../src/client/config.js";
+import { KubeClient } from "../../src/client/kube-client.js";
+import { BenchParent, childrenOf, type BenchParentObject } from "./workload.js";
+
+console.log("STARTED");
+const namespace = process.env.BENCH_NAMESPACE ?? "default";
+const concurrency = Number(process.env.BENCH_CONCURRENCY ?? "4");
+const client = await KubeClient.fromConfig(await ClientConfig.fromKubeconfig("bench-floor"));
+const parents = client.resource<BenchParentObject>(BenchParent, namespace);
+const configMaps = client.resource({ apiVersion: "v1", kind: "ConfigMap", plural: "configmaps", namespaced: true }, namespace);
+
+const todo: BenchParentObject[] = [];
+for await (const page of parents.listPages({ limit: 500 })) todo.push(...page.items);
+console.log("READY");
+
+let next = 0;
+await Promise.all(
+  Array.from({ length: concurrency }, async () => {
+    while (next < todo.length) {
+      const parent = todo[next++]!;
+      // Like an operator's sync: the children of one parent in parallel, then its status.
+      await Promise.all(childrenOf(parent).map((cm) => configMaps.create(cm)));
+      await parents.patchStatus(parent.metadata.name ?? "", "merge", {
+        status: { observedGeneration: parent.metadata.generation, children: parent.spec.k },
+      });
+    }
+  }),
+);
+console.log("DONE");
+await client.close();
+// Stay alive until the driver stops us, like the operators (so RSS and CPU are read the same way).
+setInterval(() => {}, 60_000);
+process.once("SIGTERM", () => process.exit(0));

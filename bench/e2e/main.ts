@@ -1,0 +1,164 @@
+/**
+ * The end-to-end benchmark driver: builds the peers (cached), starts one local control plane with audit logging,
+ * runs every contender alone on each (N, K) in a fresh namespace, prints the tables and writes the "End-to-end"
+ * section of bench/RESULTS.md.
+ *
+ * Options: --quick (N 100,1000; K 1,4; extras only on the largest), --n=100,1000 --k=1,4,
+ * --contenders=floor,tsoperator,..., --idle-ms=60000, --churn-rates=10,50,100 --churn-seconds=20, --no-write.
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { cpus, tmpdir, totalmem } from "node:os";
+import { join } from "node:path";
+import { KubeClient } from "../../src/client/kube-client.js";
+import { TestEnvironment } from "../../src/testing/test-environment.js";
+import { AuditReader, auditFlags } from "./audit.js";
+import { ALL_CONTENDERS, ROOT, lister, type Contender } from "./contenders.js";
+import { renderSection, renderTables, writeResultsSection, type ReportInput } from "./report.js";
+import { runScenario, type Harness, type Phases, type RunResult } from "./scenario.js";
+import { benchParentCrd } from "./workload.js";
+
+export interface E2eOptions {
+  quick: boolean;
+  ns: number[];
+  ks: number[];
+  contenders: string[];
+  idleMs: number;
+  churnRates: number[];
+  churnSeconds: number;
+  churnN: number;
+  restartN: number;
+  write: boolean;
+  command: string;
+}
+
+export function parseE2eArgs(argv: string[]): E2eOptions {
+  const arg = (name: string) => argv.find((a) => a.startsWith(`--${name}=`))?.split("=")[1];
+  const list = (name: string, fallback: number[]) => arg(name)?.split(",").map(Number) ?? fallback;
+  const quick = argv.includes("--quick");
+  const ns = list("n", quick ? [100, 1000] : [100, 1000, 5000]);
+  const maxN = Math.max(...ns);
+  return {
+    quick,
+    ns,
+    ks: list("k", [1, 4]),
+    contenders: arg("contenders")?.split(",") ?? ALL_CONTENDERS.map((c) => c.name),
+    idleMs: Number(arg("idle-ms") ?? (quick ? 10_000 : 60_000)),
+    churnRates: list("churn-rates", quick ? [10, 50] : [10, 50, 100]),
+    churnSeconds: Number(arg("churn-seconds") ?? (quick ? 5 : 20)),
+    churnN: Number(arg("churn-n") ?? Math.min(1000, maxN)),
+    restartN: Number(arg("restart-n") ?? maxN),
+    write: !argv.includes("--no-write"),
+    command: `npm run bench -- ${argv.join(" ")}`.trim(),
+  };
+}
+
+function phasesFor(options: E2eOptions, n: number, k: number): Phases {
+  const maxK = Math.max(...options.ks);
+  // The extras run once per contender: on the largest K at the N each scenario asks for.
+  const extras = k === maxK;
+  return {
+    idleMs: extras && n === options.restartN ? options.idleMs : 0,
+    churnRates: extras && n === options.churnN ? options.churnRates : [],
+    churnSeconds: options.churnSeconds,
+    restart: extras && n === options.restartN,
+  };
+}
+
+function version(file: string, args: string[], cwd = ROOT): string {
+  try {
+    return execFileSync(file, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim().split("\n")[0] ?? "?";
+  } catch {
+    return "unavailable";
+  }
+}
+
+function lockedVersion(text: string, pattern: RegExp): string {
+  return pattern.exec(text)?.[1] ?? "?";
+}
+
+function peerVersions(): string[] {
+  const read = (p: string) => (existsSync(join(ROOT, p)) ? readFileSync(join(ROOT, p), "utf8") : "");
+  const goMod = read("bench/peers/controller-runtime/go.mod");
+  const cargoLock = read("bench/peers/kube-rs/Cargo.lock");
+  const dotI = read("bench/peers/dot-i/node_modules/@dot-i/k8s-operator/package.json");
+  const kopfVersion = version(join(ROOT, "bench/peers/kopf/.venv/bin/python"), ["-c", "import kopf, kubernetes; print(kopf.__version__ if hasattr(kopf, '__version__') else '?', kubernetes.__version__)"]);
+  return [
+    `Node ${process.version}; ${version("go", ["version"])}; ${version("rustc", ["--version"])}; ${version("python3", ["--version"])}`,
+    `sigs.k8s.io/controller-runtime ${lockedVersion(goMod, /sigs\.k8s\.io\/controller-runtime (v\S+)/)}, k8s.io/client-go ${lockedVersion(goMod, /k8s\.io\/client-go (v\S+)/)}`,
+    `kube ${lockedVersion(cargoLock, /name = "kube"\nversion = "([^"]+)"/)}, k8s-openapi ${lockedVersion(cargoLock, /name = "k8s-openapi"\nversion = "([^"]+)"/)}`,
+    `kopf, kubernetes (Python): ${kopfVersion}`,
+    `@dot-i/k8s-operator ${dotI ? (JSON.parse(dotI) as { version: string }).version : "not installed"}`,
+  ];
+}
+
+export async function runE2e(options: E2eOptions): Promise<{ results: RunResult[]; section: string }> {
+  const log = (line: string) => console.error(line);
+  const contenders = ALL_CONTENDERS.filter((c) => options.contenders.includes(c.name));
+  const peers: ReportInput["peers"] = [];
+  const runnable: Contender[] = [];
+  for (const c of contenders) {
+    const error = await c.prepare(log);
+    if (error) {
+      log(`${c.name}: could not be built: ${error}`);
+      peers.push({ name: c.name, status: `could not be built from the registries: ${error}` });
+    } else {
+      runnable.push(c);
+      peers.push({ name: c.name, status: "built and ran" });
+    }
+  }
+
+  const listerError = await lister.prepare(log);
+  if (listerError) throw new Error(`the raw LIST baseline could not be built: ${listerError}`);
+  const workDir = await mkdtemp(join(tmpdir(), "tsoperator-e2e-"));
+  const audit = await auditFlags(workDir);
+  log("starting the control plane (etcd, kube-apiserver with audit log, kube-controller-manager)");
+  const env = await TestEnvironment.start({ crds: [benchParentCrd], apiServerFlags: audit.flags });
+  const admin = await KubeClient.fromConfig(env.clientConfig("bench-driver"));
+  const harness: Harness = { env, admin, audit: new AuditReader(audit.logPath), workDir, log };
+  const results: RunResult[] = [];
+  let serverVersion = "?";
+  try {
+    const { body } = await env.adminJson("GET", "/version");
+    serverVersion = (body as { gitVersion?: string }).gitVersion ?? "?";
+    let runIndex = 0;
+    for (const n of options.ns) {
+      for (const k of options.ks) {
+        for (const c of runnable) {
+          const phases = phasesFor(options, n, k);
+          log(`[${++runIndex}] ${c.name} N=${n} K=${k}`);
+          const r = await runScenario(harness, c, n, k, runIndex, phases);
+          log(
+            r.converged
+              ? `    converged in ${r.convergeS.toFixed(2)} s, ${[...r.requests].map(([key, v]) => `${key}=${v}`).join(" ")}`
+              : `    FAILED: ${r.error?.split("\n")[0] ?? r.progress}`,
+          );
+          results.push(r);
+        }
+      }
+    }
+  } finally {
+    await admin.close();
+    await env.stop();
+    await rm(workDir, { recursive: true, force: true });
+  }
+
+  const input: ReportInput = {
+    command: options.command,
+    date: new Date().toISOString().slice(0, 16).replace("T", " ") + " UTC",
+    machine: `${cpus().length} x ${cpus()[0]?.model ?? "?"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; one local control plane (etcd on tmpfs, kube-apiserver ${serverVersion} with a Metadata audit log of the contenders' group, kube-controller-manager with garbage collector) shared by all runs, one fresh namespace per run, contenders run one at a time`,
+    versions: peerVersions(),
+    peers,
+    results,
+    notes: [],
+  };
+  console.log(renderTables(input));
+  const section = renderSection(input);
+  if (options.write) await writeResultsSection(join(ROOT, "bench/RESULTS.md"), section);
+  return { results, section };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  await runE2e(parseE2eArgs(process.argv.slice(2)));
+}

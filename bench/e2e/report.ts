@@ -1,0 +1,208 @@
+/**
+ * Turns run results into the tables printed on the console and written to bench/RESULTS.md ("End-to-end"
+ * section only: the other sections belong to other benchmarks and are kept as they are).
+ */
+import { readFile, writeFile } from "node:fs/promises";
+import { verbTotals, writesIn } from "./audit.js";
+import type { RunResult } from "./scenario.js";
+
+const VERBS = ["create", "patch", "update", "get", "list", "watch", "delete"];
+
+const fmt = (x: number | undefined, digits = 2) => (x === undefined || !Number.isFinite(x) ? "-" : x.toFixed(digits));
+
+export interface ReportInput {
+  command: string;
+  date: string;
+  machine: string;
+  versions: string[];
+  peers: Array<{ name: string; status: string }>;
+  results: RunResult[];
+  notes: string[];
+}
+
+function table(header: string[], rows: string[][]): string {
+  return [
+    `| ${header.join(" | ")} |`,
+    `|${header.map(() => "---").join("|")}|`,
+    ...rows.map((r) => `| ${r.join(" | ")} |`),
+  ].join("\n");
+}
+
+export function renderTables(input: ReportInput): string {
+  const out: string[] = [];
+  const configs = [...new Set(input.results.map((r) => `${r.n}x${r.k}`))];
+  out.push("### 1-2, 5, 7: bulk create, requests per converged parent, memory, CPU per parent", "");
+  out.push(
+    "Converge time runs from the contender's STARTED line to the watcher seeing every parent's " +
+      "status.observedGeneration == generation and all N*K children. Requests are the apiserver's audit events of " +
+      "the contender's own user from process start to 3 s after convergence. CPU is the contender's (utime+stime) " +
+      "until convergence; control-plane CPU is kube-apiserver + etcd over the same span.",
+    "",
+  );
+  for (const config of configs) {
+    const rows = input.results.filter((r) => `${r.n}x${r.k}` === config);
+    const floor = rows.find((r) => r.contender === "floor" && r.converged);
+    const tso = rows.find((r) => r.contender === "tsoperator" && r.converged);
+    const first = rows[0]!;
+    const objects = first.n * (first.k + 1);
+    out.push(`#### N=${first.n} parents, K=${first.k} children each`, "");
+    out.push(
+      table(
+        [
+          "contender",
+          "converge s",
+          "/ floor",
+          "tsoperator / it",
+          "writes / parent",
+          ...VERBS.map((v) => `${v} / parent`),
+          "CPU ms / parent",
+          "apiserver+etcd CPU ms / parent",
+          "RSS MB",
+          "RSS B / object",
+        ],
+        rows.map((r) => {
+          const verbs = verbTotals(r.requests);
+          const ok = r.converged;
+          return [
+            ok ? r.contender : `${r.contender} (FAILED)`,
+            ok ? fmt(r.convergeS) : "-",
+            ok && floor ? fmt(r.convergeS / floor.convergeS) : "-",
+            ok && tso ? fmt(tso.convergeS / r.convergeS) : "-",
+            fmt(writesIn(r.requests) / r.n),
+            ...VERBS.map((v) => fmt((verbs.get(v) ?? 0) / r.n)),
+            fmt((r.cpuS * 1000) / r.n),
+            fmt((r.controlPlaneCpuS * 1000) / r.n),
+            fmt(r.rssBytes / 2 ** 20, 1),
+            fmt(r.rssBytes / objects, 0),
+          ];
+        }),
+      ),
+      "",
+    );
+  }
+
+  // Memory per cached object, marginal: the RSS growth between the smallest and largest N at the same K.
+  const marginal: string[][] = [];
+  for (const name of [...new Set(input.results.map((r) => r.contender))]) {
+    for (const k of [...new Set(input.results.map((r) => r.k))]) {
+      const runs = input.results
+        .filter((r) => r.contender === name && r.k === k && r.converged && r.rssBytes > 0)
+        .sort((a, b) => a.n - b.n);
+      if (runs.length < 2) continue;
+      const lo = runs[0]!;
+      const hi = runs[runs.length - 1]!;
+      const objs = (hi.n - lo.n) * (k + 1);
+      marginal.push([name, String(k), `${lo.n} -> ${hi.n}`, fmt((hi.rssBytes - lo.rssBytes) / objs, 0)]);
+    }
+  }
+  if (marginal.length) {
+    out.push("### 5: memory, marginal RSS per cached object (parents + children)", "");
+    out.push(table(["contender", "K", "N", "RSS growth B / object"], marginal), "");
+  }
+
+  const idle = input.results.filter((r) => r.idle);
+  if (idle.length) {
+    out.push("### 6: idle CPU after convergence", "");
+    out.push(
+      table(
+        ["contender", "N", "K", "contender millicores", "apiserver+etcd millicores"],
+        idle.map((r) => [r.contender, String(r.n), String(r.k), fmt(r.idle!.millicores), fmt(r.idle!.controlPlaneMillicores)]),
+      ),
+      "",
+    );
+  }
+
+  const churn = input.results.filter((r) => r.churn.length);
+  if (churn.length) {
+    out.push("### 4, 7: steady churn (spec updates, open loop, round robin over the parents)", "");
+    out.push(
+      table(
+        ["contender", "N", "K", "updates/s", "updates", "p50 ms", "p99 ms", "unobserved", "CPU ms / update"],
+        churn.flatMap((r) =>
+          r.churn.map((c) => [
+            r.contender,
+            String(r.n),
+            String(r.k),
+            String(c.rate),
+            String(c.updates),
+            fmt(c.p50Ms, 1),
+            fmt(c.p99Ms, 1),
+            String(c.unobserved),
+            fmt(c.cpuMsPerUpdate),
+          ]),
+        ),
+      ),
+      "",
+    );
+  }
+
+  const restart = input.results.filter((r) => r.restart);
+  if (restart.length) {
+    out.push("### 3: restart when converged", "");
+    out.push(
+      table(
+        ["contender", "N", "K", "writes after restart", "requests after restart", "ready s", "READY means", "raw paginated LIST s", "ready / LIST"],
+        restart.map((r) => {
+          const x = r.restart!;
+          const all = [...x.requests].map(([key, v]) => `${key}: ${v}`).join(", ");
+          return [
+            r.contender,
+            String(r.n),
+            String(r.k),
+            String(x.writes),
+            all || "-",
+            fmt(x.readyS),
+            x.readyMeaning,
+            fmt(x.rawListS),
+            x.readyS !== undefined ? fmt(x.readyS / x.rawListS) : "-",
+          ];
+        }),
+      ),
+      "",
+    );
+  }
+
+  const failures = input.results.filter((r) => r.error);
+  if (failures.length) {
+    out.push("### Failures", "");
+    for (const f of failures) out.push(`- ${f.contender} N=${f.n} K=${f.k}:`, "", "```", f.error!.trim(), "```", "");
+  }
+  return out.join("\n");
+}
+
+export function renderSection(input: ReportInput): string {
+  return [
+    "## End-to-end",
+    "",
+    `Command: \`${input.command}\` (${input.date}).`,
+    "",
+    `Machine: ${input.machine}.`,
+    "",
+    "Versions:",
+    "",
+    ...input.versions.map((v) => `- ${v}`),
+    "",
+    "Contenders:",
+    "",
+    ...input.peers.map((p) => `- ${p.name}: ${p.status.includes("\n") ? `\n\n  \`\`\`\n  ${p.status.split("\n").join("\n  ")}\n  \`\`\`\n` : p.status}`),
+    "",
+    renderTables(input),
+    ...(input.notes.length ? ["### Reading", "", ...input.notes.map((n) => `- ${n}`), ""] : []),
+  ].join("\n");
+}
+
+/** Replaces the "## End-to-end" section of RESULTS.md (or appends it), leaving every other section alone. */
+export async function writeResultsSection(path: string, section: string): Promise<void> {
+  const text = await readFile(path, "utf8").catch(() => "# Benchmark results\n");
+  const start = text.search(/^## End-to-end\s*$/m);
+  let updated: string;
+  if (start < 0) {
+    updated = `${text.trimEnd()}\n\n${section.trimEnd()}\n`;
+  } else {
+    const rest = text.slice(start + 1);
+    const next = rest.search(/^## /m);
+    const end = next < 0 ? text.length : start + 1 + next;
+    updated = `${text.slice(0, start)}${section.trimEnd()}\n${end < text.length ? `\n${text.slice(end)}` : ""}`;
+  }
+  await writeFile(path, updated);
+}

@@ -1,0 +1,57 @@
+/**
+ * tsoperator peer of the end-to-end benchmark: the BenchParent workload (K ConfigMaps per parent, status
+ * {observedGeneration, children}) as a tsoperator author writes it. Run as its own process by bench/e2e so its CPU
+ * and RSS are its own; talks to the driver through stdout lines (STARTED, READY) like every other peer.
+ */
+import { ClientConfig } from "../../../src/client/config.js";
+import { k8sTypes } from "../../../src/core/k8s-types.js";
+import type { KubeObject } from "../../../src/core/types.js";
+import { ChildConfig, OperatorConfig } from "../../../src/operator/config.js";
+import { silentLogger } from "../../../src/operator/logger.js";
+import { startOperator } from "../../../src/operator/runner.js";
+
+console.log("STARTED");
+
+const BenchParent = { apiVersion: "bench.tsoperator.dev/v1", kind: "BenchParent", plural: "benchparents", namespaced: true };
+
+interface BenchParentObject extends KubeObject {
+  spec: { k: number; payload?: string };
+}
+
+const namespace = process.env.BENCH_NAMESPACE;
+const config = new OperatorConfig("tsoperator-peer", BenchParent)
+  .withChild(k8sTypes.core.v1.ConfigMap, ChildConfig.apply())
+  .withinNamespace(namespace)
+  // The other contenders run no metrics/health server either.
+  .exposeMetrics(false)
+  .exposeHealth(false);
+
+const op = startOperator<BenchParentObject, { children: number }>(
+  config,
+  ({ parent }) => {
+    const name = parent.metadata.name ?? "";
+    const { k, payload = "" } = parent.spec;
+    const children = Array.from({ length: k }, (_, i) => ({
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: `${name}-${i}`, labels: { "bench.tsoperator.dev/parent": name } },
+      data: { index: String(i), k: String(k), payload },
+    }));
+    return { status: { children: k }, children };
+  },
+  {
+    clientConfig: ClientConfig.fromKubeconfig("tsoperator-peer"),
+    logger: silentLogger,
+    observer: {
+      onSyncError: (parent, kind, error) =>
+        console.error(`sync error ${parent.metadata.name ?? "?"} ${kind}: ${String(error)}`),
+    },
+  },
+);
+
+await op.ready;
+console.log("READY");
+process.once("SIGTERM", () => {
+  void op.stop().then(() => process.exit(0));
+});
+await op.done;
