@@ -28,7 +28,7 @@ export interface ControllerOptions {
 
 export class OperatorController {
   readonly config: OperatorConfig;
-  readonly queue: WorkQueue;
+  #queue: WorkQueue;
   readonly factory: InformerFactory;
   readonly #client: KubeClient;
   readonly #logger: Logger;
@@ -39,8 +39,13 @@ export class OperatorController {
   readonly #childInformers = new Map<K8sType, SharedInformer>();
   readonly #options: ControllerOptions;
   #running: Promise<void> | undefined;
-  /** Aborted only on a hard stop: a graceful stop lets in-flight syncs finish their writes. */
-  readonly #hardStop = new AbortController();
+  /**
+   * Aborts the writes of the current workers: on a hard stop, or when leadership is lost. A graceful stop lets
+   * in-flight syncs finish their writes. Renewed for each worker term.
+   */
+  #writes = new AbortController();
+  /** Aborted by stop(): makes a startCaches() that is still waiting give up. */
+  readonly #stopping = new AbortController();
 
   constructor(config: OperatorConfig, handler: Handler, client: KubeClient, options: ControllerOptions) {
     this.config = config;
@@ -52,12 +57,7 @@ export class OperatorController {
       compact: { keepFieldManager: config.fieldManager },
       onError: (error, phase) => this.#logger.warn({ err: errorSummary(error), phase }, "watch error, retrying"),
     });
-    this.queue = new WorkQueue({
-      name: config.operatorName,
-      concurrency: config.concurrencyLimit,
-      backoff: { initialMs: 100, maxMs: config.maxBackoff },
-      metrics: options.queueMetrics,
-    });
+    this.#queue = this.#newQueue();
     const observer = options.observer ?? {};
     this.#reconciler = new Reconciler({
       config,
@@ -93,8 +93,18 @@ export class OperatorController {
     });
   }
 
-  /** Resolves types, starts the informers and the queue; resolves when caches have synced. */
+  /** startCaches() then startWorkers(): the operator without leader election. */
   async start(): Promise<void> {
+    await this.startCaches();
+    this.startWorkers();
+  }
+
+  /**
+   * Resolves types (discovery), starts the informers and resolves when every cache has synced. Every replica
+   * does this, leader or not, so a new leader starts with warm caches. Rejects with TSOP_SHUTDOWN if stop() is
+   * called first.
+   */
+  async startCaches(): Promise<void> {
     const types = [this.config.parentType, ...this.config.children.map((c) => c.type)];
     for (const type of types) this.#namespaced.set(type, await this.#resolveNamespaced(type));
     const parentNamespaced = this.#isNamespaced(this.config.parentType);
@@ -123,14 +133,68 @@ export class OperatorController {
     }
     parent.subscribe((event) => this.#onParentEvent(event), { replay: false });
     this.factory.start();
-    await this.factory.waitForSync();
-    // Children first, then parents: every parent is synced once at start (level-triggered), with a full cache.
-    for (const obj of parent.store.values()) this.queue.add(keyOf(obj));
-    this.#running = this.queue.run((key) => this.#work(key));
+    // A cache that cannot sync (e.g. no list permission) must not make stop() hang.
+    const stopping = this.#stopping.signal;
+    await Promise.race([
+      this.factory.waitForSync(),
+      new Promise<never>((_, reject) => {
+        const fail = () => reject(new TsOperatorError("TSOP_SHUTDOWN", "stopped before the caches synced"));
+        if (stopping.aborted) fail();
+        else stopping.addEventListener("abort", fail, { once: true });
+      }),
+    ]);
     this.#logger.info(
       { parents: parent.store.size, childTypes: this.config.children.map((c) => typeName(c.type)) },
-      "caches synced, syncing",
+      "caches synced",
     );
+  }
+
+  /**
+   * Queues every cached parent (level-triggered: each is synced once per term) and starts the workers. `signal`
+   * (e.g. leadership) aborts their writes when it fires. May be called again after stopWorkers().
+   */
+  startWorkers(signal?: AbortSignal): void {
+    if (this.#running) return;
+    if (this.#queue.isShuttingDown) this.#queue = this.#newQueue();
+    this.#writes = new AbortController();
+    if (signal) {
+      const writes = this.#writes;
+      if (signal.aborted) writes.abort(signal.reason);
+      else signal.addEventListener("abort", () => writes.abort(signal.reason), { once: true });
+    }
+    const parent = this.#parentInformer;
+    if (!parent) throw new TsOperatorError("TSOP_CONFIG_INVALID", "startWorkers() before startCaches()");
+    for (const obj of parent.store.values()) this.#queue.add(keyOf(obj));
+    this.#running = this.#queue.run((key) => this.#work(key));
+    this.#logger.info({ parents: parent.store.size }, "workers started");
+  }
+
+  /**
+   * Stops taking work and resolves when no sync runs. In-flight syncs may finish for `graceMs` (0: their writes
+   * are aborted at once, e.g. when leadership is lost and another replica may already be writing).
+   */
+  async stopWorkers(graceMs = 30_000): Promise<void> {
+    const writes = this.#writes;
+    const timer = setTimeout(() => writes.abort(new TsOperatorError("TSOP_SHUTDOWN", "stopping")), graceMs);
+    if (graceMs <= 0) writes.abort(new TsOperatorError("TSOP_SHUTDOWN", "stopping"));
+    try {
+      await this.#queue.shutdown();
+      await this.#running;
+    } finally {
+      clearTimeout(timer);
+      this.#running = undefined;
+    }
+  }
+
+  /** Stops the watches (and a startCaches() still waiting for them). */
+  async stopCaches(): Promise<void> {
+    this.#stopping.abort();
+    await this.factory.stop();
+  }
+
+  /** The current work queue (a new one per worker term). */
+  get queue(): WorkQueue {
+    return this.#queue;
   }
 
   get hasSynced(): boolean {
@@ -142,30 +206,32 @@ export class OperatorController {
     return this.factory.informers().map((i) => ({ type: typeName(i.type), count: i.store.size }));
   }
 
-  /**
-   * Stops taking work, lets in-flight syncs finish (up to `graceMs`, then aborts them) and stops the watches.
-   */
+  /** Graceful stop: stopWorkers(graceMs) then stopCaches(). */
   async stop(graceMs = 30_000): Promise<void> {
-    const timer = setTimeout(() => this.#hardStop.abort(new TsOperatorError("TSOP_SHUTDOWN", "stopping")), graceMs);
-    try {
-      await this.queue.shutdown();
-      await this.#running;
-    } finally {
-      clearTimeout(timer);
-    }
-    await this.factory.stop();
+    this.#stopping.abort();
+    await this.stopWorkers(graceMs);
+    await this.stopCaches();
+  }
+
+  #newQueue(): WorkQueue {
+    return new WorkQueue({
+      name: this.config.operatorName,
+      concurrency: this.config.concurrencyLimit,
+      backoff: { initialMs: 100, maxMs: this.config.maxBackoff },
+      metrics: this.#options.queueMetrics,
+    });
   }
 
   async #work(key: string): Promise<WorkResult | void> {
     const started = performance.now();
     const seconds = () => (performance.now() - started) / 1000;
     try {
-      const outcome = await this.#reconciler.reconcile(key, this.#hardStop.signal);
+      const outcome = await this.#reconciler.reconcile(key, this.#writes.signal);
       switch (outcome.kind) {
         case "synced":
           // Our writes went into the cache without watch events (read-your-writes), so nothing else will show
           // the handler the children it just created: sync once more; it is a no-op unless its answer depends on them.
-          if (outcome.writes > 0) this.queue.add(key);
+          if (outcome.writes > 0) this.#queue.add(key);
           this.#options.onReconcile?.(outcome.resyncAfterMs !== undefined ? "requeue_after" : "success", seconds());
           return outcome.resyncAfterMs !== undefined ? { requeueAfterMs: outcome.resyncAfterMs } : undefined;
         case "finalizing":
@@ -190,14 +256,14 @@ export class OperatorController {
       return;
     }
     if (event.type === "updated" && !parentChangeMatters(event.old, event.object)) return;
-    this.queue.add(keyOf(event.object));
+    this.#queue.add(keyOf(event.object));
   }
 
   #onChildEvent(event: StoreEvent): void {
     const uids = parentUidIndex(this.config.trackingLabelName)(event.object);
     for (const uid of uids) {
       const parent = this.#parentInformer?.store.byIndex(PARENT_UID_INDEX, uid)[0];
-      if (parent) this.queue.add(keyOf(parent));
+      if (parent) this.#queue.add(keyOf(parent));
     }
   }
 

@@ -17,6 +17,8 @@ import { OperatorMetrics } from "./metrics.js";
 import { fanOutObserver } from "./observability.js";
 import { startOperatorServer, type OperatorServer } from "./server.js";
 import { k8sTypes } from "../core/k8s-types.js";
+import { LeaderElector, defaultIdentity } from "./leader-election.js";
+import { runWithLeadership, type LeadershipRun } from "./leadership.js";
 
 export interface StartOptions {
   /** Stops the operator when aborted. */
@@ -96,7 +98,15 @@ export function startOperator<P extends KubeObject = KubeObject, S = unknown>(
       queueMetrics: metrics.queueHooks(config.operatorName),
       onReconcile: (result, seconds) => metrics.recordSync(result, seconds),
     });
-    metrics.observeQueue(controller.queue);
+    // The controller makes a new queue per leadership term: observe whichever is current.
+    metrics.observeQueue({
+      name: config.operatorName,
+      unfinishedWorkSeconds: () => controller.queue.unfinishedWorkSeconds(),
+      longestRunningProcessorSeconds: () => controller.queue.longestRunningProcessorSeconds(),
+    });
+    const lifecycle = config.leaderElection
+      ? leaderElected(controller, client, config, clientConfig.namespace, logger)
+      : { start: () => controller.start(), stop: () => controller.stop() };
     metrics.observeCache(() => controller.cachedObjects().map(({ type, count }) => [type, count] as const));
     parts = { client, controller, metrics };
     let server: OperatorServer | undefined;
@@ -106,7 +116,7 @@ export function startOperator<P extends KubeObject = KubeObject, S = unknown>(
     stopFn = () => {
       stopping ??= (async () => {
         logger.info({}, "stopping");
-        await controller.stop();
+        await lifecycle.stop();
         await events.flush();
         await server?.close();
         await client.close();
@@ -144,12 +154,17 @@ export function startOperator<P extends KubeObject = KubeObject, S = unknown>(
         parts.serverPort = server.port;
         logger.info({ port: server.port }, "serving metrics and health");
       }
-      await controller.start();
+      await lifecycle.start();
       resolveReady();
       if (stopRequested || options.signal?.aborted) void stopFn();
       await stopped;
     } catch (err) {
       rejectReady(err);
+      if (stopping) {
+        // stop() was called while starting: that is a normal end, not a failure.
+        await stopping;
+        return;
+      }
       await controller.stop(0).catch(() => {});
       await server?.close().catch(() => {});
       await client.close().catch(() => {});
@@ -212,4 +227,47 @@ export async function runOperatorWithClientConfig<P extends KubeObject = KubeObj
     logger.error({ err: errorSummary(err) }, "operator failed");
     throw err;
   }
+}
+
+/** Caches on every replica, workers only on the Lease holder (see leadership.ts). */
+function leaderElected(
+  controller: OperatorController,
+  client: KubeClient,
+  config: OperatorConfig,
+  contextNamespace: string | undefined,
+  logger: Logger,
+): { start(): Promise<void>; stop(): Promise<void> } {
+  const le = config.leaderElection ?? {};
+  const elector = new LeaderElector(client, {
+    leaseName: le.leaseName ?? config.operatorName,
+    // The pod's namespace (downward API), else the watched one, else the service account's / context's.
+    namespace: le.leaseNamespace ?? process.env.POD_NAMESPACE ?? config.namespace ?? contextNamespace ?? "default",
+    identity: le.identity ?? process.env.POD_NAME ?? defaultIdentity(),
+    leaseDurationMs: le.leaseDurationMs,
+    renewDeadlineMs: le.renewDeadlineMs,
+    retryPeriodMs: le.retryPeriodMs,
+    logger,
+  });
+  let run: LeadershipRun | undefined;
+  return {
+    start() {
+      run = runWithLeadership(
+        {
+          startCaches: () => controller.startCaches(),
+          startWorkers: (signal) => controller.startWorkers(signal),
+          // Lost leadership: abort in-flight writes now, another replica may already be writing.
+          stopWorkers: (graceful) => controller.stopWorkers(graceful ? 30_000 : 0),
+          stopCaches: () => controller.stopCaches(),
+        },
+        elector,
+        { logger, onLeadershipChange: (leading) => logger.info({ leading }, "leadership changed") },
+      );
+      run.done.catch(() => {});
+      return run.cachesSynced;
+    },
+    async stop() {
+      if (run) await run.stop();
+      else await controller.stop();
+    },
+  };
 }

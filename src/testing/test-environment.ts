@@ -147,7 +147,7 @@ export class TestEnvironment implements EnvironmentInfo {
       existingClient: await KubeClient.fromConfig(config),
       startedAt,
     });
-    await env.adminJson("GET", "/readyz");
+    await env.adminJson("GET", "/version");
     return env;
   }
 
