@@ -60,7 +60,9 @@ function markdownFiles(root: string): string[] {
   const readme = join(root, "README.md");
   if (statSync(readme, { throwIfNoEntry: false })?.isFile()) files.push(readme);
   const walk = (dir: string, top: boolean) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+      a.name.localeCompare(b.name),
+    )) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) {
         if (top && SKIPPED_DOC_DIRS.has(entry.name)) continue;
@@ -123,7 +125,10 @@ function moduleName(snippet: Snippet): string {
 }
 
 /** Extracts, writes and type-checks every snippet (one tsc run). */
-export function checkDocSnippets(root: string = ROOT, options: { keepGenerated?: boolean } = {}): CheckResult {
+export function checkDocSnippets(
+  root: string = ROOT,
+  options: { keepGenerated?: boolean } = {},
+): CheckResult {
   const outDir = root === ROOT ? OUT_DIR : join(root, "docs", "snippets", "generated");
   const snippets = markdownFiles(root).flatMap((file) =>
     extractSnippets(relative(root, file).split(sep).join("/"), readFileSync(file, "utf8")),
@@ -165,7 +170,10 @@ export function checkDocSnippets(root: string = ROOT, options: { keepGenerated?:
     }
   }
   if (run.status !== 0 && problems.length === 0) {
-    problems.push({ location: "tsc", message: output.trim() || `tsc exited with ${run.status ?? run.signal}` });
+    problems.push({
+      location: "tsc",
+      message: output.trim() || `tsc exited with ${run.status ?? run.signal}`,
+    });
   }
   // Clean runs leave nothing behind: the folder is in tsconfig's include, and eslint would lint stale snippets.
   if (problems.length === 0 && !options.keepGenerated) rmSync(outDir, { recursive: true, force: true });
@@ -184,7 +192,9 @@ function main(): void {
     );
     process.exit(1);
   }
-  process.stdout.write(`${result.snippets.length} TypeScript code block(s) in ${files.size} file(s) compile.\n`);
+  process.stdout.write(
+    `${result.snippets.length} TypeScript code block(s) in ${files.size} file(s) compile.\n`,
+  );
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) main();

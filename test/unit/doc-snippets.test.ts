@@ -85,7 +85,7 @@ describe("documentation code blocks", () => {
       mkdirSync(join(dir, "docs"));
       writeFileSync(
         join(dir, "docs", "bad.md"),
-        ["# Bad", "", "```ts", "const n: number = 1;", 'const s: string = n;', "```", ""].join("\n"),
+        ["# Bad", "", "```ts", "const n: number = 1;", "const s: string = n;", "```", ""].join("\n"),
       );
       const result = checkDocSnippets(dir);
       assert.equal(result.snippets.length, 1);
