@@ -123,8 +123,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<number> {
   const started = Date.now();
   const abort = new AbortController();
   const onSignal = () => abort.abort(new TsOperatorError("TSOP_SHUTDOWN", "interrupted"));
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
+  // `on`, not `once`: the control plane's signal hook re-raises the signal when no listener is left.
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
 
   const crdPath = fileURLToPath(new URL("crd.yaml", EXAMPLE_DIR));
   if (!existsSync(crdPath)) {
@@ -245,12 +246,19 @@ export async function runDemo(options: DemoOptions = {}): Promise<number> {
     }
     return 0;
   } finally {
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
-    await operator?.stop();
-    await client?.close();
-    await env.stop();
-    say("stopped: operator, control plane and temp files are gone");
+    // After Ctrl-C the control plane's own signal hook may already have killed its processes; keep the event
+    // loop alive so the operator, the client and the environment still shut down in order and we can say so.
+    const keepAlive = setInterval(() => {}, 1000);
+    try {
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+      await operator?.stop();
+      await client?.close();
+      await env.stop();
+      say("stopped: operator, control plane and temp files are gone");
+    } finally {
+      clearInterval(keepAlive);
+    }
   }
 }
 
