@@ -183,6 +183,8 @@ export class TestKit {
   /**
    * Creates a uniquely named namespace, scopes (a copy of) the config to it and starts the operator. `close()`
    * deletes the namespace and waits until it is gone: call it in `finally`/`after`, also when the test fails.
+   * Meant for namespaced parents; for a cluster-scoped parent the engine still watches every parent and limits
+   * only namespaced children to the namespace, so prefer `create` there.
    *
    * @example
    * const kit = await TestKit.withTestNamespace(config, env.clientConfig(), handler);
