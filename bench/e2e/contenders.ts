@@ -60,8 +60,8 @@ function fresh(output: string, sources: string[]): boolean {
  * through tsx would charge its on-the-fly transpiling to their CPU and memory, which no deployed operator pays.
  * Rebuilt on every run (a fraction of a second) so they always use the current src/.
  */
-function bundled(name: string, entry: string, operator: boolean): Contender {
-  const out = join(PEERS, ".build", `${name}.mjs`);
+function bundled(name: string, entry: string, operator: boolean, env: Record<string, string> = {}): Contender {
+  const out = join(PEERS, ".build", `${entry.split("/").slice(-2).join("-").replace(/\.ts$/, "")}.mjs`);
   return {
     name,
     operator,
@@ -72,11 +72,12 @@ function bundled(name: string, entry: string, operator: boolean): Contender {
       const { code, output } = await run(esbuild, args, ROOT);
       return code === 0 ? undefined : `esbuild failed (exit ${code}):\n${tail(output)}`;
     },
-    command: () => ({ file: process.execPath, args: [out], cwd: ROOT }),
+    command: () => ({ file: process.execPath, args: [out], cwd: ROOT, env }),
   };
 }
 
 export const floor = bundled("floor", join(ROOT, "bench/e2e/floor.ts"), false);
+export const floorApply = bundled("floor-apply", join(ROOT, "bench/e2e/floor.ts"), false, { BENCH_FLOOR_WRITES: "apply" });
 export const tsoperator = bundled("tsoperator", join(PEERS, "tsoperator/main.ts"), true);
 /** Not a contender: the cold-process paginated LIST that restart times are compared with. */
 export const lister = bundled("lister", join(ROOT, "bench/e2e/lister.ts"), false);
@@ -154,6 +155,7 @@ export const dotI: Contender = {
 
 export const ALL_CONTENDERS: Contender[] = [
   floor,
+  floorApply,
   tsoperator,
   controllerRuntime("default"),
   controllerRuntime("fast"),
@@ -161,6 +163,18 @@ export const ALL_CONTENDERS: Contender[] = [
   kopf,
   dotI,
 ];
+
+const live = new Set<ChildProcess>();
+// A driver stopped by Ctrl-C must not leave a contender running against nothing.
+process.once("exit", () => {
+  for (const child of live) child.kill("SIGKILL");
+});
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    for (const child of live) child.kill("SIGKILL");
+    process.kill(process.pid, signal);
+  });
+}
 
 /** A running contender process and the moments it reported. */
 export class ContenderProcess {
@@ -197,7 +211,9 @@ export class ContenderProcess {
     this.child.stderr?.on("data", (chunk: Buffer) => {
       this.stderrTail = (this.stderrTail + chunk.toString()).slice(-4_000);
     });
+    live.add(this.child);
     this.child.on("exit", (code, signal) => {
+      live.delete(this.child);
       this.exited = { code, signal };
       this.wake();
     });

@@ -2,6 +2,8 @@
  * The write floor: a raw KubeClient that issues exactly the N*(K+1) writes the workload needs (K creates and one
  * status write per parent) with the operator's default concurrency (4 parents in flight), no watches and no
  * cache. One paginated LIST tells it the parents (a read, not a write). Run as its own process by the driver.
+ * BENCH_FLOOR_WRITES=apply makes the same writes with server-side apply (children and status), the request kind
+ * the apply-based operators use: the difference between the two floors is the price of SSA on the apiserver.
  */
 import { ClientConfig } from "../../src/client/config.js";
 import { KubeClient } from "../../src/client/kube-client.js";
@@ -10,6 +12,7 @@ import { BenchParent, childrenOf, type BenchParentObject } from "./workload.js";
 console.log("STARTED");
 const namespace = process.env.BENCH_NAMESPACE ?? "default";
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? "4");
+const apply = process.env.BENCH_FLOOR_WRITES === "apply";
 const client = await KubeClient.fromConfig(await ClientConfig.fromKubeconfig("bench-floor"));
 const parents = client.resource<BenchParentObject>(BenchParent, namespace);
 const configMaps = client.resource({ apiVersion: "v1", kind: "ConfigMap", plural: "configmaps", namespaced: true }, namespace);
@@ -24,10 +27,17 @@ await Promise.all(
     while (next < todo.length) {
       const parent = todo[next++]!;
       // Like an operator's sync: the children of one parent in parallel, then its status.
-      await Promise.all(childrenOf(parent).map((cm) => configMaps.create(cm)));
-      await parents.patchStatus(parent.metadata.name ?? "", "merge", {
-        status: { observedGeneration: parent.metadata.generation, children: parent.spec.k },
-      });
+      const status = { observedGeneration: parent.metadata.generation, children: parent.spec.k };
+      if (apply) {
+        await Promise.all(childrenOf(parent).map((cm) => configMaps.apply(cm, { fieldManager: "bench-floor", force: true })));
+        await parents.applyStatus(
+          { apiVersion: BenchParent.apiVersion, kind: BenchParent.kind, metadata: { name: parent.metadata.name }, status },
+          { fieldManager: "bench-floor", force: true },
+        );
+      } else {
+        await Promise.all(childrenOf(parent).map((cm) => configMaps.create(cm)));
+        await parents.patchStatus(parent.metadata.name ?? "", "merge", { status });
+      }
     }
   }),
 );

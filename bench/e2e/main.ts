@@ -3,8 +3,10 @@
  * runs every contender alone on each (N, K) in a fresh namespace, prints the tables and writes the "End-to-end"
  * section of bench/RESULTS.md.
  *
- * Options: --quick (N 100,1000; K 1,4; extras only on the largest), --n=100,1000 --k=1,4,
- * --contenders=floor,tsoperator,..., --idle-ms=60000, --churn-rates=10,50,100 --churn-seconds=20, --no-write.
+ * Options: --quick (N 100,1000; K 1,4; peers only up to 1000 children; idle/churn/restart at N=1000 K=1),
+ * --n=100,1000 --k=1,4, --contenders=floor,tsoperator,..., --idle-ms=60000, --churn-rates=10,50,100,
+ * --churn-seconds=20, --churn-n=1000, --restart-n=5000, --extras-k=4, --peer-max-children=N, --cleanup,
+ * --no-write (print only), --e2e-only (bench/run.ts: skip the other benchmarks).
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
@@ -29,6 +31,12 @@ export interface E2eOptions {
   churnSeconds: number;
   churnN: number;
   restartN: number;
+  /** K of the run that also does idle, churn and restart. */
+  extrasK: number;
+  /** Peers (not the floors and tsoperator) skip configurations with more children than this. */
+  peerMaxChildren: number;
+  /** Delete each run's namespace afterwards (default: keep; the control plane goes away at the end). */
+  cleanup: boolean;
   write: boolean;
   command: string;
 }
@@ -48,16 +56,18 @@ export function parseE2eArgs(argv: string[]): E2eOptions {
     churnRates: list("churn-rates", quick ? [10, 50] : [10, 50, 100]),
     churnSeconds: Number(arg("churn-seconds") ?? (quick ? 5 : 20)),
     churnN: Number(arg("churn-n") ?? Math.min(1000, maxN)),
-    restartN: Number(arg("restart-n") ?? maxN),
+    restartN: Number(arg("restart-n") ?? (quick ? 1000 : maxN)),
+    extrasK: Number(arg("extras-k") ?? (quick ? 1 : 4)),
+    peerMaxChildren: Number(arg("peer-max-children") ?? (quick ? 1000 : Infinity)),
+    cleanup: argv.includes("--cleanup"),
     write: !argv.includes("--no-write"),
     command: `npm run bench -- ${argv.join(" ")}`.trim(),
   };
 }
 
 function phasesFor(options: E2eOptions, n: number, k: number): Phases {
-  const maxK = Math.max(...options.ks);
-  // The extras run once per contender: on the largest K at the N each scenario asks for.
-  const extras = k === maxK;
+  // The extras run once per contender: at one K, at the N each scenario asks for.
+  const extras = k === options.extrasK;
   return {
     idleMs: extras && n === options.restartN ? options.idleMs : 0,
     churnRates: extras && n === options.churnN ? options.churnRates : [],
@@ -118,6 +128,8 @@ export async function runE2e(options: E2eOptions): Promise<{ results: RunResult[
   const admin = await KubeClient.fromConfig(env.clientConfig("bench-driver"));
   const harness: Harness = { env, admin, audit: new AuditReader(audit.logPath), workDir, log };
   const results: RunResult[] = [];
+  const skipped: string[] = [];
+  const startedAt = performance.now();
   let serverVersion = "?";
   try {
     const { body } = await env.adminJson("GET", "/version");
@@ -126,9 +138,13 @@ export async function runE2e(options: E2eOptions): Promise<{ results: RunResult[
     for (const n of options.ns) {
       for (const k of options.ks) {
         for (const c of runnable) {
+          if (!c.name.startsWith("floor") && c.name !== "tsoperator" && n * k > options.peerMaxChildren) {
+            skipped.push(`${c.name} N=${n} K=${k}`);
+            continue;
+          }
           const phases = phasesFor(options, n, k);
           log(`[${++runIndex}] ${c.name} N=${n} K=${k}`);
-          const r = await runScenario(harness, c, n, k, runIndex, phases);
+          const r = await runScenario(harness, c, n, k, runIndex, phases, options.cleanup);
           log(
             r.converged
               ? `    converged in ${r.convergeS.toFixed(2)} s, ${[...r.requests].map(([key, v]) => `${key}=${v}`).join(" ")}`
@@ -151,7 +167,12 @@ export async function runE2e(options: E2eOptions): Promise<{ results: RunResult[
     versions: peerVersions(),
     peers,
     results,
-    notes: [],
+    notes: [
+      `whole run: ${((performance.now() - startedAt) / 60_000).toFixed(1)} min (control plane start included, peer builds not)`,
+      ...(skipped.length
+        ? [`skipped to keep the run short (--peer-max-children=${options.peerMaxChildren}): ${skipped.join(", ")}`]
+        : []),
+    ],
   };
   console.log(renderTables(input));
   const section = renderSection(input);

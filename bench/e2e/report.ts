@@ -36,13 +36,16 @@ export function renderTables(input: ReportInput): string {
     "Converge time runs from the contender's STARTED line to the watcher seeing every parent's " +
       "status.observedGeneration == generation and all N*K children. Requests are the apiserver's audit events of " +
       "the contender's own user from process start to 3 s after convergence. CPU is the contender's (utime+stime) " +
-      "until convergence; control-plane CPU is kube-apiserver + etcd over the same span.",
+      "until convergence; control-plane CPU is kube-apiserver + etcd over the same span. `floor` creates (POST) " +
+      "and merge-patches the status; `floor-apply` makes the same writes with server-side apply. " +
+      "`tsoperator time / its time` below 1 means tsoperator converged faster than that contender.",
     "",
   );
   for (const config of configs) {
     const rows = input.results.filter((r) => `${r.n}x${r.k}` === config);
     const floor = rows.find((r) => r.contender === "floor" && r.converged);
     const tso = rows.find((r) => r.contender === "tsoperator" && r.converged);
+    const ssaFloor = rows.find((r) => r.contender === "floor-apply" && r.converged);
     const first = rows[0]!;
     const objects = first.n * (first.k + 1);
     out.push(`#### N=${first.n} parents, K=${first.k} children each`, "");
@@ -52,13 +55,15 @@ export function renderTables(input: ReportInput): string {
           "contender",
           "converge s",
           "/ floor",
-          "tsoperator / it",
+          "/ SSA floor",
+          "tsoperator time / its time",
           "writes / parent",
           ...VERBS.map((v) => `${v} / parent`),
           "CPU ms / parent",
           "apiserver+etcd CPU ms / parent",
           "RSS MB",
           "RSS B / object",
+          "load avg at start",
         ],
         rows.map((r) => {
           const verbs = verbTotals(r.requests);
@@ -67,6 +72,7 @@ export function renderTables(input: ReportInput): string {
             ok ? r.contender : `${r.contender} (FAILED)`,
             ok ? fmt(r.convergeS) : "-",
             ok && floor ? fmt(r.convergeS / floor.convergeS) : "-",
+            ok && ssaFloor ? fmt(r.convergeS / ssaFloor.convergeS) : "-",
             ok && tso ? fmt(tso.convergeS / r.convergeS) : "-",
             fmt(writesIn(r.requests) / r.n),
             ...VERBS.map((v) => fmt((verbs.get(v) ?? 0) / r.n)),
@@ -74,6 +80,7 @@ export function renderTables(input: ReportInput): string {
             fmt((r.controlPlaneCpuS * 1000) / r.n),
             fmt(r.rssBytes / 2 ** 20, 1),
             fmt(r.rssBytes / objects, 0),
+            fmt(r.loadAvg, 1),
           ];
         }),
       ),

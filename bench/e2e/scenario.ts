@@ -4,6 +4,7 @@
  * parents beforehand and observes.
  */
 import { mkdir, rm, writeFile } from "node:fs/promises";
+import { loadavg } from "node:os";
 import { join } from "node:path";
 import { readFileSync } from "node:fs";
 import type { KubeClient } from "../../src/client/kube-client.js";
@@ -36,6 +37,8 @@ export interface RunResult {
   k: number;
   converged: boolean;
   progress: string;
+  /** 1-minute load average when the run started: other work on the machine shows here. */
+  loadAvg: number;
   /** From the contender's STARTED line to convergence seen by the watcher. */
   convergeS: number;
   startupS: number;
@@ -198,6 +201,7 @@ export async function runScenario(
   k: number,
   runIndex: number,
   phases: Phases,
+  cleanup = false,
 ): Promise<RunResult> {
   const namespace = `e2e-${runIndex}-${contender.name}`.slice(0, 63);
   const user = `bench-${runIndex}-${contender.name}`;
@@ -207,6 +211,7 @@ export async function runScenario(
     k,
     converged: false,
     progress: "",
+    loadAvg: loadavg()[0] ?? NaN,
     convergeS: NaN,
     startupS: NaN,
     requests: new Map<string, number>(),
@@ -294,9 +299,11 @@ export async function runScenario(
   } finally {
     await proc?.stop();
     await watcher.close();
-    const t1 = performance.now();
-    await deleteNamespace(h, namespace);
-    h.log(`    namespace deleted in ${((performance.now() - t1) / 1000).toFixed(1)} s`);
+    if (cleanup) {
+      const t1 = performance.now();
+      await deleteNamespace(h, namespace);
+      h.log(`    namespace deleted in ${((performance.now() - t1) / 1000).toFixed(1)} s`);
+    }
     await rm(join(h.workDir, `${user}.kubeconfig`), { force: true });
   }
 }
