@@ -17,6 +17,8 @@ export interface Contender {
   operator: boolean;
   /** What the contender's READY line means (restart figures are only comparable where it is "caches synced"). */
   readyMeaning: string;
+  /** False when the contender never prints READY (the restart waits a fixed time instead). */
+  printsReady?: boolean;
   /** Builds or installs; resolves to an error text when that fails. */
   prepare(log: (line: string) => void): Promise<string | undefined>;
   command(namespace: string): { file: string; args: string[]; cwd: string; env?: Record<string, string> };
@@ -104,7 +106,9 @@ const kubeRsBin = join(kubeRsDir, "target/release/kube-rs-peer");
 export const kubeRs: Contender = {
   name: "kube-rs",
   operator: true,
-  readyMeaning: "parent store ready (Controller::store; the ConfigMap reflector may still be listing)",
+  // The peer prints READY after Controller::store().wait_until_ready(), but that did not resolve in our runs.
+  readyMeaning: "not reported (Controller::store().wait_until_ready() never resolved)",
+  printsReady: false,
   async prepare(log) {
     if (fresh(kubeRsBin, [join(kubeRsDir, "src/main.rs"), join(kubeRsDir, "Cargo.toml"), join(kubeRsDir, "Cargo.lock")]))
       return undefined;
@@ -120,6 +124,7 @@ export const kopf: Contender = {
   name: "kopf",
   operator: true,
   readyMeaning: "none (kopf keeps no cache and reports no synced moment)",
+  printsReady: false,
   async prepare(log) {
     const pip = join(kopfDir, ".venv/bin/pip");
     if (fresh(join(kopfDir, ".venv/bin/kopf"), [join(kopfDir, "requirements.txt")])) return undefined;
@@ -183,6 +188,8 @@ export class ContenderProcess {
   startedAt: number | undefined;
   readyAt: number | undefined;
   doneAt: number | undefined;
+  /** Handler calls so far, for contenders that report them (SYNCS lines). */
+  syncs: number | undefined;
   exited: { code: number | null; signal: string | null } | undefined;
   stderrTail = "";
   private readonly waiters: Array<() => void> = [];
@@ -205,6 +212,7 @@ export class ContenderProcess {
         if (line === "STARTED") this.startedAt ??= now;
         else if (line === "READY") this.readyAt ??= now;
         else if (line === "DONE") this.doneAt ??= now;
+        else if (line.startsWith("SYNCS ")) this.syncs = Number(line.slice(6));
         this.wake();
       }
     });

@@ -6,11 +6,11 @@
  * Options: --quick (N 100,1000; K 1,4; peers only up to 1000 children; idle/churn/restart at N=1000 K=1),
  * --n=100,1000 --k=1,4, --contenders=floor,tsoperator,..., --idle-ms=60000, --churn-rates=10,50,100,
  * --churn-seconds=20, --churn-n=1000, --restart-n=5000, --extras-k=4, --peer-max-children=N, --cleanup,
- * --no-write (print only), --e2e-only (bench/run.ts: skip the other benchmarks).
+ * --no-write (print only), --from-json=bench/peers/.build/e2e-last.json (re-render the last run), --e2e-only (bench/run.ts: skip the other benchmarks).
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { KubeClient } from "../../src/client/kube-client.js";
@@ -37,6 +37,8 @@ export interface E2eOptions {
   peerMaxChildren: number;
   /** Delete each run's namespace afterwards (default: keep; the control plane goes away at the end). */
   cleanup: boolean;
+  /** Re-render a saved run instead of running. */
+  fromJson: string | undefined;
   write: boolean;
   command: string;
 }
@@ -60,6 +62,7 @@ export function parseE2eArgs(argv: string[]): E2eOptions {
     extrasK: Number(arg("extras-k") ?? (quick ? 1 : 4)),
     peerMaxChildren: Number(arg("peer-max-children") ?? (quick ? 1000 : Infinity)),
     cleanup: argv.includes("--cleanup"),
+    fromJson: arg("from-json"),
     write: !argv.includes("--no-write"),
     command: `npm run bench -- ${argv.join(" ")}`.trim(),
   };
@@ -104,6 +107,10 @@ function peerVersions(): string[] {
 }
 
 export async function runE2e(options: E2eOptions): Promise<{ results: RunResult[]; section: string }> {
+  if (options.fromJson) {
+    await renderSaved(options.fromJson, options);
+    return { results: [], section: "" };
+  }
   const log = (line: string) => console.error(line);
   const contenders = ALL_CONTENDERS.filter((c) => options.contenders.includes(c.name));
   const peers: ReportInput["peers"] = [];
@@ -174,10 +181,29 @@ export async function runE2e(options: E2eOptions): Promise<{ results: RunResult[
         : []),
     ],
   };
+  // Kept (gitignored) so the report can be re-rendered without re-running: --from-json=<path>.
+  await writeFile(
+    join(ROOT, "bench/peers/.build/e2e-last.json"),
+    JSON.stringify(input, (_key, value: unknown) => (value instanceof Map ? (Object.fromEntries(value) as Record<string, unknown>) : value), 2),
+  );
+  return report(input, options);
+}
+
+async function report(input: ReportInput, options: E2eOptions): Promise<{ results: RunResult[]; section: string }> {
   console.log(renderTables(input));
   const section = renderSection(input);
   if (options.write) await writeResultsSection(join(ROOT, "bench/RESULTS.md"), section);
-  return { results, section };
+  return { results: input.results, section };
+}
+
+/** Re-renders a saved run (maps were saved as plain objects). */
+export async function renderSaved(path: string, options: E2eOptions): Promise<void> {
+  const input = JSON.parse(await readFile(path, "utf8")) as ReportInput;
+  for (const r of input.results) {
+    r.requests = new Map(Object.entries(r.requests as unknown as Record<string, number>));
+    if (r.restart) r.restart.requests = new Map(Object.entries(r.restart.requests as unknown as Record<string, number>));
+  }
+  await report(input, options);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -38,7 +38,10 @@ export function renderTables(input: ReportInput): string {
       "the contender's own user from process start to 3 s after convergence. CPU is the contender's (utime+stime) " +
       "until convergence; control-plane CPU is kube-apiserver + etcd over the same span. `floor` creates (POST) " +
       "and merge-patches the status; `floor-apply` makes the same writes with server-side apply. " +
-      "`tsoperator time / its time` below 1 means tsoperator converged faster than that contender.",
+      "`tsoperator time / its time` below 1 means tsoperator converged faster than that contender. " +
+      "Handler calls are counted by the tsoperator peer itself (other frameworks do not report theirs). " +
+      "RSS is read right after the write burst without forcing a GC: it includes garbage and allocator slack, " +
+      "so it is an upper bound of what the cache costs (bench/cache-memory.ts measures the cache alone).",
     "",
   );
   for (const config of configs) {
@@ -58,6 +61,7 @@ export function renderTables(input: ReportInput): string {
           "/ SSA floor",
           "tsoperator time / its time",
           "writes / parent",
+          "handler calls / parent",
           ...VERBS.map((v) => `${v} / parent`),
           "CPU ms / parent",
           "apiserver+etcd CPU ms / parent",
@@ -75,6 +79,7 @@ export function renderTables(input: ReportInput): string {
             ok && ssaFloor ? fmt(r.convergeS / ssaFloor.convergeS) : "-",
             ok && tso ? fmt(tso.convergeS / r.convergeS) : "-",
             fmt(writesIn(r.requests) / r.n),
+            r.syncs !== undefined ? fmt(r.syncs / r.n) : "-",
             ...VERBS.map((v) => fmt((verbs.get(v) ?? 0) / r.n)),
             fmt((r.cpuS * 1000) / r.n),
             fmt((r.controlPlaneCpuS * 1000) / r.n),
@@ -177,6 +182,39 @@ export function renderTables(input: ReportInput): string {
   return out.join("\n");
 }
 
+/** Plain statements derived from the figures: who was fastest, and where tsoperator meets its goals. */
+export function findings(results: RunResult[]): string[] {
+  const out: string[] = [];
+  const configs = [...new Set(results.map((r) => `${r.n}x${r.k}`))];
+  for (const config of configs) {
+    const rows = results.filter((r) => `${r.n}x${r.k}` === config && r.converged);
+    const floor = rows.find((r) => r.contender === "floor");
+    const tso = rows.find((r) => r.contender === "tsoperator");
+    const operators = rows.filter((r) => !r.contender.startsWith("floor"));
+    const fastest = [...operators].sort((a, b) => a.convergeS - b.convergeS)[0];
+    const [n, k] = config.split("x");
+    const parts = [`N=${n} K=${k}:`];
+    if (fastest) parts.push(`fastest operator ${fastest.contender} (${fmt(fastest.convergeS)} s)`);
+    if (tso && floor) {
+      const ratio = tso.convergeS / floor.convergeS;
+      parts.push(`tsoperator / floor ${fmt(ratio)} (goal <= 1.15: ${ratio <= 1.15 ? "met" : "NOT met"})`);
+      const wt = writesIn(tso.requests);
+      const wf = writesIn(floor.requests);
+      parts.push(`tsoperator writes ${wt} vs floor ${wf} (${wt === wf ? "exactly the floor" : `${wt > wf ? "+" : ""}${wt - wf}`})`);
+    } else if (!tso) {
+      parts.push("tsoperator did not converge");
+    }
+    const faster = tso ? operators.filter((r) => r.contender !== "tsoperator" && r.convergeS < tso.convergeS) : [];
+    if (faster.length) parts.push(`faster than tsoperator here: ${faster.map((r) => r.contender).join(", ")}`);
+    out.push(parts.join("; "));
+  }
+  for (const r of results.filter((x) => x.contender === "tsoperator")) {
+    if (r.restart) out.push(`tsoperator restart at N=${r.n} K=${r.k}: ${r.restart.writes} writes (goal 0), ready/LIST ${r.restart.readyS !== undefined ? fmt(r.restart.readyS / r.restart.rawListS) : "-"} (goal <= 1.1)`);
+    if (r.idle) out.push(`tsoperator idle at N=${r.n} K=${r.k}: ${fmt(r.idle.millicores)} millicores (goal < 5)`);
+  }
+  return out;
+}
+
 export function renderSection(input: ReportInput): string {
   return [
     "## End-to-end",
@@ -194,6 +232,10 @@ export function renderSection(input: ReportInput): string {
     ...input.peers.map((p) => `- ${p.name}: ${p.status.includes("\n") ? `\n\n  \`\`\`\n  ${p.status.split("\n").join("\n  ")}\n  \`\`\`\n` : p.status}`),
     "",
     renderTables(input),
+    "### Findings (computed from the figures above)",
+    "",
+    ...findings(input.results).map((f) => `- ${f}`),
+    "",
     ...(input.notes.length ? ["### Reading", "", ...input.notes.map((n) => `- ${n}`), ""] : []),
   ].join("\n");
 }

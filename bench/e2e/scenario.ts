@@ -47,6 +47,8 @@ export interface RunResult {
   cpuS: number;
   controlPlaneCpuS: number;
   rssBytes: number;
+  /** Handler calls until 3 s after convergence (tsoperator only). */
+  syncs?: number | undefined;
   idle?: { millicores: number; controlPlaneMillicores: number };
   churn: ChurnResult[];
   restart?: { writes: number; requests: RequestCounts; readyS: number | undefined; readyMeaning: string; rawListS: number };
@@ -257,6 +259,9 @@ export async function runScenario(
     // Trailing requests (a last status write, a requeue) belong to the cost of converging.
     await sleep(3_000);
     result.rssBytes = rssBytes(p.pid);
+    // The peer reports once a second: wait for the report that covers the settle time.
+    await sleep(1_100);
+    result.syncs = p.syncs;
     result.requests = (await h.audit.readNew()).get(user) ?? new Map<string, number>();
     if (!result.converged || !contender.operator) return result;
 
@@ -280,7 +285,8 @@ export async function runScenario(
       const user2 = `${user}-restart`;
       proc = new ContenderProcess(contender, namespace, { KUBECONFIG: await kubeconfigFor(h, user2) });
       const p2 = proc;
-      await p2.until(() => p2.readyAt !== undefined, 120_000);
+      if (contender.printsReady === false) await p2.until(() => p2.startedAt !== undefined, 60_000);
+      else await p2.until(() => p2.readyAt !== undefined, 120_000);
       // Anything a restarted operator wants to write, it writes within seconds of its resync.
       await sleep(5_000);
       const requests = (await h.audit.readNew()).get(user2) ?? new Map<string, number>();

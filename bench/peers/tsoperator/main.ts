@@ -26,9 +26,17 @@ const config = new OperatorConfig("tsoperator-peer", BenchParent)
   .exposeMetrics(false)
   .exposeHealth(false);
 
+// Handler calls, reported once a second when they changed: the driver divides them by the parents converged.
+let syncs = 0;
+let reported = 0;
+setInterval(() => {
+  if (syncs !== reported) console.log(`SYNCS ${(reported = syncs)}`);
+}, 1_000).unref();
+
 const op = startOperator<BenchParentObject, { children: number }>(
   config,
   ({ parent }) => {
+    syncs++;
     const name = parent.metadata.name ?? "";
     const { k, payload = "" } = parent.spec;
     const children = Array.from({ length: k }, (_, i) => ({
