@@ -6,7 +6,7 @@
  * Options: --quick (N 100,1000; K 1,4; peers only up to 1000 children; idle/churn/restart at N=1000 K=1),
  * --n=100,1000 --k=1,4, --contenders=floor,tsoperator,..., --idle-ms=60000, --churn-rates=10,50,100,
  * --churn-seconds=20, --churn-n=1000, --restart-n=5000, --extras-k=4, --peer-max-children=N, --cleanup,
- * --no-write (print only), --from-json=bench/peers/.build/e2e-last.json (re-render the last run), --e2e-only (bench/run.ts: skip the other benchmarks).
+ * --heading="End-to-end: large" (RESULTS.md section to write), --no-write (print only), --from-json=bench/peers/.build/e2e-last.json (re-render the last run), --e2e-only (bench/run.ts: skip the other benchmarks).
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
@@ -37,6 +37,8 @@ export interface E2eOptions {
   peerMaxChildren: number;
   /** Delete each run's namespace afterwards (default: keep; the control plane goes away at the end). */
   cleanup: boolean;
+  /** Heading of the RESULTS.md section this run writes (default "End-to-end"). */
+  heading: string;
   /** Re-render a saved run instead of running. */
   fromJson: string | undefined;
   write: boolean;
@@ -63,6 +65,7 @@ export function parseE2eArgs(argv: string[]): E2eOptions {
     peerMaxChildren: Number(arg("peer-max-children") ?? (quick ? 1000 : Infinity)),
     cleanup: argv.includes("--cleanup"),
     fromJson: arg("from-json"),
+    heading: argv.find((a) => a.startsWith("--heading="))?.slice("--heading=".length) ?? "End-to-end",
     write: !argv.includes("--no-write"),
     command: `npm run bench -- ${argv.join(" ")}`.trim(),
   };
@@ -191,8 +194,8 @@ export async function runE2e(options: E2eOptions): Promise<{ results: RunResult[
 
 async function report(input: ReportInput, options: E2eOptions): Promise<{ results: RunResult[]; section: string }> {
   console.log(renderTables(input));
-  const section = renderSection(input);
-  if (options.write) await writeResultsSection(join(ROOT, "bench/RESULTS.md"), section);
+  const section = renderSection(input, options.heading);
+  if (options.write) await writeResultsSection(join(ROOT, "bench/RESULTS.md"), section, options.heading);
   return { results: input.results, section };
 }
 

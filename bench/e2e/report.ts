@@ -193,8 +193,11 @@ export function findings(results: RunResult[]): string[] {
     const operators = rows.filter((r) => !r.contender.startsWith("floor"));
     const fastest = [...operators].sort((a, b) => a.convergeS - b.convergeS)[0];
     const [n, k] = config.split("x");
-    const parts = [`N=${n} K=${k}:`];
-    if (fastest) parts.push(`fastest operator ${fastest.contender} (${fmt(fastest.convergeS)} s)`);
+    const parts: string[] = [];
+    if (fastest) {
+      const among = operators.map((r) => r.contender).join(", ");
+      parts.push(`fastest operator ${fastest.contender} (${fmt(fastest.convergeS)} s; among ${among})`);
+    }
     if (tso && floor) {
       const ratio = tso.convergeS / floor.convergeS;
       parts.push(`tsoperator / floor ${fmt(ratio)} (goal <= 1.15: ${ratio <= 1.15 ? "met" : "NOT met"})`);
@@ -206,7 +209,7 @@ export function findings(results: RunResult[]): string[] {
     }
     const faster = tso ? operators.filter((r) => r.contender !== "tsoperator" && r.convergeS < tso.convergeS) : [];
     if (faster.length) parts.push(`faster than tsoperator here: ${faster.map((r) => r.contender).join(", ")}`);
-    out.push(parts.join("; "));
+    out.push(`N=${n} K=${k}: ${parts.join("; ")}`);
   }
   for (const r of results.filter((x) => x.contender === "tsoperator")) {
     if (r.restart) out.push(`tsoperator restart at N=${r.n} K=${r.k}: ${r.restart.writes} writes (goal 0), ready/LIST ${r.restart.readyS !== undefined ? fmt(r.restart.readyS / r.restart.rawListS) : "-"} (goal <= 1.1)`);
@@ -215,9 +218,9 @@ export function findings(results: RunResult[]): string[] {
   return out;
 }
 
-export function renderSection(input: ReportInput): string {
+export function renderSection(input: ReportInput, heading = "End-to-end"): string {
   return [
-    "## End-to-end",
+    `## ${heading}`,
     "",
     `Command: \`${input.command}\` (${input.date}).`,
     "",
@@ -240,10 +243,11 @@ export function renderSection(input: ReportInput): string {
   ].join("\n");
 }
 
-/** Replaces the "## End-to-end" section of RESULTS.md (or appends it), leaving every other section alone. */
-export async function writeResultsSection(path: string, section: string): Promise<void> {
+/** Replaces the `## <heading>` section of RESULTS.md (or appends it), leaving every other section alone. */
+export async function writeResultsSection(path: string, section: string, heading = "End-to-end"): Promise<void> {
   const text = await readFile(path, "utf8").catch(() => "# Benchmark results\n");
-  const start = text.search(/^## End-to-end\s*$/m);
+  const escaped = heading.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const start = text.search(new RegExp(`^## ${escaped}\\s*$`, "m"));
   let updated: string;
   if (start < 0) {
     updated = `${text.trimEnd()}\n\n${section.trimEnd()}\n`;
