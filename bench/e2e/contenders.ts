@@ -158,6 +158,12 @@ export const dotI: Contender = {
   command: () => ({ file: process.execPath, args: [join(dotIDir, "operator.mjs")], cwd: dotIDir }),
 };
 
+/** Diagnostic only (run it by name with --contenders): the SSA floor with a parent's children written one by one. */
+export const floorApplySequential = bundled("floor-apply-seq", join(ROOT, "bench/e2e/floor.ts"), false, {
+  BENCH_FLOOR_WRITES: "apply",
+  BENCH_FLOOR_SEQUENTIAL: "1",
+});
+
 export const ALL_CONTENDERS: Contender[] = [
   floor,
   floorApply,

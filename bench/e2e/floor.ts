@@ -4,6 +4,8 @@
  * cache. One paginated LIST tells it the parents (a read, not a write). Run as its own process by the driver.
  * BENCH_FLOOR_WRITES=apply makes the same writes with server-side apply (children and status), the request kind
  * the apply-based operators use: the difference between the two floors is the price of SSA on the apiserver.
+ * BENCH_FLOOR_SEQUENTIAL=1 writes a parent's children one after the other instead of in parallel (a diagnostic:
+ * what an engine that syncs children sequentially costs at the same parent concurrency).
  */
 import { ClientConfig } from "../../src/client/config.js";
 import { KubeClient } from "../../src/client/kube-client.js";
@@ -13,6 +15,16 @@ console.log("STARTED");
 const namespace = process.env.BENCH_NAMESPACE ?? "default";
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? "4");
 const apply = process.env.BENCH_FLOOR_WRITES === "apply";
+const sequential = process.env.BENCH_FLOOR_SEQUENTIAL === "1";
+
+/** Runs `write` for every child: in parallel, or one after the other. */
+async function each<T>(items: T[], write: (item: T) => Promise<unknown>): Promise<void> {
+  if (!sequential) {
+    await Promise.all(items.map(write));
+    return;
+  }
+  for (const item of items) await write(item);
+}
 const client = await KubeClient.fromConfig(await ClientConfig.fromKubeconfig("bench-floor"));
 const parents = client.resource<BenchParentObject>(BenchParent, namespace);
 const configMaps = client.resource({ apiVersion: "v1", kind: "ConfigMap", plural: "configmaps", namespaced: true }, namespace);
@@ -29,13 +41,13 @@ await Promise.all(
       // Like an operator's sync: the children of one parent in parallel, then its status.
       const status = { observedGeneration: parent.metadata.generation, children: parent.spec.k };
       if (apply) {
-        await Promise.all(childrenOf(parent).map((cm) => configMaps.apply(cm, { fieldManager: "bench-floor", force: true })));
+        await each(childrenOf(parent), (cm) => configMaps.apply(cm, { fieldManager: "bench-floor", force: true }));
         await parents.applyStatus(
           { apiVersion: BenchParent.apiVersion, kind: BenchParent.kind, metadata: { name: parent.metadata.name }, status },
           { fieldManager: "bench-floor", force: true },
         );
       } else {
-        await Promise.all(childrenOf(parent).map((cm) => configMaps.create(cm)));
+        await each(childrenOf(parent), (cm) => configMaps.create(cm));
         await parents.patchStatus(parent.metadata.name ?? "", "merge", { status });
       }
     }

@@ -16,7 +16,7 @@ import { join } from "node:path";
 import { KubeClient } from "../../src/client/kube-client.js";
 import { TestEnvironment } from "../../src/testing/test-environment.js";
 import { AuditReader, auditFlags } from "./audit.js";
-import { ALL_CONTENDERS, ROOT, lister, type Contender } from "./contenders.js";
+import { ALL_CONTENDERS, ROOT, floorApplySequential, lister, type Contender } from "./contenders.js";
 import { renderSection, renderTables, writeResultsSection, type ReportInput } from "./report.js";
 import { runScenario, type Harness, type Phases, type RunResult } from "./scenario.js";
 import { benchParentCrd } from "./workload.js";
@@ -47,7 +47,12 @@ export interface E2eOptions {
 
 export function parseE2eArgs(argv: string[]): E2eOptions {
   const arg = (name: string) => argv.find((a) => a.startsWith(`--${name}=`))?.split("=")[1];
-  const list = (name: string, fallback: number[]) => arg(name)?.split(",").map(Number) ?? fallback;
+  // "--churn-rates=" (empty) means none.
+  const list = (name: string, fallback: number[]) =>
+    arg(name)
+      ?.split(",")
+      .filter((x) => x !== "")
+      .map(Number) ?? fallback;
   const quick = argv.includes("--quick");
   const ns = list("n", quick ? [100, 1000] : [100, 1000, 5000]);
   const maxN = Math.max(...ns);
@@ -115,7 +120,7 @@ export async function runE2e(options: E2eOptions): Promise<{ results: RunResult[
     return { results: [], section: "" };
   }
   const log = (line: string) => console.error(line);
-  const contenders = ALL_CONTENDERS.filter((c) => options.contenders.includes(c.name));
+  const contenders = [...ALL_CONTENDERS, floorApplySequential].filter((c) => options.contenders.includes(c.name));
   const peers: ReportInput["peers"] = [];
   const runnable: Contender[] = [];
   for (const c of contenders) {

@@ -124,14 +124,14 @@ export function renderTables(input: ReportInput): string {
     );
   }
 
-  const churn = input.results.filter((r) => r.churn.length);
+  const churn = input.results.filter((r) => r.churn.some((c) => c.updates > 0));
   if (churn.length) {
     out.push("### 4, 7: steady churn (spec updates, open loop, round robin over the parents)", "");
     out.push(
       table(
         ["contender", "N", "K", "updates/s", "updates", "p50 ms", "p99 ms", "unobserved", "CPU ms / update"],
         churn.flatMap((r) =>
-          r.churn.map((c) => [
+          r.churn.filter((c) => c.updates > 0).map((c) => [
             r.contender,
             String(r.n),
             String(r.k),
