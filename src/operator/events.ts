@@ -207,7 +207,8 @@ export class EventRecorder {
       this.#outcome("created");
     } catch (error) {
       this.#outcome("failed");
-      this.#logger.debug(
+      // warn, not debug: a failure here is usually missing RBAC (events create/patch), which the author must see.
+      this.#logger.warn(
         { err: error, reason, object: regarding.metadata.name, namespace: regarding.metadata.namespace },
         "could not record event",
       );

@@ -78,15 +78,23 @@ export function runWithLeadership(
   };
   let workersRunning = false;
   let stopping = false;
+  let synced = false;
   const cachesSynced = target.startCaches();
   // Callers that never await cachesSynced must not get an unhandled rejection: `done` carries it too.
-  cachesSynced.catch(() => {});
+  cachesSynced.then(
+    () => (synced = true),
+    () => {},
+  );
 
   const callbacks: LeaderCallbacks = {
     onStartedLeading(signal) {
       void serially(async () => {
         // Campaigning starts with the caches, so a fast win waits here for the sync (the Lease is renewed meanwhile).
-        await cachesSynced;
+        try {
+          await cachesSynced;
+        } catch {
+          return; // stopped before the caches synced, or they failed: nothing to lead
+        }
         if (signal.aborted || stopping) return;
         logger.info({ identity: elector.identity }, "leading: starting workers");
         workersRunning = true;
@@ -120,8 +128,11 @@ export function runWithLeadership(
       stopping = true;
       await elector.stop();
       await electing;
+      // Caches that never synced (e.g. no list permission) hold a leadership transition waiting for them: stop
+      // them first, which fails that wait, instead of waiting forever.
+      if (!synced) await target.stopCaches();
       await chain;
-      await target.stopCaches();
+      if (synced) await target.stopCaches();
     })();
     return stopped;
   };
