@@ -4,7 +4,7 @@
  * process dies without running its exit hooks, e.g. on SIGKILL.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { closeSync, openSync, readFileSync, rmSync } from "node:fs";
+import { closeSync, openSync, rmSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { createServer } from "node:net";
 
@@ -188,19 +188,15 @@ function installGlobalHooks(): void {
     for (const r of liveRegistries) r.cleanupNow();
   });
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
-    // Only when nobody else handles the signal: then the default would exit without running "exit" hooks.
-    process.once(signal, () => {
+    // Only when nobody else handles the signal: then the default would kill us without running "exit" hooks.
+    // When the application has its own handler it decides (it will stop the environment or exit, and the exit
+    // hook covers the rest). Prepended, so we count the other handlers before any `once` handler removes itself.
+    const hook = () => {
+      if (process.listenerCount(signal) > 1) return;
       for (const r of liveRegistries) r.cleanupNow();
-      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
-    });
-  }
-}
-
-/** Reads a small text file or returns undefined. */
-export function readIfExists(path: string): string | undefined {
-  try {
-    return readFileSync(path, "utf8");
-  } catch {
-    return undefined;
+      process.off(signal, hook);
+      process.kill(process.pid, signal);
+    };
+    process.prependListener(signal, hook);
   }
 }

@@ -124,11 +124,7 @@ describe("TestKit", () => {
     assert.deepEqual(leftovers, []);
   });
 
-  // Known bug (not TestKit's): connectExisting() checks readiness with adminJson("GET", "/readyz"), which goes
-  // through KubeClient.request and parses the plain-text "ok" answer as JSON. Remove `todo` once fixed.
-  it("TestEnvironment.start() connects to the current kubeconfig with USE_EXISTING_CLUSTER=true", {
-    todo: "TestEnvironment.connectExisting fails: GET /readyz: response is not valid JSON",
-  }, async () => {
+  it("TestEnvironment.start() connects to the current kubeconfig with USE_EXISTING_CLUSTER=true", async () => {
     const saved = { use: process.env.USE_EXISTING_CLUSTER, kubeconfig: process.env.KUBECONFIG };
     process.env.USE_EXISTING_CLUSTER = "true";
     process.env.KUBECONFIG = env.kubeconfigPath;
