@@ -44,3 +44,11 @@ export { HandlerOutputError, DESIRED_HASH_ANNOTATION, type OutputProblem } from 
 export { SyncError, type ReconcileObserver, type SyncErrorKind } from "./operator/reconciler.js";
 export { SYNC_CONDITION, type Condition } from "./operator/parent-writes.js";
 export { createPinoLogger, silentLogger, type Logger } from "./operator/logger.js";
+export {
+  generateManifests,
+  manifestObjects,
+  rbacPlan,
+  type ManifestOptions,
+  type PolicyRule,
+  type RbacPlan,
+} from "./operator/manifests.js";
