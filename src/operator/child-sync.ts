@@ -74,23 +74,50 @@ export async function syncChildren(
 ): Promise<ChildSyncResult> {
   const result: ChildSyncResult = { writes: 0, waiting: false };
   const wanted = new Set<string>();
-  for (const child of desired) {
+  // Children are independent of each other: write them concurrently (bounded), as a parent with K children
+  // would otherwise take K round trips.
+  await inParallel(desired, CHILD_WRITE_CONCURRENCY, async (child) => {
     wanted.add(`${child.type.apiVersion}/${child.type.kind}|${child.namespace ?? ""}|${child.name}`);
     const existing = (existingByType.get(child.type) ?? []).find(
       (o) => o.metadata.name === child.name && (o.metadata.namespace || undefined) === child.namespace,
     );
     await syncOne(child, existing, memory, deps, result);
-  }
+  });
+  // Deletions only once every desired child is written, so a replacement exists before the old one goes.
+  const unwanted: Array<[K8sType, KubeObject]> = [];
   for (const [type, objects] of existingByType) {
     for (const obj of objects) {
       const id = `${type.apiVersion}/${type.kind}|${obj.metadata.namespace ?? ""}|${obj.metadata.name ?? ""}`;
-      if (wanted.has(id) || obj.metadata.deletionTimestamp) continue;
-      await deleteChild(type, obj, deps);
-      memory.forget(obj.metadata.uid);
-      result.writes++;
+      if (!wanted.has(id) && !obj.metadata.deletionTimestamp) unwanted.push([type, obj]);
     }
   }
+  await inParallel(unwanted, CHILD_WRITE_CONCURRENCY, async ([type, obj]) => {
+    await deleteChild(type, obj, deps);
+    memory.forget(obj.metadata.uid);
+    result.writes++;
+  });
   return result;
+}
+
+/** Writes in flight at once for one parent's children. */
+const CHILD_WRITE_CONCURRENCY = 8;
+
+/** Runs `fn` over `items`, at most `limit` at once; the first failure rejects once all started ones settle. */
+async function inParallel<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const lane = async () => {
+    while (next < items.length && !failure) {
+      const item = items[next++] as T;
+      try {
+        await fn(item);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  if (failure) throw failure.error;
 }
 
 async function syncOne(
