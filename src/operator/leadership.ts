@@ -126,13 +126,14 @@ export function runWithLeadership(
   const stop = () => {
     stopped ??= (async () => {
       stopping = true;
+      // Caches that never synced (e.g. no list permission) hold a leadership transition waiting for them, and
+      // elector.stop() waits for that transition: stop the caches first, which fails the wait.
+      const cachesFirst = !synced;
+      if (cachesFirst) await target.stopCaches();
       await elector.stop();
       await electing;
-      // Caches that never synced (e.g. no list permission) hold a leadership transition waiting for them: stop
-      // them first, which fails that wait, instead of waiting forever.
-      if (!synced) await target.stopCaches();
       await chain;
-      if (synced) await target.stopCaches();
+      if (!cachesFirst) await target.stopCaches();
     })();
     return stopped;
   };
