@@ -135,25 +135,25 @@ async function syncOne(
     result.waiting = true;
     return;
   }
+  /** Records a write the server answered: metrics/logs, our ownership baseline, the cache. */
+  const written = (verb: "create" | "apply" | "replace", obj: KubeObject) => {
+    deps.onWrite(verb, what);
+    memory.remember(obj, manager);
+    deps.recordWrite(child.type, obj);
+  };
   if (existing) {
     const unchanged = existing.metadata.annotations?.[DESIRED_HASH_ANNOTATION] === child.hash;
     if (child.strategy === "onDelete") return;
     if (unchanged && !memory.drifted(existing, manager)) return;
     result.writes++;
     if (child.strategy === "apply") {
-      const applied = await api.apply(child.object, { fieldManager: manager, force: true, signal: deps.signal });
-      deps.onWrite("apply", what);
-      memory.remember(applied, manager);
-      deps.recordWrite(child.type, applied);
+      written("apply", await api.apply(child.object, { fieldManager: manager, force: true, signal: deps.signal }));
     } else if (child.strategy === "replace") {
       const body = {
         ...child.object,
         metadata: { ...child.object.metadata, resourceVersion: existing.metadata.resourceVersion },
       };
-      const replaced = await api.replace(body, { fieldManager: manager, signal: deps.signal });
-      deps.onWrite("replace", what);
-      memory.remember(replaced, manager);
-      deps.recordWrite(child.type, replaced);
+      written("replace", await api.replace(body, { fieldManager: manager, signal: deps.signal }));
     } else {
       // recreate: delete now; the deletion event brings us back to create the new one.
       await deleteChild(child.type, existing, deps);
@@ -165,17 +165,11 @@ async function syncOne(
   result.writes++;
   if (child.strategy === "apply") {
     // SSA creates or adopts an unlabelled object of the same name in one request.
-    const applied = await api.apply(child.object, { fieldManager: manager, force: true, signal: deps.signal });
-    deps.onWrite("apply", what);
-    memory.remember(applied, manager);
-    deps.recordWrite(child.type, applied);
+    written("apply", await api.apply(child.object, { fieldManager: manager, force: true, signal: deps.signal }));
     return;
   }
   try {
-    const created = await api.create(child.object, { fieldManager: manager, signal: deps.signal });
-    deps.onWrite("create", what);
-    memory.remember(created, manager);
-    deps.recordWrite(child.type, created);
+    written("create", await api.create(child.object, { fieldManager: manager, signal: deps.signal }));
   } catch (err) {
     if (!isAlreadyExists(err)) throw err;
     // Exists but not in our cache: it lacks our ownership label (made by someone else, or before us). Adopt it
