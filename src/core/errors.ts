@@ -96,3 +96,8 @@ export const isAlreadyExists = (err: unknown): err is ApiError =>
 export function hasCode(err: unknown, code: ErrorCode): err is TsOperatorError {
   return err instanceof TsOperatorError && err.code === code;
 }
+
+/** The message of anything thrown, for logs, conditions and events. */
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -7,15 +7,13 @@ import { isAlreadyExists, isConflict, isNotFound } from "../core/errors.js";
 import type { K8sType, KubeObject, ManagedFieldsEntry } from "../core/types.js";
 import type { ResourceApi } from "../client/resource-api.js";
 import type { OperatorConfig } from "./config.js";
-import { DESIRED_HASH_ANNOTATION, describeChild, hashOf, type DesiredChild } from "./desired-state.js";
+import { DESIRED_HASH_ANNOTATION, describeObject, hashOf, type DesiredChild } from "./desired-state.js";
 
 export interface ChildSyncDeps {
   readonly config: OperatorConfig;
   api(type: K8sType): ResourceApi;
   /** Stores a server answer in the cache (read your own writes). */
   recordWrite(type: K8sType, obj: KubeObject): void;
-  /** Marks a child as being deleted in the cache (so it is not deleted twice). */
-  recordDelete(type: K8sType, obj: KubeObject): void;
   onWrite(verb: "create" | "apply" | "replace" | "delete" | "adopt", what: string): void;
   readonly signal: AbortSignal;
 }
@@ -26,7 +24,8 @@ export interface ChildSyncDeps {
  * ownership becomes the baseline, so a restart costs no writes.
  */
 export class OwnershipMemory {
-  readonly #owned = new Map<string, string>();
+  /** Per child uid: the fingerprint, and the resourceVersion it was taken from. */
+  readonly #owned = new Map<string, { fingerprint: string; resourceVersion: string | undefined }>();
 
   fingerprint(obj: KubeObject, manager: string): string | undefined {
     const entries = (obj.metadata.managedFields ?? []).filter(
@@ -37,21 +36,24 @@ export class OwnershipMemory {
 
   remember(obj: KubeObject, manager: string): void {
     const uid = obj.metadata.uid;
-    const fp = this.fingerprint(obj, manager);
-    if (uid && fp) this.#owned.set(uid, fp);
+    const fingerprint = this.fingerprint(obj, manager);
+    if (uid && fingerprint)
+      this.#owned.set(uid, { fingerprint, resourceVersion: obj.metadata.resourceVersion });
   }
 
   /** True when our ownership shrank or changed since our last write. Unknown children get a baseline. */
   drifted(obj: KubeObject, manager: string): boolean {
     const uid = obj.metadata.uid;
     if (!uid) return false;
-    const fp = this.fingerprint(obj, manager);
     const known = this.#owned.get(uid);
-    if (known === undefined) {
-      if (fp) this.#owned.set(uid, fp);
+    // The very version we fingerprinted: nothing can have changed (the common case, and no hashing).
+    if (known && known.resourceVersion === obj.metadata.resourceVersion) return false;
+    const fingerprint = this.fingerprint(obj, manager);
+    if (!known || fingerprint === known.fingerprint) {
+      if (fingerprint) this.#owned.set(uid, { fingerprint, resourceVersion: obj.metadata.resourceVersion });
       return false;
     }
-    return fp !== known;
+    return true;
   }
 
   forget(uid: string | undefined): void {
@@ -103,7 +105,11 @@ export async function syncChildren(
 const CHILD_WRITE_CONCURRENCY = 8;
 
 /** Runs `fn` over `items`, at most `limit` at once; the first failure rejects once all started ones settle. */
-async function inParallel<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+async function inParallel<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   let failure: { error: unknown } | undefined;
   const lane = async () => {
@@ -129,7 +135,7 @@ async function syncOne(
 ): Promise<void> {
   const manager = deps.config.fieldManager;
   const api = deps.api(child.type);
-  const what = describeChild(child.type, child.namespace, child.name);
+  const what = describeObject(child.type, child.namespace, child.name);
   if (existing?.metadata.deletionTimestamp) {
     // Being deleted (by us for recreate, or by someone else): create it again once it is gone.
     result.waiting = true;
@@ -147,7 +153,10 @@ async function syncOne(
     if (unchanged && !memory.drifted(existing, manager)) return;
     result.writes++;
     if (child.strategy === "apply") {
-      written("apply", await api.apply(child.object, { fieldManager: manager, force: true, signal: deps.signal }));
+      written(
+        "apply",
+        await api.apply(child.object, { fieldManager: manager, force: true, signal: deps.signal }),
+      );
     } else if (child.strategy === "replace") {
       const body = {
         ...child.object,
@@ -165,7 +174,10 @@ async function syncOne(
   result.writes++;
   if (child.strategy === "apply") {
     // SSA creates or adopts an unlabelled object of the same name in one request.
-    written("apply", await api.apply(child.object, { fieldManager: manager, force: true, signal: deps.signal }));
+    written(
+      "apply",
+      await api.apply(child.object, { fieldManager: manager, force: true, signal: deps.signal }),
+    );
     return;
   }
   try {
@@ -201,8 +213,7 @@ async function deleteChild(type: K8sType, obj: KubeObject, deps: ChildSyncDeps):
         signal: deps.signal,
       },
     );
-    deps.onWrite("delete", describeChild(type, obj.metadata.namespace, obj.metadata.name ?? ""));
-    deps.recordDelete(type, obj);
+    deps.onWrite("delete", describeObject(type, obj.metadata.namespace, obj.metadata.name));
   } catch (err) {
     // Already gone, or replaced by a new object with the same name (uid precondition): nothing to delete.
     if (isNotFound(err) || isConflict(err)) return;

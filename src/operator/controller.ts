@@ -13,7 +13,8 @@ import { WorkQueue, type WorkQueueMetricsHooks, type WorkResult } from "../runti
 import type { OperatorConfig } from "./config.js";
 import type { Handler } from "./handler.js";
 import type { Logger } from "./logger.js";
-import { Reconciler, SyncError, describeParent, type ReconcileObserver } from "./reconciler.js";
+import { describeObject, jsonEqual } from "./desired-state.js";
+import { Reconciler, SyncError, type ReconcileObserver } from "./reconciler.js";
 
 const PARENT_UID_INDEX = "uid";
 const CHILD_PARENT_INDEX = "parent";
@@ -38,6 +39,8 @@ export class OperatorController {
   #parentInformer: SharedInformer | undefined;
   readonly #childInformers = new Map<K8sType, SharedInformer>();
   readonly #options: ControllerOptions;
+  /** Parent uids of a child, from its tracking label and controller ownerReference (also the store index). */
+  readonly #parentUidsOf: (obj: KubeObject) => readonly string[];
   #running: Promise<void> | undefined;
   /**
    * Aborts the writes of the current workers: on a hard stop, or when leadership is lost. A graceful stop lets
@@ -52,10 +55,12 @@ export class OperatorController {
     this.#client = client;
     this.#logger = options.logger;
     this.#options = options;
+    this.#parentUidsOf = parentUidIndex(config.trackingLabelName);
     this.factory = new InformerFactory(client, {
       // Our own managedFields entry tells us which fields we own (drift detection); the rest is dropped.
       compact: { keepFieldManager: config.fieldManager },
-      onError: (error, phase) => this.#logger.warn({ err: errorSummary(error), phase }, "watch error, retrying"),
+      onError: (error, phase) =>
+        this.#logger.warn({ err: errorSummary(error), phase }, "watch error, retrying"),
     });
     this.#queue = this.#newQueue();
     const observer = options.observer ?? {};
@@ -67,7 +72,6 @@ export class OperatorController {
       getParent: (key) => this.#parentInformer?.store.get(key),
       childrenOf: (uid) => this.#childrenOf(uid),
       recordWrite: (type, obj) => this.#recordWrite(type, obj),
-      recordDelete: () => {},
       observer: {
         onWrite: (key, verb, what) => {
           this.#logger.info({ parent: key, verb, child: what }, "child written");
@@ -79,13 +83,23 @@ export class OperatorController {
         },
         onSyncError: (parent, kind, error) => {
           this.#logger.warn(
-            { parent: describeParent(config.parentType, parent), kind, err: errorSummary(error) },
+            {
+              parent: describeObject(config.parentType, parent.metadata.namespace, parent.metadata.name),
+              kind,
+              err: errorSummary(error),
+            },
             "sync failed",
           );
           observer.onSyncError?.(parent, kind, error);
         },
         onFinalize: (parent, outcome) => {
-          this.#logger.info({ parent: describeParent(config.parentType, parent), outcome }, "finalize");
+          this.#logger.info(
+            {
+              parent: describeObject(config.parentType, parent.metadata.namespace, parent.metadata.name),
+              outcome,
+            },
+            "finalize",
+          );
           observer.onFinalize?.(parent, outcome);
         },
         onRecovered: (parent) => observer.onRecovered?.(parent),
@@ -126,7 +140,7 @@ export class OperatorController {
         labelSelector: selector,
       });
       if (!informer.store.hasIndex(CHILD_PARENT_INDEX)) {
-        informer.store.addIndex(CHILD_PARENT_INDEX, parentUidIndex(this.config.trackingLabelName));
+        informer.store.addIndex(CHILD_PARENT_INDEX, this.#parentUidsOf);
       }
       this.#childInformers.set(type, informer);
       informer.subscribe((event) => this.#onChildEvent(event), { replay: false });
@@ -232,7 +246,10 @@ export class OperatorController {
           // Our writes went into the cache without watch events (read-your-writes), so nothing else will show
           // the handler the children it just created: sync once more; it is a no-op unless its answer depends on them.
           if (outcome.writes > 0) this.#queue.add(key);
-          this.#options.onReconcile?.(outcome.resyncAfterMs !== undefined ? "requeue_after" : "success", seconds());
+          this.#options.onReconcile?.(
+            outcome.resyncAfterMs !== undefined ? "requeue_after" : "success",
+            seconds(),
+          );
           return outcome.resyncAfterMs !== undefined ? { requeueAfterMs: outcome.resyncAfterMs } : undefined;
         case "finalizing":
           this.#options.onReconcile?.("requeue_after", seconds());
@@ -260,8 +277,7 @@ export class OperatorController {
   }
 
   #onChildEvent(event: StoreEvent): void {
-    const uids = parentUidIndex(this.config.trackingLabelName)(event.object);
-    for (const uid of uids) {
+    for (const uid of this.#parentUidsOf(event.object)) {
       const parent = this.#parentInformer?.store.byIndex(PARENT_UID_INDEX, uid)[0];
       if (parent) this.#queue.add(keyOf(parent));
     }
@@ -305,7 +321,12 @@ export class OperatorController {
       throw new TsOperatorError(
         "TSOP_UNKNOWN_TYPE",
         `${typeName(type)}: the API server has no resource "${type.plural}" in ${type.apiVersion}` +
-          ` (known: ${resources.map((r) => r.name).filter((n) => !n.includes("/")).join(", ") || "none"})`,
+          ` (known: ${
+            resources
+              .map((r) => r.name)
+              .filter((n) => !n.includes("/"))
+              .join(", ") || "none"
+          })`,
       );
     }
     if (found.kind !== type.kind) {
@@ -328,9 +349,9 @@ function parentChangeMatters(old: KubeObject, next: KubeObject): boolean {
   if (a.generation !== b.generation || a.deletionTimestamp !== b.deletionTimestamp) return true;
   if (b.generation === undefined) return true;
   return (
-    JSON.stringify(a.labels) !== JSON.stringify(b.labels) ||
-    JSON.stringify(a.annotations) !== JSON.stringify(b.annotations) ||
-    JSON.stringify(a.finalizers) !== JSON.stringify(b.finalizers)
+    !jsonEqual(a.labels, b.labels) ||
+    !jsonEqual(a.annotations, b.annotations) ||
+    !jsonEqual(a.finalizers, b.finalizers)
   );
 }
 

@@ -86,17 +86,25 @@ export function prepareDesiredChildren(response: SyncResponse, ctx: PrepareConte
       {
         child: "response",
         rule: "invalid-response",
-        message: "children must be an array of objects or \"unchanged\"",
+        message: 'children must be an array of objects or "unchanged"',
       },
     ]);
   }
   const r = response.resyncAfterMs;
   if (r !== undefined && r !== null && !(typeof r === "number" && Number.isFinite(r) && r >= 0)) {
-    problems.push({ child: "response", rule: "invalid-response", message: `resyncAfterMs ${String(r)} is not a duration` });
+    problems.push({
+      child: "response",
+      rule: "invalid-response",
+      message: `resyncAfterMs ${String(r)} is not a duration`,
+    });
   }
   const s: unknown = response.status;
   if (s !== undefined && s !== null && (typeof s !== "object" || Array.isArray(s))) {
-    problems.push({ child: "response", rule: "invalid-response", message: "status must be an object or null" });
+    problems.push({
+      child: "response",
+      rule: "invalid-response",
+      message: "status must be an object or null",
+    });
   }
 
   const parentMeta = ctx.parent.metadata;
@@ -121,7 +129,8 @@ export function prepareDesiredChildren(response: SyncResponse, ctx: PrepareConte
       problems.push({ child: label, rule, message });
       ok = false;
     };
-    if (typeof child.apiVersion !== "string" || !child.apiVersion) problem("missing-apiVersion", "apiVersion is missing");
+    if (typeof child.apiVersion !== "string" || !child.apiVersion)
+      problem("missing-apiVersion", "apiVersion is missing");
     if (typeof child.kind !== "string" || !child.kind) problem("missing-kind", "kind is missing");
     if (!name) {
       problem(
@@ -141,7 +150,10 @@ export function prepareDesiredChildren(response: SyncResponse, ctx: PrepareConte
       return;
     }
     if (child.status !== undefined) {
-      problem("status-on-child", "children must not carry a status (the server and their controllers own it)");
+      problem(
+        "status-on-child",
+        "children must not carry a status (the server and their controllers own it)",
+      );
     }
     const childNamespaced = ctx.isNamespaced(declared.type);
     const given = typeof meta.namespace === "string" && meta.namespace ? meta.namespace : undefined;
@@ -157,7 +169,10 @@ export function prepareDesiredChildren(response: SyncResponse, ctx: PrepareConte
         namespace = parentNamespace;
       } else {
         if (given === undefined) {
-          problem("missing-namespace", "the parent is cluster-scoped: a namespaced child must name its namespace");
+          problem(
+            "missing-namespace",
+            "the parent is cluster-scoped: a namespaced child must name its namespace",
+          );
         }
         namespace = given;
       }
@@ -175,12 +190,16 @@ export function prepareDesiredChildren(response: SyncResponse, ctx: PrepareConte
     const foreign = (meta.ownerReferences as OwnerReference[] | undefined)?.find(
       (ref) => ref?.controller && ref.uid !== parentMeta.uid,
     );
-    if (foreign) problem("foreign-controller", `already has a controller ownerReference to ${foreign.kind} ${foreign.name}`);
+    if (foreign)
+      problem(
+        "foreign-controller",
+        `already has a controller ownerReference to ${foreign.kind} ${foreign.name}`,
+      );
     const id = `${typeKey(declared.type)}|${namespace ?? ""}|${name}`;
     if (seen.has(id)) problem("duplicate-child", "is returned twice");
     seen.add(id);
     if (!ok) return;
-    const object = finishChild(child, meta, namespace, ctx);
+    const object = finishChild(child, namespace, ctx);
     const hash = hashOf(object);
     object.metadata.annotations = { ...object.metadata.annotations, [DESIRED_HASH_ANNOTATION]: hash };
     out.push({ type: declared.type, strategy: declared.config.strategy, namespace, name, object, hash });
@@ -191,14 +210,10 @@ export function prepareDesiredChildren(response: SyncResponse, ctx: PrepareConte
 }
 
 /** A deep copy with defaulted namespace, our labels and the controller ownerReference. */
-function finishChild(
-  child: KubeObject,
-  meta: Record<string, unknown>,
-  namespace: string | undefined,
-  ctx: PrepareContext,
-): KubeObject {
+function finishChild(child: KubeObject, namespace: string | undefined, ctx: PrepareContext): KubeObject {
+  // One deep copy: everything below edits the copy, never the handler's object.
   const copy = structuredClone<KubeObject>(child);
-  const metadata = { ...(structuredClone(meta) as KubeObject["metadata"]) };
+  const metadata = copy.metadata;
   for (const field of SERVER_METADATA) delete (metadata as Record<string, unknown>)[field];
   if (namespace) metadata.namespace = namespace;
   else delete metadata.namespace;
@@ -217,12 +232,11 @@ function finishChild(
   };
   const others = (metadata.ownerReferences ?? []).filter((ref) => ref.uid !== owner.uid);
   metadata.ownerReferences = [...others, owner];
+  // A hash annotation copied from an existing child must not count in the new hash.
   if (metadata.annotations) {
-    const { [DESIRED_HASH_ANNOTATION]: _ignored, ...rest } = metadata.annotations;
-    metadata.annotations = Object.keys(rest).length ? rest : undefined;
-    if (!metadata.annotations) delete metadata.annotations;
+    delete metadata.annotations[DESIRED_HASH_ANNOTATION];
+    if (Object.keys(metadata.annotations).length === 0) delete metadata.annotations;
   }
-  copy.metadata = metadata;
   return copy;
 }
 
@@ -234,7 +248,9 @@ export function hashOf(value: unknown): string {
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  const keys = Object.keys(value).filter((k) => (value as Record<string, unknown>)[k] !== undefined).sort();
+  const keys = Object.keys(value)
+    .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+    .sort();
   return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(",")}}`;
 }
 
@@ -243,6 +259,11 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   return canonicalJson(a) === canonicalJson(b);
 }
 
-export function describeChild(type: K8sType, namespace: string | undefined, name: string): string {
-  return `${typeName(type)} ${namespace ? `${namespace}/` : ""}${name}`;
+/** "Deployment.apps/v1 ns/name": how logs and errors name an object of a type. */
+export function describeObject(
+  type: K8sType,
+  namespace: string | undefined,
+  name: string | undefined,
+): string {
+  return `${typeName(type)} ${namespace ? `${namespace}/` : ""}${name ?? ""}`;
 }

@@ -2,6 +2,7 @@
  * What the engine reports, fanned out to metrics, Kubernetes Events on the parent, and any observer the user
  * passes. Kept apart from the engine so the engine only says what happened, not where it goes.
  */
+import { errorMessage } from "../core/errors.js";
 import type { KubeObject } from "../core/types.js";
 import type { EventRecorder } from "./events.js";
 import type { ChildWriteVerb, OperatorMetrics } from "./metrics.js";
@@ -21,10 +22,6 @@ const ERROR_REASONS: Record<SyncErrorKind, string> = {
   api: "ApiError",
 };
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 export function fanOutObserver(
   metrics: OperatorMetrics | undefined,
   events: EventRecorder | undefined,
@@ -41,13 +38,15 @@ export function fanOutObserver(
     },
     onSyncError(parent: KubeObject, kind, error) {
       metrics?.recordError(kind);
-      void events?.record(parent, "Warning", ERROR_REASONS[kind], messageOf(error));
+      void events?.record(parent, "Warning", ERROR_REASONS[kind], errorMessage(error));
       user?.onSyncError?.(parent, kind, error);
     },
     onFinalize(parent, outcome) {
       metrics?.recordFinalize(outcome === "done" ? "success" : outcome);
-      if (outcome === "done") void events?.record(parent, "Normal", "Finalized", "finalize done, finalizer removed");
-      else if (outcome === "retry") void events?.record(parent, "Normal", "FinalizeRetry", "finalize asked to be retried");
+      if (outcome === "done")
+        void events?.record(parent, "Normal", "Finalized", "finalize done, finalizer removed");
+      else if (outcome === "retry")
+        void events?.record(parent, "Normal", "FinalizeRetry", "finalize asked to be retried");
       user?.onFinalize?.(parent, outcome);
     },
     onRecovered(parent) {

@@ -3,8 +3,8 @@
  * validates its answer, then writes status, children and deletions, in that order, writing only what differs.
  * Finalization and the finalizer live here too. It never reads the API server to decide anything.
  */
-import { TsOperatorError, isApiError } from "../core/errors.js";
-import { typeName, type K8sType, type KubeObject } from "../core/types.js";
+import { TsOperatorError, errorMessage, isApiError } from "../core/errors.js";
+import type { K8sType, KubeObject } from "../core/types.js";
 import type { ResourceApi } from "../client/resource-api.js";
 import { OwnershipMemory, syncChildren } from "./child-sync.js";
 import type { OperatorConfig } from "./config.js";
@@ -35,7 +35,6 @@ export interface ReconcilerContext {
   /** The cached children of a parent uid, per declared type. */
   childrenOf(parentUid: string): Map<K8sType, readonly KubeObject[]>;
   recordWrite(type: K8sType, obj: KubeObject): void;
-  recordDelete(type: K8sType, obj: KubeObject): void;
   /** Observers (metrics, events, logs); all optional in effect. */
   readonly observer: ReconcileObserver;
 }
@@ -62,9 +61,17 @@ export type ReconcileOutcome =
 export class SyncError extends TsOperatorError {
   readonly kind: SyncErrorKind;
   constructor(kind: SyncErrorKind, message: string, cause: unknown) {
-    super(kind === "api" ? "TSOP_API_ERROR" : kind === "validation" ? "TSOP_HANDLER_OUTPUT_INVALID" : "TSOP_HANDLER_FAILED", message, {
-      cause,
-    });
+    super(
+      kind === "api"
+        ? "TSOP_API_ERROR"
+        : kind === "validation"
+          ? "TSOP_HANDLER_OUTPUT_INVALID"
+          : "TSOP_HANDLER_FAILED",
+      message,
+      {
+        cause,
+      },
+    );
     this.kind = kind;
   }
 }
@@ -118,7 +125,7 @@ export class Reconciler {
       response = await ctx.handler.sync(request);
     } catch (error) {
       await this.#reportFailure(parent, "handler", error, signal);
-      throw new SyncError("handler", `sync failed: ${messageOf(error)}`, error);
+      throw new SyncError("handler", `sync failed: ${errorMessage(error)}`, error);
     }
     let desired;
     try {
@@ -152,7 +159,6 @@ export class Reconciler {
         config: ctx.config,
         api: (type) => ctx.api(type),
         recordWrite: (type, obj) => ctx.recordWrite(type, obj),
-        recordDelete: (type, obj) => ctx.recordDelete(type, obj),
         onWrite: (verb, what) => ctx.observer.onWrite(key, verb, what),
         signal,
       });
@@ -184,7 +190,7 @@ export class Reconciler {
     } catch (error) {
       ctx.observer.onFinalize(parent, "error");
       await this.#reportFailure(parent, "handler", error, signal);
-      throw new SyncError("handler", `finalize failed: ${messageOf(error)}`, error);
+      throw new SyncError("handler", `finalize failed: ${errorMessage(error)}`, error);
     }
     const deps = this.#parentDeps(signal);
     if (response?.status !== null && response?.status !== undefined) {
@@ -234,7 +240,7 @@ export class Reconciler {
       if (error instanceof SyncError) throw error;
       if (signalAborted(error)) throw error;
       await this.#reportFailure(parent, "api", error, undefined);
-      throw new SyncError("api", `API request failed: ${messageOf(error)}`, error);
+      throw new SyncError("api", `API request failed: ${errorMessage(error)}`, error);
     }
   }
 
@@ -246,8 +252,9 @@ export class Reconciler {
     signal: AbortSignal | undefined,
   ): Promise<void> {
     this.#ctx.observer.onSyncError(parent, kind, error);
-    const reason = kind === "validation" ? "InvalidHandlerOutput" : kind === "handler" ? "HandlerError" : apiReason(error);
-    const status = statusWithSyncError(parent, { reason, message: messageOf(error) });
+    const reason =
+      kind === "validation" ? "InvalidHandlerOutput" : kind === "handler" ? "HandlerError" : apiReason(error);
+    const status = statusWithSyncError(parent, { reason, message: errorMessage(error) });
     try {
       await writeStatus(parent, status, this.#statusMemory, {
         ...this.#parentDeps(signal ?? new AbortController().signal),
@@ -259,19 +266,10 @@ export class Reconciler {
 }
 
 function apiReason(error: unknown): string {
-  if (isApiError(error)) return `Api${(error).reason ?? error.statusCode}`;
+  if (isApiError(error)) return `Api${error.reason ?? error.statusCode}`;
   return "ApiError";
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 function signalAborted(error: unknown): boolean {
   return error instanceof TsOperatorError && error.code === "TSOP_ABORTED";
-}
-
-export function describeParent(type: K8sType, parent: KubeObject): string {
-  const ns = parent.metadata.namespace;
-  return `${typeName(type)} ${ns ? `${ns}/` : ""}${parent.metadata.name ?? ""}`;
 }

@@ -86,7 +86,8 @@ export class SharedInformer<T extends KubeObject = KubeObject> {
   }
 
   /**
-   * Stores an object this process just wrote, as the server returned it, so readers see their own writes before
+   * Stores an object this process just wrote, as the server returned it (the store takes it over: it is compacted
+   * and frozen in place, no copy), so readers see their own writes before
    * the watch delivers them. Ignored when the store already holds that version or a newer one; no handler is
    * called (the writer knows), and the watch event for the same resourceVersion is then a no-op.
    */

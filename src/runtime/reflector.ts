@@ -269,7 +269,7 @@ export class Reflector<T extends KubeObject = KubeObject> {
     if (!this.store.hasSynced) return;
     const existing = this.store.get({ namespace: obj.metadata.namespace, name: obj.metadata.name ?? "" });
     if (existing && !isNewer(obj.metadata.resourceVersion, existing.metadata.resourceVersion)) return;
-    this.store.upsert(compactObject(structuredClone(obj), this.#options.compact));
+    this.store.upsert(compactObject(obj, this.#options.compact));
   }
 
   #apply(event: WatchEvent<T>): void {

@@ -54,8 +54,7 @@ export class TestEnvironment implements EnvironmentInfo {
   readonly caPem: string | undefined;
   /** A static bearer token of a system:masters user (token auth file); undefined for an existing cluster. */
   readonly adminToken: string | undefined;
-  /** Time from `start()` to ready, ms. */
-  readonly startupMs: number;
+  #startupMs = 0;
 
   private readonly dir: string | undefined;
   private readonly dataDir: string | undefined;
@@ -101,7 +100,6 @@ export class TestEnvironment implements EnvironmentInfo {
     this.binaries = init.binaries;
     this.adminToken = init.adminToken;
     this.apiServerArgs = init.apiServerArgs ?? [];
-    this.startupMs = 0;
     this.dispatcher = new Agent({
       connect: init.pki
         ? { ca: init.pki.ca.certPem, cert: init.pki.admin.certPem, key: init.pki.admin.keyPem }
@@ -132,7 +130,7 @@ export class TestEnvironment implements EnvironmentInfo {
     } finally {
       clearInterval(keepAlive);
     }
-    (env as { startupMs: number }).startupMs = Date.now() - startedAt;
+    env.#startupMs = Date.now() - startedAt;
     options.log?.(`control plane ready at ${env.endpoint} in ${env.startupMs} ms`);
     return env;
   }
@@ -311,6 +309,11 @@ export class TestEnvironment implements EnvironmentInfo {
       await res.body.dump();
       return res.statusCode === 200;
     });
+  }
+
+  /** Time from `start()` to ready, ms. */
+  get startupMs(): number {
+    return this.#startupMs;
   }
 
   /** An admin ClientConfig (client certificate in system:masters). */

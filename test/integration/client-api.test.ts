@@ -11,34 +11,9 @@ import type { KubeObject } from "../../src/core/types.js";
 import { KubeClient } from "../../src/client/kube-client.js";
 import type { ResourceApi } from "../../src/client/resource-api.js";
 import { TestEnvironment } from "../../src/testing/test-environment.js";
+import { testCrd } from "../support/crds.js";
 
-const widgetCrd: KubeObject = {
-  apiVersion: "apiextensions.k8s.io/v1",
-  kind: "CustomResourceDefinition",
-  metadata: { name: "widgets.client-test.example.com" },
-  spec: {
-    group: "client-test.example.com",
-    scope: "Namespaced",
-    names: { plural: "widgets", singular: "widget", kind: "Widget" },
-    versions: [
-      {
-        name: "v1",
-        served: true,
-        storage: true,
-        subresources: { status: {} },
-        schema: {
-          openAPIV3Schema: {
-            type: "object",
-            properties: {
-              spec: { type: "object", "x-kubernetes-preserve-unknown-fields": true },
-              status: { type: "object", "x-kubernetes-preserve-unknown-fields": true },
-            },
-          },
-        },
-      },
-    ],
-  },
-};
+const widgetCrd = testCrd("Widget", "widgets", "Namespaced", "client-test.example.com");
 /** No `namespaced`: learned through discovery. */
 const Widget = { apiVersion: "client-test.example.com/v1", kind: "Widget", plural: "widgets" };
 type WidgetObj = KubeObject<{ size?: number; color?: string }, { phase?: string; ready?: boolean }>;

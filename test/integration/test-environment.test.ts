@@ -14,26 +14,7 @@ import { after, before, describe, it } from "node:test";
 import { Agent, request } from "undici";
 import type { KubeObject } from "../../src/core/types.js";
 import { TestEnvironment } from "../../src/testing/test-environment.js";
-
-const widgetCrd: KubeObject = {
-  apiVersion: "apiextensions.k8s.io/v1",
-  kind: "CustomResourceDefinition",
-  metadata: { name: "widgets.test.tsoperator.dev" },
-  spec: {
-    group: "test.tsoperator.dev",
-    scope: "Namespaced",
-    names: { plural: "widgets", singular: "widget", kind: "Widget" },
-    versions: [
-      {
-        name: "v1",
-        served: true,
-        storage: true,
-        subresources: { status: {} },
-        schema: { openAPIV3Schema: { type: "object", "x-kubernetes-preserve-unknown-fields": true } },
-      },
-    ],
-  },
-};
+import { widgetCrd } from "../support/crds.js";
 
 const widgets = (ns: string) => `/apis/test.tsoperator.dev/v1/namespaces/${ns}/widgets`;
 

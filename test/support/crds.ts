@@ -1,16 +1,22 @@
 /**
- * CRDs used by the operator tests: a namespaced parent (`Widget`) and a cluster-scoped one (`Cluster­Widget`),
- * both with a status subresource and a free-form schema.
+ * CRDs used by the tests: a builder, a namespaced parent (`Widget`) and a cluster-scoped one (`ClusterWidget`),
+ * all with a status subresource and a free-form spec and status.
  */
 import type { K8sType, KubeObject } from "../../src/core/types.js";
 
-function crd(kind: string, plural: string, scope: "Namespaced" | "Cluster"): KubeObject {
+/** A CRD with a status subresource whose spec and status take any fields. */
+export function testCrd(
+  kind: string,
+  plural: string,
+  scope: "Namespaced" | "Cluster" = "Namespaced",
+  group = "test.tsoperator.dev",
+): KubeObject {
   return {
     apiVersion: "apiextensions.k8s.io/v1",
     kind: "CustomResourceDefinition",
-    metadata: { name: `${plural}.test.tsoperator.dev` },
+    metadata: { name: `${plural}.${group}` },
     spec: {
-      group: "test.tsoperator.dev",
+      group,
       scope,
       names: { plural, singular: kind.toLowerCase(), kind },
       versions: [
@@ -34,8 +40,8 @@ function crd(kind: string, plural: string, scope: "Namespaced" | "Cluster"): Kub
   };
 }
 
-export const widgetCrd = crd("Widget", "widgets", "Namespaced");
-export const clusterWidgetCrd = crd("ClusterWidget", "clusterwidgets", "Cluster");
+export const widgetCrd = testCrd("Widget", "widgets", "Namespaced");
+export const clusterWidgetCrd = testCrd("ClusterWidget", "clusterwidgets", "Cluster");
 
 export const Widget: K8sType = { apiVersion: "test.tsoperator.dev/v1", kind: "Widget", plural: "widgets" };
 export const ClusterWidget: K8sType = {
