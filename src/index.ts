@@ -14,7 +14,7 @@ export {
   type UpdateStrategy,
   type LeaderElectionConfig,
   type ChildTypeConfig,
-} from "./operator/config.js";
+} from "./operator/api/config.js";
 export {
   UNCHANGED_CHILDREN,
   type Handler,
@@ -25,25 +25,26 @@ export {
   type FinalizeResponse,
   type RequestChildren,
   type TypedChildren,
-} from "./operator/handler.js";
+} from "./operator/api/handler.js";
 export {
   DefaultFailableHandler,
   ErrorBackoff,
   type FailableHandler,
   type FailableOutcome,
   type BackoffConfig,
-} from "./operator/failable-handler.js";
+} from "./operator/api/failable-handler.js";
 export {
   runOperator,
   runOperatorWithClientConfig,
   startOperator,
   type RunningOperator,
   type StartOptions,
-} from "./operator/runner.js";
-export { HandlerOutputError, DESIRED_HASH_ANNOTATION, type OutputProblem } from "./operator/desired-state.js";
-export { SyncError, type ReconcileObserver, type SyncErrorKind } from "./operator/reconciler.js";
-export { SYNC_CONDITION, type Condition } from "./operator/parent-writes.js";
-export { createPinoLogger, silentLogger, type Logger } from "./operator/logger.js";
+} from "./operator/manager/runner.js";
+export { HandlerOutputError, DESIRED_HASH_ANNOTATION, type OutputProblem } from "./operator/engine/desired-state.js";
+export { SyncError, type ReconcileObserver, type SyncErrorKind } from "./operator/engine/reconciler.js";
+export { SYNC_CONDITION, type Condition } from "./operator/engine/parent-writes.js";
+export { silentLogger, type Logger } from "./core/logger.js";
+export { createPinoLogger } from "./operator/observe/logger.js";
 export {
   generateManifests,
   manifestObjects,
@@ -51,4 +52,4 @@ export {
   type ManifestOptions,
   type PolicyRule,
   type RbacPlan,
-} from "./operator/manifests.js";
+} from "./cli/manifests.js";

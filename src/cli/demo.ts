@@ -10,10 +10,10 @@ import { TsOperatorError } from "../core/errors.js";
 import { k8sTypes } from "../core/k8s-types.js";
 import type { K8sType, KubeObject } from "../core/types.js";
 import { KubeClient } from "../client/kube-client.js";
-import type { OperatorConfig } from "../operator/config.js";
-import type { Handler } from "../operator/handler.js";
-import { silentLogger } from "../operator/logger.js";
-import { startOperator, type RunningOperator } from "../operator/runner.js";
+import type { OperatorConfig } from "../operator/api/config.js";
+import type { Handler } from "../operator/api/handler.js";
+import { silentLogger } from "../core/logger.js";
+import { startOperator, type RunningOperator } from "../operator/manager/runner.js";
 import { installControlPlane } from "../testing/controlplane-binaries.js";
 import { TestEnvironment } from "../testing/test-environment.js";
 

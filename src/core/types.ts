@@ -101,3 +101,12 @@ export function typeName(type: K8sType): string {
 export function sameType(a: { apiVersion?: string; kind?: string }, b: { apiVersion?: string; kind?: string }) {
   return a.apiVersion === b.apiVersion && a.kind === b.kind;
 }
+
+/** "Deployment.apps/v1 ns/name": how logs and errors name an object of a type. */
+export function describeObject(
+  type: K8sType,
+  namespace: string | undefined,
+  name: string | undefined,
+): string {
+  return `${typeName(type)} ${namespace ? `${namespace}/` : ""}${name ?? ""}`;
+}

@@ -13,12 +13,12 @@ import type { ClientConfig } from "../client/config.js";
 import { KubeClient } from "../client/kube-client.js";
 import type { ResourceApi } from "../client/resource-api.js";
 import { keyOf, parentUidIndex } from "../runtime/store.js";
-import { OperatorConfig } from "../operator/config.js";
-import { toHandler, type Handler, type HandlerLike, type SyncRequest } from "../operator/handler.js";
-import { silentLogger, type Logger } from "../operator/logger.js";
-import type { SyncErrorKind } from "../operator/reconciler.js";
-import { startOperator, type RunningOperator } from "../operator/runner.js";
-import { buildSyncRequest, typeKey } from "../operator/sync-request.js";
+import { OperatorConfig } from "../operator/api/config.js";
+import { toHandler, type Handler, type HandlerLike, type SyncRequest } from "../operator/api/handler.js";
+import { silentLogger, type Logger } from "../core/logger.js";
+import type { SyncErrorKind } from "../operator/engine/reconciler.js";
+import { startOperator, type RunningOperator } from "../operator/manager/runner.js";
+import { buildSyncRequest, typeKey } from "../operator/api/sync-request.js";
 
 export interface TestKitOptions {
   /** Operator logs (default: silent, so test output stays readable). */

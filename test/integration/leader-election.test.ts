@@ -9,7 +9,7 @@ import { createInterface } from "node:readline";
 import { after, before, describe, it } from "node:test";
 import { setTimeout as delay } from "node:timers/promises";
 import { TestEnvironment } from "../../src/testing/test-environment.js";
-import type { LeaseSpec } from "../../src/operator/leader-election.js";
+import type { LeaseSpec } from "../../src/runtime/leader-election.js";
 
 const NAMESPACE = "default";
 const DURATION_MS = 3000;

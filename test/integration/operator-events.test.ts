@@ -8,8 +8,8 @@ import { after, before, describe, it } from "node:test";
 import { KubeClient } from "../../src/client/kube-client.js";
 import { k8sTypes } from "../../src/core/k8s-types.js";
 import type { KubeObject } from "../../src/core/types.js";
-import { EventRecorder, type CoreV1Event } from "../../src/operator/events.js";
-import { OperatorMetrics } from "../../src/operator/metrics.js";
+import { EventRecorder, type CoreV1Event } from "../../src/operator/observe/events.js";
+import { OperatorMetrics } from "../../src/operator/observe/metrics.js";
 import { TestEnvironment } from "../../src/testing/test-environment.js";
 
 describe("operator events against a real apiserver", () => {

@@ -7,9 +7,9 @@ import { spawn } from "node:child_process";
 import { after, before, describe, it } from "node:test";
 import { KubeClient } from "../../src/client/kube-client.js";
 import { k8sTypes } from "../../src/core/k8s-types.js";
-import { ChildConfig, OperatorConfig } from "../../src/operator/config.js";
-import { silentLogger } from "../../src/operator/logger.js";
-import { startOperator } from "../../src/operator/runner.js";
+import { ChildConfig, OperatorConfig } from "../../src/operator/api/config.js";
+import { silentLogger } from "../../src/core/logger.js";
+import { startOperator } from "../../src/operator/manager/runner.js";
 import { TestEnvironment } from "../../src/testing/test-environment.js";
 import { Widget, widgetCrd } from "../support/crds.js";
 

@@ -8,10 +8,10 @@
 import { strict as assert } from "node:assert";
 import { after, before, describe, it } from "node:test";
 import { setTimeout as delay } from "node:timers/promises";
-import { ChildConfig, OperatorConfig } from "../../src/operator/config.js";
+import { ChildConfig, OperatorConfig } from "../../src/operator/api/config.js";
 import { k8sTypes } from "../../src/core/k8s-types.js";
-import { silentLogger } from "../../src/operator/logger.js";
-import { startOperator } from "../../src/operator/runner.js";
+import { silentLogger } from "../../src/core/logger.js";
+import { startOperator } from "../../src/operator/manager/runner.js";
 import { TestEnvironment } from "../../src/testing/test-environment.js";
 import { Widget, widgetCrd } from "../support/crds.js";
 

@@ -7,10 +7,10 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { KubeClient } from "../../src/client/kube-client.js";
 import type { KubeObject } from "../../src/core/types.js";
-import { ChildConfig, OperatorConfig } from "../../src/operator/config.js";
-import { DESIRED_HASH_ANNOTATION } from "../../src/operator/desired-state.js";
-import { silentLogger } from "../../src/operator/logger.js";
-import { startOperator, type RunningOperator } from "../../src/operator/runner.js";
+import { ChildConfig, OperatorConfig } from "../../src/operator/api/config.js";
+import { DESIRED_HASH_ANNOTATION } from "../../src/operator/engine/desired-state.js";
+import { silentLogger } from "../../src/core/logger.js";
+import { startOperator, type RunningOperator } from "../../src/operator/manager/runner.js";
 import { TestEnvironment } from "../../src/testing/test-environment.js";
 import { Widget, widgetCrd } from "../support/crds.js";
 import {

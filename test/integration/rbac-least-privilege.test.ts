@@ -15,12 +15,12 @@ import { ClientConfig } from "../../src/client/config.js";
 import { KubeClient } from "../../src/client/kube-client.js";
 import { k8sTypes } from "../../src/core/k8s-types.js";
 import type { KubeObject } from "../../src/core/types.js";
-import { ChildConfig, OperatorConfig } from "../../src/operator/config.js";
-import type { Handler } from "../../src/operator/handler.js";
-import { LeaderElector } from "../../src/operator/leader-election.js";
-import type { Logger } from "../../src/operator/logger.js";
-import { rbacPlan, type PolicyRule } from "../../src/operator/manifests.js";
-import { startOperator, type RunningOperator } from "../../src/operator/runner.js";
+import { ChildConfig, OperatorConfig } from "../../src/operator/api/config.js";
+import type { Handler } from "../../src/operator/api/handler.js";
+import { LeaderElector } from "../../src/runtime/leader-election.js";
+import type { Logger } from "../../src/core/logger.js";
+import { rbacPlan, type PolicyRule } from "../../src/cli/manifests.js";
+import { startOperator, type RunningOperator } from "../../src/operator/manager/runner.js";
 import { TestEnvironment } from "../../src/testing/test-environment.js";
 import { Widget, widgetCrd } from "../support/crds.js";
 

@@ -3,7 +3,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import { ApiError, TsOperatorError } from "../../src/core/errors.js";
 import type { KubeObject, ObjectId } from "../../src/core/types.js";
 import type { RequestOptions, WriteOptions } from "../../src/client/resource-api.js";
-import type { Lease, LeaseApi } from "../../src/operator/leader-election.js";
+import type { Lease, LeaseApi } from "../../src/runtime/leader-election.js";
 
 /**
  * One Lease in memory with the API server's optimistic concurrency (409 on a stale resourceVersion or on a

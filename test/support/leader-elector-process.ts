@@ -5,7 +5,7 @@
  */
 import { ClientConfig } from "../../src/client/config.js";
 import { KubeClient } from "../../src/client/kube-client.js";
-import { LeaderElector } from "../../src/operator/leader-election.js";
+import { LeaderElector } from "../../src/runtime/leader-election.js";
 
 const env = (name: string): string => {
   const value = process.env[name];

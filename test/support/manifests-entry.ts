@@ -1,5 +1,5 @@
 /** An entry module for the `tsoperator manifests` CLI tests: exports one OperatorConfig and nothing that runs. */
-import { ChildConfig, OperatorConfig } from "../../src/operator/config.js";
+import { ChildConfig, OperatorConfig } from "../../src/operator/api/config.js";
 import { k8sTypes } from "../../src/core/k8s-types.js";
 import { Widget } from "./crds.js";
 

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import type { KubeClient } from "../../src/client/kube-client.js";
 import { k8sTypes } from "../../src/core/k8s-types.js";
 import type { K8sType, KubeObject } from "../../src/core/types.js";
-import type { FinalizeResponse, Handler, SyncRequest, SyncResponse } from "../../src/operator/handler.js";
+import type { FinalizeResponse, Handler, SyncRequest, SyncResponse } from "../../src/operator/api/handler.js";
 
 export interface ScenarioSpec {
   children?: KubeObject[];

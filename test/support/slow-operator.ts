@@ -3,9 +3,9 @@
  * takes SLOW_MS, printing "sync-start <name>" / "sync-end <name>" so the parent test can signal it mid-sync.
  */
 import { ClientConfig } from "../../src/client/config.js";
-import { ChildConfig, OperatorConfig } from "../../src/operator/config.js";
-import { runOperatorWithClientConfig } from "../../src/operator/runner.js";
-import { silentLogger } from "../../src/operator/logger.js";
+import { ChildConfig, OperatorConfig } from "../../src/operator/api/config.js";
+import { runOperatorWithClientConfig } from "../../src/operator/manager/runner.js";
+import { silentLogger } from "../../src/core/logger.js";
 import { k8sTypes } from "../../src/core/k8s-types.js";
 import { Widget } from "./crds.js";
 

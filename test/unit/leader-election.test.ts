@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import { strict as assert } from "node:assert";
 import { setTimeout as delay } from "node:timers/promises";
-import { LeaderElector, microTime, type LeaderElectorOptions } from "../../src/operator/leader-election.js";
+import { LeaderElector, microTime, type LeaderElectorOptions } from "../../src/runtime/leader-election.js";
 import { FakeLeases } from "../support/fake-leases.js";
 
 // Fast but valid timings: the lease is 1 s on the wire (whole seconds), the deadline fires well before it.

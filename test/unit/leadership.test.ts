@@ -1,8 +1,8 @@
 import { describe, it } from "node:test";
 import { strict as assert } from "node:assert";
 import { setTimeout as delay } from "node:timers/promises";
-import { LeaderElector } from "../../src/operator/leader-election.js";
-import { runWithLeadership, type LeadershipTarget } from "../../src/operator/leadership.js";
+import { LeaderElector } from "../../src/runtime/leader-election.js";
+import { runWithLeadership, type LeadershipTarget } from "../../src/operator/manager/leadership.js";
 import { FakeLeases } from "../support/fake-leases.js";
 
 const TIMING = {

@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import { strict as assert } from "node:assert";
 import { parseAllDocuments } from "yaml";
-import { ChildConfig, OperatorConfig } from "../../src/operator/config.js";
+import { ChildConfig, OperatorConfig } from "../../src/operator/api/config.js";
 import { k8sTypes } from "../../src/core/k8s-types.js";
 import type { KubeObject } from "../../src/core/types.js";
 import {
@@ -9,7 +9,7 @@ import {
   manifestObjects,
   rbacPlan,
   type PolicyRule,
-} from "../../src/operator/manifests.js";
+} from "../../src/cli/manifests.js";
 import { manifestsCommand } from "../../src/cli/manifests-command.js";
 import { Widget, ClusterWidget } from "../support/crds.js";
 

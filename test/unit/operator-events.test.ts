@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ApiError } from "../../src/core/errors.js";
 import type { KubeObject } from "../../src/core/types.js";
-import { EventRecorder, MAX_MESSAGE_BYTES, truncateUtf8 } from "../../src/operator/events.js";
-import type { EventOutcome } from "../../src/operator/metrics.js";
+import { EventRecorder, MAX_MESSAGE_BYTES, truncateUtf8 } from "../../src/operator/observe/events.js";
+import type { EventOutcome } from "../../src/operator/observe/metrics.js";
 import { FakeEventApi } from "../support/fake-event-api.js";
 
 const parent: KubeObject = {

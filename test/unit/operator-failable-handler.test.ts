@@ -5,14 +5,14 @@ import {
   DefaultFailableHandler,
   ErrorBackoff,
   type FailableOutcome,
-} from "../../src/operator/failable-handler.js";
+} from "../../src/operator/api/failable-handler.js";
 import {
   toHandler,
   UNCHANGED_CHILDREN,
   type RequestChildren,
   type SyncRequest,
   type TypedChildren,
-} from "../../src/operator/handler.js";
+} from "../../src/operator/api/handler.js";
 
 /** A SyncRequest over fixed objects (the engine's views are tested with the engine). */
 function request(parent: KubeObject, children: KubeObject[] = []): SyncRequest {

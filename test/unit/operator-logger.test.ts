@@ -1,13 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { TsOperatorError } from "../../src/core/errors.js";
-import {
-  createPinoLogger,
-  isSensitiveKey,
-  levelFromEnvironment,
-  redactSecrets,
-  silentLogger,
-} from "../../src/operator/logger.js";
+import { isSensitiveKey, redactSecrets, silentLogger } from "../../src/core/logger.js";
+import { createPinoLogger, levelFromEnvironment } from "../../src/operator/observe/logger.js";
 
 function capture() {
   const lines: Array<Record<string, unknown>> = [];

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { OperatorMetrics } from "../../src/operator/metrics.js";
+import { OperatorMetrics } from "../../src/operator/observe/metrics.js";
 import { WorkQueue } from "../../src/runtime/work-queue.js";
 
 interface Sample {

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
 import { TsOperatorError } from "../../src/core/errors.js";
-import { silentLogger } from "../../src/operator/logger.js";
-import { OperatorMetrics } from "../../src/operator/metrics.js";
-import { startOperatorServer, type OperatorServer, type ReadinessReport } from "../../src/operator/server.js";
+import { silentLogger } from "../../src/core/logger.js";
+import { OperatorMetrics } from "../../src/operator/observe/metrics.js";
+import { startOperatorServer, type OperatorServer, type ReadinessReport } from "../../src/operator/observe/server.js";
 
 async function get(server: OperatorServer, path: string, method = "GET") {
   const res = await fetch(`http://127.0.0.1:${server.port}${path}`, { method });

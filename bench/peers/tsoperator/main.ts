@@ -6,9 +6,9 @@
 import { ClientConfig } from "../../../src/client/config.js";
 import { k8sTypes } from "../../../src/core/k8s-types.js";
 import type { KubeObject } from "../../../src/core/types.js";
-import { ChildConfig, OperatorConfig } from "../../../src/operator/config.js";
-import { silentLogger } from "../../../src/operator/logger.js";
-import { startOperator } from "../../../src/operator/runner.js";
+import { ChildConfig, OperatorConfig } from "../../../src/operator/api/config.js";
+import { silentLogger } from "../../../src/core/logger.js";
+import { startOperator } from "../../../src/operator/manager/runner.js";
 
 console.log("STARTED");
 

@@ -11,9 +11,9 @@
 import { pathToFileURL } from "node:url";
 import { k8sTypes } from "../../../src/core/k8s-types.js";
 import type { K8sType, KubeObject } from "../../../src/core/types.js";
-import { ChildConfig, OperatorConfig } from "../../../src/operator/config.js";
-import type { FinalizeResponse, Handler, SyncRequest, SyncResponse } from "../../../src/operator/handler.js";
-import { runOperator } from "../../../src/operator/runner.js";
+import { ChildConfig, OperatorConfig } from "../../../src/operator/api/config.js";
+import type { FinalizeResponse, Handler, SyncRequest, SyncResponse } from "../../../src/operator/api/handler.js";
+import { runOperator } from "../../../src/operator/manager/runner.js";
 
 export const TempNamespaceType: K8sType = {
   apiVersion: "examples.tsoperator.dev/v1",

@@ -8,7 +8,7 @@
  * child list, and since the engine deletes every child that is not returned, one bad edit of a parent deletes
  * all of its children. Here the children are left unchanged (`children: "unchanged"`).
  */
-import type { KubeObject } from "../core/types.js";
+import type { KubeObject } from "../../core/types.js";
 import {
   UNCHANGED_CHILDREN,
   type FinalizeResponse,

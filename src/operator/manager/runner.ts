@@ -3,21 +3,22 @@
  * `startOperator` for embedding and tests. They build the client, the controller, the metrics/health server and
  * signal handling around an OperatorConfig and a handler.
  */
-import { TsOperatorError } from "../core/errors.js";
-import { ClientConfig } from "../client/config.js";
-import { KubeClient } from "../client/kube-client.js";
-import type { KubeObject } from "../core/types.js";
-import type { OperatorConfig } from "./config.js";
+import { TsOperatorError } from "../../core/errors.js";
+import { ClientConfig } from "../../client/config.js";
+import { KubeClient } from "../../client/kube-client.js";
+import type { KubeObject } from "../../core/types.js";
+import type { OperatorConfig } from "../api/config.js";
 import { OperatorController, errorSummary } from "./controller.js";
-import { toHandler, type HandlerLike } from "./handler.js";
-import { createPinoLogger, type Logger } from "./logger.js";
-import type { ReconcileObserver } from "./reconciler.js";
-import { EventRecorder } from "./events.js";
-import { OperatorMetrics } from "./metrics.js";
-import { fanOutObserver } from "./observability.js";
-import { startOperatorServer, type OperatorServer } from "./server.js";
-import { k8sTypes } from "../core/k8s-types.js";
-import { LeaderElector, defaultIdentity } from "./leader-election.js";
+import { toHandler, type HandlerLike } from "../api/handler.js";
+import type { Logger } from "../../core/logger.js";
+import { createPinoLogger } from "../observe/logger.js";
+import type { ReconcileObserver } from "../engine/reconciler.js";
+import { EventRecorder } from "../observe/events.js";
+import { OperatorMetrics } from "../observe/metrics.js";
+import { fanOutObserver } from "../observe/observability.js";
+import { startOperatorServer, type OperatorServer } from "../observe/server.js";
+import { k8sTypes } from "../../core/k8s-types.js";
+import { LeaderElector, defaultIdentity } from "../../runtime/leader-election.js";
 import { runWithLeadership, type LeadershipRun } from "./leadership.js";
 
 export interface StartOptions {

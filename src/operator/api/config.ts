@@ -2,8 +2,8 @@
  * `OperatorConfig` and `ChildConfig`: what an operator watches and how it updates each child type (roperator's
  * builder API in TypeScript form). Pure configuration: nothing here touches the network.
  */
-import { TsOperatorError } from "../core/errors.js";
-import { typeName, type K8sType } from "../core/types.js";
+import { TsOperatorError } from "../../core/errors.js";
+import { typeName, type K8sType } from "../../core/types.js";
 
 /** How a changed child is brought to its desired state. */
 export type UpdateStrategy = "apply" | "replace" | "recreate" | "onDelete";

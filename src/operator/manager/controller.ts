@@ -3,18 +3,18 @@
  * label, so the cache holds only our objects), the keyed work queue, and the reconciler. Watch events only mark a
  * parent dirty; the queue makes sure each parent is synced once at a time.
  */
-import { TsOperatorError } from "../core/errors.js";
-import { typeName, type K8sType, type KubeObject } from "../core/types.js";
-import type { KubeClient } from "../client/kube-client.js";
-import type { ResourceApi } from "../client/resource-api.js";
-import { InformerFactory, type SharedInformer } from "../runtime/informer-factory.js";
-import { keyOf, parentUidIndex, type StoreEvent } from "../runtime/store.js";
-import { WorkQueue, type WorkQueueMetricsHooks, type WorkResult } from "../runtime/work-queue.js";
-import type { OperatorConfig } from "./config.js";
-import type { Handler } from "./handler.js";
-import type { Logger } from "./logger.js";
-import { describeObject, jsonEqual } from "./desired-state.js";
-import { Reconciler, SyncError, type ReconcileObserver } from "./reconciler.js";
+import { TsOperatorError } from "../../core/errors.js";
+import { describeObject, typeName, type K8sType, type KubeObject } from "../../core/types.js";
+import type { KubeClient } from "../../client/kube-client.js";
+import type { ResourceApi } from "../../client/resource-api.js";
+import { InformerFactory, type SharedInformer } from "../../runtime/informer-factory.js";
+import { keyOf, parentUidIndex, type StoreEvent } from "../../runtime/store.js";
+import { WorkQueue, type WorkQueueMetricsHooks, type WorkResult } from "../../runtime/work-queue.js";
+import type { OperatorConfig } from "../api/config.js";
+import type { Handler } from "../api/handler.js";
+import type { Logger } from "../../core/logger.js";
+import { jsonEqual } from "../../core/json.js";
+import { Reconciler, SyncError, type ReconcileObserver } from "../engine/reconciler.js";
 
 const PARENT_UID_INDEX = "uid";
 const CHILD_PARENT_INDEX = "parent";

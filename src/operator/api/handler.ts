@@ -2,7 +2,7 @@
  * What an operator author implements: `sync` (desired children + parent status from a snapshot) and optionally
  * `finalize`. Handlers never talk to the API server; the engine does, from their answers.
  */
-import type { K8sType, KubeObject, ObjectId } from "../core/types.js";
+import type { K8sType, KubeObject, ObjectId } from "../../core/types.js";
 
 /** The children of one parent, as the cache holds them, viewed per type. */
 export interface TypedChildren<C extends KubeObject = KubeObject> extends Iterable<C> {

@@ -2,11 +2,11 @@
  * What the engine reports, fanned out to metrics, Kubernetes Events on the parent, and any observer the user
  * passes. Kept apart from the engine so the engine only says what happened, not where it goes.
  */
-import { errorMessage } from "../core/errors.js";
-import type { KubeObject } from "../core/types.js";
+import { errorMessage } from "../../core/errors.js";
+import type { KubeObject } from "../../core/types.js";
 import type { EventRecorder } from "./events.js";
 import type { ChildWriteVerb, OperatorMetrics } from "./metrics.js";
-import type { ReconcileObserver, SyncErrorKind } from "./reconciler.js";
+import type { ReconcileObserver, SyncErrorKind } from "../engine/reconciler.js";
 
 const WRITE_VERBS: Record<string, ChildWriteVerb> = {
   create: "create",

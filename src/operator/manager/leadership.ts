@@ -7,9 +7,9 @@
  * The controller is reached through `LeadershipTarget`, so the runner decides how its controller splits into
  * caches and workers; the sequencing rules live here, in one place, with tests.
  */
-import { TsOperatorError } from "../core/errors.js";
-import type { LeaderCallbacks, LeaderElector } from "./leader-election.js";
-import { silentLogger, type Logger } from "./logger.js";
+import { TsOperatorError } from "../../core/errors.js";
+import type { LeaderCallbacks, LeaderElector } from "../../runtime/leader-election.js";
+import { silentLogger, type Logger } from "../../core/logger.js";
 
 /** What a controller must offer to be run under leader election. */
 export interface LeadershipTarget {

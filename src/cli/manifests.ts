@@ -22,7 +22,7 @@
  */
 import { Document, isMap, isSeq } from "yaml";
 import { splitApiVersion, type K8sType, type KubeObject } from "../core/types.js";
-import type { OperatorConfig, UpdateStrategy } from "./config.js";
+import type { OperatorConfig, UpdateStrategy } from "../operator/api/config.js";
 
 export interface PolicyRule {
   apiGroups: string[];

@@ -16,7 +16,7 @@ import { TsOperatorError, isAlreadyExists, isConflict } from "../core/errors.js"
 import { k8sTypes } from "../core/k8s-types.js";
 import type { KubeObject, ObjectId } from "../core/types.js";
 import type { RequestOptions, WriteOptions } from "../client/resource-api.js";
-import { silentLogger, type Logger } from "./logger.js";
+import { silentLogger, type Logger } from "../core/logger.js";
 
 /** coordination.k8s.io/v1 LeaseSpec. Times are MicroTime strings (RFC 3339 with microseconds). */
 export interface LeaseSpec {

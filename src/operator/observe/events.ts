@@ -11,11 +11,11 @@
  */
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
-import { isNotFound } from "../core/errors.js";
-import type { KubeObject } from "../core/types.js";
-import type { ResourceApi } from "../client/resource-api.js";
-import type { Logger } from "./logger.js";
-import { silentLogger } from "./logger.js";
+import { isNotFound } from "../../core/errors.js";
+import type { KubeObject } from "../../core/types.js";
+import type { ResourceApi } from "../../client/resource-api.js";
+import type { Logger } from "../../core/logger.js";
+import { silentLogger } from "../../core/logger.js";
 import type { EventOutcome } from "./metrics.js";
 
 export type EventType = "Normal" | "Warning";

@@ -2,12 +2,12 @@
  * Turns a handler's answer into the exact objects the engine will write, or a list of everything wrong with it.
  * Nothing is written unless the whole answer is valid, so a bad answer never leaves a parent half-applied.
  */
-import { createHash } from "node:crypto";
-import { TsOperatorError } from "../core/errors.js";
-import { typeName, type K8sType, type KubeObject, type OwnerReference } from "../core/types.js";
-import type { OperatorConfig, UpdateStrategy } from "./config.js";
-import { UNCHANGED_CHILDREN, type SyncResponse } from "./handler.js";
-import { typeKey } from "./sync-request.js";
+import { TsOperatorError } from "../../core/errors.js";
+import type { K8sType, KubeObject, OwnerReference } from "../../core/types.js";
+import { hashOf } from "../../core/json.js";
+import type { OperatorConfig, UpdateStrategy } from "../api/config.js";
+import { UNCHANGED_CHILDREN, type SyncResponse } from "../api/handler.js";
+import { typeKey } from "../api/sync-request.js";
 
 /** Annotation holding the hash of the desired object the operator last wrote: "unchanged" costs no request. */
 export const DESIRED_HASH_ANNOTATION = "tsoperator.dev/desired-hash";
@@ -238,32 +238,4 @@ function finishChild(child: KubeObject, namespace: string | undefined, ctx: Prep
     if (Object.keys(metadata.annotations).length === 0) delete metadata.annotations;
   }
   return copy;
-}
-
-/** A stable hash of a JSON value: key order does not matter, array order does. */
-export function hashOf(value: unknown): string {
-  return createHash("sha256").update(canonicalJson(value)).digest("base64url").slice(0, 22);
-}
-
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  const keys = Object.keys(value)
-    .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
-    .sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(",")}}`;
-}
-
-/** Deep equality of JSON values (undefined members ignored, as JSON would). */
-export function jsonEqual(a: unknown, b: unknown): boolean {
-  return canonicalJson(a) === canonicalJson(b);
-}
-
-/** "Deployment.apps/v1 ns/name": how logs and errors name an object of a type. */
-export function describeObject(
-  type: K8sType,
-  namespace: string | undefined,
-  name: string | undefined,
-): string {
-  return `${typeName(type)} ${namespace ? `${namespace}/` : ""}${name ?? ""}`;
 }

@@ -3,13 +3,13 @@
  * validates its answer, then writes status, children and deletions, in that order, writing only what differs.
  * Finalization and the finalizer live here too. It never reads the API server to decide anything.
  */
-import { TsOperatorError, errorMessage, isApiError } from "../core/errors.js";
-import type { K8sType, KubeObject } from "../core/types.js";
-import type { ResourceApi } from "../client/resource-api.js";
+import { TsOperatorError, errorMessage, isApiError } from "../../core/errors.js";
+import type { K8sType, KubeObject } from "../../core/types.js";
+import type { ResourceApi } from "../../client/resource-api.js";
 import { OwnershipMemory, syncChildren } from "./child-sync.js";
-import type { OperatorConfig } from "./config.js";
+import type { OperatorConfig } from "../api/config.js";
 import { HandlerOutputError, prepareDesiredChildren } from "./desired-state.js";
-import { UNCHANGED_CHILDREN, type Handler, type SyncResponse } from "./handler.js";
+import { UNCHANGED_CHILDREN, type Handler, type SyncResponse } from "../api/handler.js";
 import {
   StatusMemory,
   addFinalizer,
@@ -21,7 +21,7 @@ import {
   writeStatus,
   type ParentWriteDeps,
 } from "./parent-writes.js";
-import { buildSyncRequest, typeKey } from "./sync-request.js";
+import { buildSyncRequest, typeKey } from "../api/sync-request.js";
 
 /** Where the engine gets objects and API handles; the controller wires it to informers and the client. */
 export interface ReconcilerContext {

@@ -8,8 +8,8 @@
  * `rest_client_*`); the rest are `tsoperator_*`.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
-import type { ClientMetrics, RequestMetricEvent } from "../client/transport.js";
-import type { WorkQueueMetricsHooks } from "../runtime/work-queue.js";
+import type { ClientMetrics, RequestMetricEvent } from "../../client/transport.js";
+import type { WorkQueueMetricsHooks } from "../../runtime/work-queue.js";
 
 export type ReconcileResult = "success" | "error" | "requeue" | "requeue_after";
 export type SyncErrorKind = "handler" | "validation" | "api";

@@ -6,8 +6,8 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { TsOperatorError } from "../core/errors.js";
-import type { Logger } from "./logger.js";
+import { TsOperatorError } from "../../core/errors.js";
+import type { Logger } from "../../core/logger.js";
 import type { OperatorMetrics } from "./metrics.js";
 
 export interface ReadinessReport {

@@ -2,7 +2,7 @@
  * Builds the SyncRequest a handler sees: the parent and its existing children, grouped per declared child type,
  * straight from the cache (frozen objects, no copies).
  */
-import { typeName, type K8sType, type KubeObject, type ObjectId } from "../core/types.js";
+import { typeName, type K8sType, type KubeObject, type ObjectId } from "../../core/types.js";
 import type { RequestChildren, SyncRequest, TypedChildren } from "./handler.js";
 
 class TypedChildrenView<C extends KubeObject> implements TypedChildren<C> {

@@ -2,10 +2,10 @@
  * The writes an operator makes to a parent: its status (server-side apply on the status subresource, only when
  * it differs), the engine's own "Synced" condition on errors, and the finalizer.
  */
-import { isNotFound } from "../core/errors.js";
-import type { KubeObject } from "../core/types.js";
-import type { ResourceApi } from "../client/resource-api.js";
-import { hashOf, jsonEqual } from "./desired-state.js";
+import { isNotFound } from "../../core/errors.js";
+import type { KubeObject } from "../../core/types.js";
+import type { ResourceApi } from "../../client/resource-api.js";
+import { hashOf, jsonEqual } from "../../core/json.js";
 
 /** Condition type the engine writes on the parent when a sync fails (and removes once a sync succeeds). */
 export const SYNC_CONDITION = "Synced";

@@ -3,11 +3,12 @@
  * a child whose desired-hash annotation matches and whose fields our field manager owns are unchanged costs no
  * request. Every object the server returns is handed to `recordWrite` so the next sync reads its own writes.
  */
-import { isAlreadyExists, isConflict, isNotFound } from "../core/errors.js";
-import type { K8sType, KubeObject, ManagedFieldsEntry } from "../core/types.js";
-import type { ResourceApi } from "../client/resource-api.js";
-import type { OperatorConfig } from "./config.js";
-import { DESIRED_HASH_ANNOTATION, describeObject, hashOf, type DesiredChild } from "./desired-state.js";
+import { isAlreadyExists, isConflict, isNotFound } from "../../core/errors.js";
+import { describeObject, type K8sType, type KubeObject, type ManagedFieldsEntry } from "../../core/types.js";
+import type { ResourceApi } from "../../client/resource-api.js";
+import type { OperatorConfig } from "../api/config.js";
+import { hashOf } from "../../core/json.js";
+import { DESIRED_HASH_ANNOTATION, type DesiredChild } from "./desired-state.js";
 
 export interface ChildSyncDeps {
   readonly config: OperatorConfig;
