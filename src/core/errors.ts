@@ -23,6 +23,8 @@ export type ErrorCode =
   | "TSOP_HANDLER_OUTPUT_INVALID"
   | "TSOP_HANDLER_FAILED"
   | "TSOP_CONTROLPLANE"
+  /** A downloaded control-plane binary does not match the checksum pinned in the repository. */
+  | "TSOP_CONTROLPLANE_CHECKSUM"
   | "TSOP_SHUTDOWN";
 
 export interface TsOperatorErrorOptions {
