@@ -1,20 +1,41 @@
 /**
- * Locates, and when missing builds, the control-plane binaries (etcd, kube-apiserver, kube-controller-manager)
- * that TestEnvironment runs. They are built from Go modules pinned in the package's `controlplane/` folder into
- * a per-version cache outside the repository, because no prebuilt cluster can be downloaded on our machines.
+ * Finds, and when missing obtains, the control-plane binaries (etcd, kube-apiserver, kube-controller-manager)
+ * that TestEnvironment runs. Where they come from, in order:
+ *
+ * 1. `KUBEBUILDER_ASSETS` (a folder in setup-envtest's layout), when set;
+ * 2. controller-runtime's setup-envtest store, for the pinned Kubernetes minor;
+ * 3. what tsoperator itself installed earlier in its cache (a source build, or verified downloads);
+ * 4. a download of controller-tools' envtest archive (etcd, kube-apiserver) and of the Kubernetes server binary
+ *    kube-controller-manager, each verified against a checksum pinned in the repository;
+ * 5. the source build from the Go modules pinned in `controlplane/` (needs Go; slow; reproducible).
+ *
+ * 1-3 only look (resolveBinaries, called by every TestEnvironment start); 4-5 are `controlplane install`.
+ * envtest ships no kube-controller-manager, so it may come from a later step than etcd and kube-apiserver.
  */
-import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { access, chmod, copyFile, mkdir, mkdtemp, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { TsOperatorError } from "../core/errors.js";
+import { PINNED_CHECKSUMS, type ChecksumTable } from "./controlplane-checksums.js";
+import { MIRROR_ENV, download, findDownloaded, type DownloadContext } from "./controlplane-download.js";
+import { buildFromSource, goUnavailable } from "./controlplane-go-build.js";
+import {
+  currentPlatform,
+  executablesIn,
+  findSetupEnvtestBinaries,
+  type Platform,
+} from "./controlplane-local.js";
 
 export const BINARY_NAMES = ["etcd", "kube-apiserver", "kube-controller-manager"] as const;
 export type BinaryName = (typeof BINARY_NAMES)[number];
 export type BinaryPaths = Record<BinaryName, string>;
+/** etcd and kube-apiserver, with kube-controller-manager when there is one. */
+export type ControlPlaneBinaries = Omit<BinaryPaths, "kube-controller-manager"> & {
+  "kube-controller-manager"?: string;
+};
 
 /** The versions pinned by controlplane/go.mod. */
 export interface ControlPlaneVersions {
@@ -22,14 +43,8 @@ export interface ControlPlaneVersions {
   etcd: string;
 }
 
-const GO_PACKAGES: Record<BinaryName, string> = {
-  etcd: "go.etcd.io/etcd/server/v3",
-  "kube-apiserver": "k8s.io/kubernetes/cmd/kube-apiserver",
-  "kube-controller-manager": "k8s.io/kubernetes/cmd/kube-controller-manager",
-};
-
-/** Minimum Go version: the pinned Kubernetes release declares `go 1.26.0`. */
-const MIN_GO = [1, 26] as const;
+const PAIR = ["etcd", "kube-apiserver"] as const;
+const KCM = "kube-controller-manager";
 
 /** The package's `controlplane/` folder (works from src/ through tsx and from dist/ when installed). */
 export function controlPlaneSourceDir(): string {
@@ -84,216 +99,224 @@ function pathsIn(dir: string): BinaryPaths {
   };
 }
 
-async function allExecutable(paths: Partial<BinaryPaths>, names: readonly BinaryName[]): Promise<boolean> {
-  for (const name of names) {
-    const p = paths[name];
-    if (!p) return false;
-    try {
-      await access(p, 1 /* X_OK */);
-    } catch {
-      return false;
-    }
-  }
-  return true;
-}
-
-/** The built binaries when they are complete in the cache, else undefined. */
+/** The source-built binaries when they are complete in the cache, else undefined. */
 export async function findCachedBinaries(): Promise<BinaryPaths | undefined> {
   const dir = await binaryDirFor();
   const paths = pathsIn(dir);
-  if (existsSync(join(dir, ".complete")) && (await allExecutable(paths, BINARY_NAMES))) return paths;
+  if (existsSync(join(dir, ".complete")) && (await executablesIn(dir, BINARY_NAMES))) return paths;
   return undefined;
 }
 
-/**
- * Binaries from `KUBEBUILDER_ASSETS` (setup-envtest's layout: etcd + kube-apiserver; kube-controller-manager is
- * taken from there when present, else from our cache), else from our cache.
- */
-export async function resolveBinaries(): Promise<BinaryPaths> {
+/** What the look through paths 1-3 found, and where from (for the log). */
+interface Located {
+  paths: Partial<BinaryPaths>;
+  from: Partial<Record<BinaryName, string>>;
+  /** Why the paths that were looked at had nothing. */
+  misses: string[];
+}
+
+/** "1.37" for "v1.37.2". */
+const minorOf = (version: string): string => version.replace(/^v(\d+\.\d+)\..*$/, "$1");
+
+/** Paths 1-3: binaries already on this machine. Never downloads or builds. */
+async function locate(minor: string, platform: Platform): Promise<Located> {
+  const found: Located = { paths: {}, from: {}, misses: [] };
+  const take = (names: readonly BinaryName[], dir: string, from: string) => {
+    for (const name of names) {
+      if (found.paths[name]) continue;
+      found.paths[name] = join(dir, name);
+      found.from[name] = from;
+    }
+  };
+
   const assets = process.env.KUBEBUILDER_ASSETS;
   if (assets) {
-    const fromAssets = pathsIn(assets);
-    if (!(await allExecutable(fromAssets, ["etcd", "kube-apiserver"]))) {
+    // Setting it is an explicit choice: a folder without the binaries is an error, not a reason to look elsewhere.
+    if (!(await executablesIn(assets, PAIR))) {
       throw new TsOperatorError(
         "TSOP_CONTROLPLANE",
         `KUBEBUILDER_ASSETS=${assets} does not contain executable etcd and kube-apiserver`,
       );
     }
-    if (await allExecutable(fromAssets, ["kube-controller-manager"])) return fromAssets;
-    const cached = await findCachedBinaries();
-    if (cached) return { ...fromAssets, "kube-controller-manager": cached["kube-controller-manager"] };
-    throw new TsOperatorError(
-      "TSOP_CONTROLPLANE",
-      `KUBEBUILDER_ASSETS=${assets} has no kube-controller-manager (envtest ships none) and none is built; ` +
-        "run `npx tsoperator controlplane install`",
-    );
+    take(PAIR, assets, `KUBEBUILDER_ASSETS=${assets}`);
+    if (await executablesIn(assets, [KCM])) take([KCM], assets, `KUBEBUILDER_ASSETS=${assets}`);
+    else
+      found.misses.push(`KUBEBUILDER_ASSETS=${assets} has no kube-controller-manager (envtest ships none)`);
+  } else {
+    const store = await findSetupEnvtestBinaries(minor, platform);
+    if ("reason" in store) found.misses.push(store.reason);
+    else take(PAIR, store.dir, `setup-envtest's ${store.version} in ${store.dir}`);
   }
-  const cached = await findCachedBinaries();
-  if (cached) return cached;
-  throw new TsOperatorError(
-    "TSOP_CONTROLPLANE",
-    `control-plane binaries are not built (looked in ${await binaryDirFor()}); run \`npx tsoperator controlplane install\``,
-  );
+
+  const built = await findCachedBinaries();
+  if (built) take(BINARY_NAMES, dirname(built.etcd), `the source build in ${dirname(built.etcd)}`);
+
+  const root = cacheRoot();
+  if (!found.paths.etcd) {
+    const envtest = await findDownloaded(root, "envtest", minor, platform);
+    if (envtest)
+      take(PAIR, envtest.dir, `the verified envtest ${envtest.version} download in ${envtest.dir}`);
+  }
+  if (!found.paths[KCM]) {
+    const kcm = await findDownloaded(root, KCM, minor, platform);
+    if (kcm) take([KCM], kcm.dir, `the verified ${kcm.version} download in ${kcm.dir}`);
+  }
+  return found;
 }
 
-export interface InstallOptions {
-  /** Progress lines (default: stderr). */
-  log?: (line: string) => void;
-  /** Rebuild even when the cache is complete. */
-  force?: boolean;
-}
-
-/** Builds the binaries into the cache unless they are there. Idempotent; safe to call from every test run. */
-export async function installControlPlane(options: InstallOptions = {}): Promise<BinaryPaths> {
-  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const sourceDir = controlPlaneSourceDir();
-  const versions = await readPinnedVersions(sourceDir);
-  const dir = await binaryDirFor(sourceDir);
-  if (!options.force) {
-    const cached = await findCachedBinaries();
-    if (cached) {
-      log(`control plane ${versions.kubernetes} (etcd ${versions.etcd}) already built in ${dir}`);
-      return cached;
-    }
-  }
-  await checkGo();
-  log(`building kube-apiserver, kube-controller-manager ${versions.kubernetes} and etcd ${versions.etcd}`);
-  log(`  from Go modules into ${dir} (first build takes a while on 2 cores; later runs reuse Go's caches)`);
-  await mkdir(cacheRoot(), { recursive: true });
-  // Build from a copy so a read-only install (node_modules) works and concurrent builds cannot clash.
-  const work = await mkdtemp(join(cacheRoot(), ".build-"));
-  try {
-    await copyFile(join(sourceDir, "go.mod"), join(work, "go.mod"));
-    await copyFile(join(sourceDir, "go.sum"), join(work, "go.sum"));
-    const started = Date.now();
-    await runGo(["mod", "download"], work, log, "downloading modules");
-    const ldflags = [
-      "-s",
-      "-w",
-      `-X k8s.io/component-base/version.gitVersion=${versions.kubernetes}`,
-      `-X k8s.io/component-base/version.gitMajor=${versions.kubernetes.replace(/^v(\d+)\..*$/, "$1")}`,
-      `-X k8s.io/component-base/version.gitMinor=${versions.kubernetes.replace(/^v\d+\.(\d+)\..*$/, "$1")}`,
-      "-X k8s.io/component-base/version.gitTreeState=clean",
-    ].join(" ");
-    const out = join(work, "bin");
-    await mkdir(out);
-    for (const name of BINARY_NAMES) {
-      await runGo(
-        ["build", "-v", "-trimpath", `-ldflags=${ldflags}`, "-o", join(out, name), GO_PACKAGES[name]],
-        work,
-        log,
-        `compiling ${name}`,
-      );
-    }
-    const staging = `${dir}.partial-${process.pid}`;
-    await rm(staging, { recursive: true, force: true });
-    await mkdir(staging, { recursive: true });
-    for (const name of BINARY_NAMES) {
-      await rename(join(out, name), join(staging, name));
-      await chmod(join(staging, name), 0o755);
-    }
-    await writeFile(join(staging, ".complete"), `${JSON.stringify({ ...versions, builtAt: new Date() })}\n`);
-    await rm(dir, { recursive: true, force: true });
-    await rename(staging, dir);
-    log(`control plane built in ${Math.round((Date.now() - started) / 1000)} s: ${dir}`);
-    return pathsIn(dir);
-  } finally {
-    await rm(work, { recursive: true, force: true });
-  }
-}
-
-async function checkGo(): Promise<void> {
-  let output: string;
-  try {
-    output = await capture("go", ["version"]);
-  } catch (cause) {
-    throw new TsOperatorError(
-      "TSOP_CONTROLPLANE",
-      `Go ${MIN_GO.join(".")} or newer is needed to build the local control plane, but \`go\` was not found on PATH ` +
-        "(install Go, or set KUBEBUILDER_ASSETS to a folder with etcd, kube-apiserver and kube-controller-manager)",
-      { cause },
-    );
-  }
-  const m = /go(\d+)\.(\d+)/.exec(output);
-  const major = Number(m?.[1] ?? 0);
-  const minor = Number(m?.[2] ?? 0);
-  if (major < MIN_GO[0] || (major === MIN_GO[0] && minor < MIN_GO[1])) {
-    throw new TsOperatorError(
-      "TSOP_CONTROLPLANE",
-      `Go ${MIN_GO.join(".")} or newer is needed to build the control plane; found: ${output.trim()}`,
-    );
-  }
-}
-
-function capture(cmd: string, args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-    child.on("error", reject);
-    child.on("close", (code) =>
-      code === 0 ? resolve(out) : reject(new Error(`${cmd} ${args.join(" ")} exited ${code}`)),
-    );
-  });
+export interface ResolveOptions {
+  /**
+   * false: etcd and kube-apiserver alone will do when no kube-controller-manager can be had (macOS without Go,
+   * say: Kubernetes publishes no darwin server binaries), for a TestEnvironment started with
+   * `controllerManager: false`. Default true: all three, or an error.
+   */
+  controllerManager?: boolean;
 }
 
 /**
- * Runs one go command, turning `go build -v`'s package lines into a compact progress line: a line every 15 s
- * (or in place on a terminal) instead of thousands of package names.
+ * The binaries to run, from paths 1-3 (see the module comment). Throws TSOP_CONTROLPLANE, naming what was looked
+ * at, when they are not there: `npx tsoperator controlplane install` obtains them.
  */
-function runGo(args: string[], cwd: string, log: (line: string) => void, what: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const env = { ...process.env, GOFLAGS: "-mod=mod", GOTOOLCHAIN: process.env.GOTOOLCHAIN ?? "local" };
-    const child = spawn("go", args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
-    const started = Date.now();
-    let packages = 0;
-    let last = "";
-    const tail: string[] = [];
-    const onLine = (line: string) => {
-      if (!line) return;
-      if (/^[\w.-]+(\/[\w.~-]+)*$/.test(line)) {
-        packages++;
-        last = line;
-      } else {
-        tail.push(line);
-        if (tail.length > 40) tail.shift();
-      }
+export async function resolveBinaries(
+  options?: ResolveOptions & { controllerManager?: true },
+): Promise<BinaryPaths>;
+export async function resolveBinaries(options: ResolveOptions): Promise<ControlPlaneBinaries>;
+export async function resolveBinaries(options: ResolveOptions = {}): Promise<ControlPlaneBinaries> {
+  const versions = await readPinnedVersions();
+  const located = await locate(minorOf(versions.kubernetes), currentPlatform());
+  return complete(located, options.controllerManager !== false, "run `npx tsoperator controlplane install`");
+}
+
+function complete(located: Located, needKcm: boolean, hint: string): ControlPlaneBinaries {
+  const { etcd, "kube-apiserver": apiserver, [KCM]: kcm } = located.paths;
+  const lookedAt = located.misses.length ? ` (${located.misses.join("; ")})` : "";
+  if (!etcd || !apiserver) {
+    throw new TsOperatorError(
+      "TSOP_CONTROLPLANE",
+      `control-plane binaries are not installed${lookedAt}; ${hint}`,
+    );
+  }
+  if (!kcm && needKcm) {
+    throw new TsOperatorError(
+      "TSOP_CONTROLPLANE",
+      `etcd and kube-apiserver come from ${located.from.etcd}, but there is no kube-controller-manager${lookedAt}; ` +
+        hint,
+    );
+  }
+  return kcm ? { etcd, "kube-apiserver": apiserver, [KCM]: kcm } : { etcd, "kube-apiserver": apiserver };
+}
+
+export interface InstallOptions extends ResolveOptions {
+  /** Progress lines (default: stderr). */
+  log?: (line: string) => void;
+  /** Build from source even when the binaries are present or could be downloaded. */
+  force?: boolean;
+  /**
+   * Base URL serving both download layouts (see controlplane-download.ts). Default:
+   * `$TSOPERATOR_CONTROLPLANE_MIRROR`, else the upstream hosts.
+   */
+  mirror?: string;
+  /** Pinned checksums (default: the table in controlplane-checksums.ts). */
+  checksums?: ChecksumTable;
+  /** false: never run the source build; fail with the reasons instead. Default true. */
+  sourceBuild?: boolean;
+}
+
+/**
+ * Makes sure the binaries are installed, trying the paths in order (see the module comment), and says which path
+ * it took and why. Idempotent and quick when they are there; safe to call from every test run.
+ */
+export async function installControlPlane(
+  options?: InstallOptions & { controllerManager?: true },
+): Promise<BinaryPaths>;
+export async function installControlPlane(options: InstallOptions): Promise<ControlPlaneBinaries>;
+export async function installControlPlane(options: InstallOptions = {}): Promise<ControlPlaneBinaries> {
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const needKcm = options.controllerManager !== false;
+  const sourceDir = controlPlaneSourceDir();
+  const versions = await readPinnedVersions(sourceDir);
+  const minor = minorOf(versions.kubernetes);
+  const platform = currentPlatform();
+  const where = `${platform.os}/${platform.arch}`;
+  log(`control plane for ${where}: pinned Kubernetes ${versions.kubernetes}, etcd ${versions.etcd}`);
+
+  const located = options.force
+    ? { paths: {}, from: {}, misses: ["--force: building from source"] }
+    : await locate(minor, platform);
+  const have = (names: readonly BinaryName[]) => names.every((n) => located.paths[n]);
+  /** Complete enough to stop: say where each binary comes from. */
+  const done = (): ControlPlaneBinaries | undefined => {
+    if (!have(BINARY_NAMES) && (needKcm || !have(PAIR))) return undefined;
+    for (const name of BINARY_NAMES) {
+      log(`  ${name}: ${located.from[name] ?? "none (not required: --without-controller-manager)"}`);
+    }
+    return complete(located, needKcm, "");
+  };
+  const present = done();
+  if (present) return present;
+  for (const miss of located.misses) log(`  ${miss}`);
+
+  // Path 4: downloads, for what paths 1-3 did not have.
+  if (!options.force) {
+    const ctx: DownloadContext = {
+      cacheRoot: cacheRoot(),
+      platform,
+      checksums: options.checksums ?? PINNED_CHECKSUMS,
+      mirror: options.mirror ?? (process.env[MIRROR_ENV] || undefined),
+      log: (line) => log(`  ${line}`),
+      progress: options.log === undefined && process.stderr.isTTY ? inPlace : undefined,
     };
-    let buffered = "";
-    child.stderr.on("data", (d: Buffer) => {
-      buffered += d.toString();
-      const lines = buffered.split("\n");
-      buffered = lines.pop() ?? "";
-      lines.forEach(onLine);
-    });
-    child.stdout.resume();
-    const tty = process.stderr.isTTY;
-    const report = () => {
-      const secs = Math.round((Date.now() - started) / 1000);
-      const line = `  ${what}: ${packages} packages, ${secs} s${last ? ` (${last})` : ""}`;
-      if (tty) process.stderr.write(`\r${line.slice(0, (process.stderr.columns || 100) - 1).padEnd(80)}`);
-      else log(line);
-    };
-    const timer = setInterval(report, tty ? 1000 : 15_000);
-    child.on("error", (err) => {
-      clearInterval(timer);
-      reject(new TsOperatorError("TSOP_CONTROLPLANE", `cannot run go: ${err.message}`, { cause: err }));
-    });
-    child.on("close", (code) => {
-      clearInterval(timer);
-      onLine(buffered);
-      if (tty) process.stderr.write("\n");
-      if (code === 0) {
-        log(`  ${what}: done in ${Math.round((Date.now() - started) / 1000)} s`);
-        resolve();
+    const wanted: Array<["envtest", readonly BinaryName[]] | [typeof KCM, readonly BinaryName[]]> = [];
+    if (!have(PAIR)) wanted.push(["envtest", PAIR]);
+    if (!have([KCM])) wanted.push([KCM, [KCM]]);
+    for (const [artifact, names] of wanted) {
+      const outcome = await download(ctx, artifact, minor);
+      if (!("reason" in outcome)) {
+        for (const name of names) {
+          located.paths[name] = join(outcome.dir, name);
+          located.from[name] = `downloaded ${artifact} ${outcome.version}, verified, in ${outcome.dir}`;
+        }
       } else {
-        reject(
-          new TsOperatorError(
-            "TSOP_CONTROLPLANE",
-            `go ${args.slice(0, 2).join(" ")} failed (exit ${code}) while ${what}:\n${tail.join("\n")}`,
-          ),
-        );
+        log(`  not downloading ${artifact}: ${outcome.reason}`);
+        located.misses.push(`${artifact} download: ${outcome.reason}`);
       }
-    });
-  });
+    }
+    const downloaded = done();
+    if (downloaded) return downloaded;
+  }
+
+  // Path 5: the source build. It builds all three; what earlier paths found is kept.
+  const missing = BINARY_NAMES.filter((n) => !located.paths[n]);
+  const why = `no Go-free path for ${missing.join(", ")} on ${where} (${located.misses.join("; ")})`;
+  const noBuild =
+    options.sourceBuild === false
+      ? "building from source is turned off"
+      : options.force
+        ? undefined
+        : await goUnavailable();
+  if (noBuild) {
+    const partial = have(PAIR)
+      ? ", or run `tsoperator controlplane install --without-controller-manager` and start TestEnvironment " +
+        "with controllerManager: false (no garbage collection, namespaces are never removed)"
+      : "";
+    throw new TsOperatorError(
+      "TSOP_CONTROLPLANE",
+      `cannot install the control plane: ${why}, and ${noBuild}. Install Go 1.26 or newer, or set ` +
+        `KUBEBUILDER_ASSETS to a folder with etcd, kube-apiserver and kube-controller-manager${partial}`,
+    );
+  }
+  log(`building from source: ${options.force ? "--force" : why}`);
+  const dir = await binaryDirFor(sourceDir);
+  await buildFromSource({ sourceDir, versions, dir, cacheRoot: cacheRoot(), log });
+  for (const name of missing) {
+    located.paths[name] = join(dir, name);
+    located.from[name] = `built from source in ${dir}`;
+  }
+  return done() ?? complete(located, needKcm, "");
+}
+
+/** One progress line rewritten in place on a terminal; "" clears it. */
+function inPlace(line: string): void {
+  const width = (process.stderr.columns || 100) - 1;
+  process.stderr.write(`\r${line.slice(0, width).padEnd(Math.min(80, width))}${line ? "" : "\r"}`);
 }
