@@ -2,7 +2,12 @@
 /**
  * The `tsoperator` command: build the local control plane, start it for manual use, run the demo.
  */
-import { installControlPlane, readPinnedVersions, binaryDirFor } from "../testing/controlplane-binaries.js";
+import {
+  installControlPlane,
+  readPinnedVersions,
+  binaryDirFor,
+  type InstallOptions,
+} from "../testing/controlplane-binaries.js";
 import { TestEnvironment } from "../testing/test-environment.js";
 import { TsOperatorError } from "../core/errors.js";
 import { MANIFESTS_USAGE, manifestsCommand } from "./manifests-command.js";
@@ -10,8 +15,14 @@ import { MANIFESTS_USAGE, manifestsCommand } from "./manifests-command.js";
 const USAGE = `usage: tsoperator <command>
 
 commands:
-  controlplane install [--force]   build etcd, kube-apiserver and kube-controller-manager from Go modules
-                                   into the cache (does nothing when they are built)
+  controlplane install [options]   make sure etcd, kube-apiserver and kube-controller-manager are installed,
+                                   trying in order: KUBEBUILDER_ASSETS, setup-envtest's store, the cache,
+                                   a verified download (envtest archive, Kubernetes server binary), a build
+                                   from the pinned Go modules; says which path it took and why
+      --force                      build from source even when the binaries are there or downloadable
+      --no-build                   never build from source; fail with the reasons instead
+      --without-controller-manager accept etcd and kube-apiserver alone (TestEnvironment controllerManager: false)
+      --mirror=<url>               download base URL (default $TSOPERATOR_CONTROLPLANE_MIRROR, else upstream)
   controlplane path                print the folder holding the binaries
   controlplane up [--keep]         start a local control plane, print what it serves, stop it
                                    (--keep: run until Ctrl-C)
@@ -23,7 +34,7 @@ ${MANIFESTS_USAGE}`;
 async function main(argv: string[]): Promise<number> {
   const [command, sub, ...rest] = argv;
   if (command === "controlplane" && sub === "install") {
-    await installControlPlane({ force: rest.includes("--force") });
+    await installControlPlane(parseInstallFlags(rest));
     return 0;
   }
   if (command === "controlplane" && sub === "path") {
@@ -45,6 +56,18 @@ async function main(argv: string[]): Promise<number> {
   }
   process.stderr.write(USAGE);
   return command === undefined || command === "help" || command === "--help" ? 0 : 2;
+}
+
+function parseInstallFlags(flags: string[]): InstallOptions {
+  const options: InstallOptions = {};
+  for (const flag of flags) {
+    if (flag === "--force") options.force = true;
+    else if (flag === "--no-build") options.sourceBuild = false;
+    else if (flag === "--without-controller-manager") options.controllerManager = false;
+    else if (flag.startsWith("--mirror=")) options.mirror = flag.slice("--mirror=".length);
+    else throw new TsOperatorError("TSOP_CONFIG_INVALID", `controlplane install: unknown option ${flag}`);
+  }
+  return options;
 }
 
 async function controlPlaneUp(keep: boolean): Promise<number> {
