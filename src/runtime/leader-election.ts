@@ -17,6 +17,7 @@ import { k8sTypes } from "../core/k8s-types.js";
 import type { KubeObject, ObjectId } from "../core/types.js";
 import type { RequestOptions, WriteOptions } from "../client/resource-api.js";
 import { silentLogger, type Logger } from "../core/logger.js";
+import { sleep } from "../core/sleep.js";
 
 /** coordination.k8s.io/v1 LeaseSpec. Times are MicroTime strings (RFC 3339 with microseconds). */
 export interface LeaseSpec {
@@ -208,10 +209,10 @@ export class LeaderElector {
           this.#startTerm();
           continue;
         }
-        await sleep(this.retryPeriodMs * (1 + Math.random() * (JITTER - 1)), stopSignal);
+        await pause(this.retryPeriodMs * (1 + Math.random() * (JITTER - 1)), stopSignal);
         continue;
       }
-      await sleep(this.retryPeriodMs, stopSignal);
+      await pause(this.retryPeriodMs, stopSignal);
       if (stopSignal.aborted || !this.#leading) continue;
       if (await this.#tryAcquireOrRenew()) {
         this.#renewed();
@@ -424,16 +425,7 @@ function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-/** Resolves after `ms` or as soon as `signal` aborts (never rejects). */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener("abort", done, { once: true });
-  });
+/** Waits `ms`, or less when stopping: the loop checks the signal itself, so an abort just ends the wait. */
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return sleep(ms, signal).catch(() => {});
 }

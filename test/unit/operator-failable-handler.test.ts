@@ -154,7 +154,7 @@ describe("DefaultFailableHandler", () => {
     assert.equal(high.next("a"), 1500);
     const capped = new ErrorBackoff({ initialMs: 1000, maxMs: 1000, jitter: 0.5 }, () => 0.99);
     assert.equal(capped.next("a"), 1000, "never above maxMs");
-    assert.throws(() => new ErrorBackoff({ multiplier: 0.5 }), RangeError);
+    assert.throws(() => new ErrorBackoff({ multiplier: 0.5 }), { code: "TSOP_CONFIG_INVALID" });
   });
 
   it("finalize: errors reach determineStatus and retry with backoff; success resets; the finalizer exists only with finalize", async () => {

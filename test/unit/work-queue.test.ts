@@ -119,9 +119,15 @@ void describe("work queue", () => {
       [0, 1, 2, 3, 4, 50, 5000].map((n) => backoffDelay(b, n)),
       [100, 200, 400, 800, 1000, 1000, 1000],
     );
-    const jittered = resolveBackoff({ initialMs: 100, maxMs: 1000, jitter: 0.5, random: () => 0.999 }, b);
-    assert.equal(backoffDelay(jittered, 0), 50);
-    assert.equal(backoffDelay(jittered, 10), 500);
+    // Jitter spreads either way around the base; maxMs stays a hard bound.
+    const high = resolveBackoff({ initialMs: 100, maxMs: 1000, jitter: 0.5, random: () => 0.999 }, b);
+    const low = resolveBackoff({ initialMs: 100, maxMs: 1000, jitter: 0.5, random: () => 0 }, b);
+    assert.equal(backoffDelay(high, 0), 150);
+    assert.equal(backoffDelay(low, 0), 50);
+    assert.equal(backoffDelay(high, 10), 1000);
+    assert.equal(backoffDelay(low, 10), 500);
+    assert.throws(() => resolveBackoff({ initialMs: 0 }, b), { code: "TSOP_CONFIG_INVALID" });
+    assert.throws(() => resolveBackoff({ multiplier: 0.5 }, b), { code: "TSOP_CONFIG_INVALID" });
     const counter = new Backoff({ initialMs: 1, maxMs: 4, jitter: 0 });
     assert.deepEqual([counter.next(), counter.next(), counter.next(), counter.next()], [1, 2, 4, 4]);
     counter.reset();

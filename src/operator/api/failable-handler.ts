@@ -9,6 +9,7 @@
  * all of its children. Here the children are left unchanged (`children: "unchanged"`).
  */
 import type { KubeObject } from "../../core/types.js";
+import { backoffDelay, resolveBackoff, type ResolvedBackoff } from "../../runtime/backoff.js";
 import {
   UNCHANGED_CHILDREN,
   type FinalizeResponse,
@@ -77,32 +78,20 @@ const DEFAULT_BACKOFF: ResolvedBackoffConfig = {
 /** Parents whose error state is remembered; beyond this the oldest is forgotten (it restarts at initialMs). */
 const MAX_TRACKED_PARENTS = 10_000;
 
-function resolve(config: BackoffConfig): ResolvedBackoffConfig {
-  const c = {
-    ...DEFAULT_BACKOFF,
-    ...Object.fromEntries(Object.entries(config).filter(([, v]) => v !== undefined)),
-  };
-  if (!(c.initialMs > 0)) throw new RangeError(`backoff initialMs must be positive, got ${c.initialMs}`);
-  if (!(c.maxMs >= c.initialMs)) throw new RangeError(`backoff maxMs must be >= initialMs, got ${c.maxMs}`);
-  if (!(c.multiplier >= 1)) throw new RangeError(`backoff multiplier must be >= 1, got ${c.multiplier}`);
-  if (!(c.jitter >= 0 && c.jitter <= 1))
-    throw new RangeError(`backoff jitter must be in [0, 1], got ${c.jitter}`);
-  return c;
-}
-
 /**
- * Consecutive-error delays per parent uid (roperator's ErrorBackoff): `initialMs * multiplier^n`, capped at
- * `maxMs`, spread by `jitter`; `reset` after a success starts again at `initialMs`. Usable on its own in a
- * hand-written Handler.
+ * Consecutive-error delays per parent uid (roperator's ErrorBackoff): `initialMs * multiplier^n`, spread by
+ * `jitter`, capped at `maxMs` (the runtime's backoff, per parent); `reset` after a success starts again at
+ * `initialMs`. Usable on its own in a hand-written Handler. An invalid config throws TSOP_CONFIG_INVALID.
  */
 export class ErrorBackoff {
   readonly config: Readonly<ResolvedBackoffConfig>;
+  readonly #backoff: ResolvedBackoff;
   readonly #failures = new Map<string, number>();
-  readonly #random: () => number;
 
   constructor(config: BackoffConfig = {}, random: () => number = Math.random) {
-    this.config = Object.freeze(resolve(config));
-    this.#random = random;
+    this.#backoff = resolveBackoff({ ...config, random }, DEFAULT_BACKOFF);
+    const { initialMs, maxMs, multiplier, jitter } = this.#backoff;
+    this.config = Object.freeze({ initialMs, maxMs, multiplier, jitter });
   }
 
   /** The delay before retrying after this parent's next error; counts the error. */
@@ -114,10 +103,7 @@ export class ErrorBackoff {
       const oldest = this.#failures.keys().next().value;
       if (oldest !== undefined) this.#failures.delete(oldest);
     }
-    const { initialMs, maxMs, multiplier, jitter } = this.config;
-    const base = Math.min(maxMs, initialMs * multiplier ** n);
-    const spread = 1 + jitter * (2 * this.#random() - 1);
-    return Math.max(1, Math.round(Math.min(maxMs, base * spread)));
+    return backoffDelay(this.#backoff, n);
   }
 
   /** Consecutive errors recorded for this parent. */
