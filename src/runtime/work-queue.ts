@@ -3,11 +3,15 @@
  *
  * Guarantees, by construction: a key queued many times is processed once; at most one worker runs per key
  * (a key is never handed out twice because workers are only called by `run`); a key dirtied while in flight is
- * processed again right after; at most `concurrency` workers run; failures are retried with per-key capped
- * exponential backoff that a success resets; delayed adds keep the earliest deadline; `shutdown` stops taking
- * work and waits for in-flight workers.
+ * processed again right after; at most `concurrency` workers run; failures are retried after the larger of two
+ * delays, as client-go's default controller rate limiter: the key's own capped exponential backoff (which a
+ * success resets) and a token bucket shared by every retry of the queue (so a thousand failing keys cannot retry
+ * a thousand times a second); delayed adds keep the earliest deadline; `shutdown` stops taking work and waits for
+ * in-flight workers, up to an optional deadline after which it abandons them.
  */
 import { TsOperatorError } from "../core/errors.js";
+import { sleep } from "../core/sleep.js";
+import { TokenBucket } from "../client/rate-limiter.js";
 import { backoffDelay, resolveBackoff, type BackoffOptions, type ResolvedBackoff } from "./backoff.js";
 
 /** What a worker may ask for after processing a key. Returning nothing means "done, forget its failures". */
@@ -57,6 +61,17 @@ export const WORKQUEUE_METRIC_NAMES = Object.freeze({
   longestRunningProcessor: "workqueue_longest_running_processor_seconds",
 });
 
+/** The overall retry budget of a queue: a token bucket every `addRateLimited` draws from. */
+export interface RetryRateLimit {
+  /** Sustained retries per second. */
+  qps: number;
+  /** Retries allowed at once before the rate applies. */
+  burst: number;
+}
+
+/** client-go's default controller rate limiter's bucket: 10 retries per second, bursts of 100. */
+export const DEFAULT_RETRY_RATE_LIMIT: Readonly<RetryRateLimit> = Object.freeze({ qps: 10, burst: 100 });
+
 export interface WorkQueueOptions {
   /** Used as the metrics label. Default "default". */
   name?: string | undefined;
@@ -64,11 +79,22 @@ export interface WorkQueueOptions {
   concurrency?: number | undefined;
   /** Per-key retry backoff. Defaults: 5 ms initial, 600 000 ms max (the operator's `maxErrorBackoffMs`). */
   backoff?: BackoffOptions | undefined;
+  /**
+   * Overall bucket for retries (`addRateLimited`), combined with the per-key backoff by taking the larger delay.
+   * Default DEFAULT_RETRY_RATE_LIMIT (10 qps, burst 100); `false` turns it off (per-key backoff only).
+   */
+  retryRateLimit?: RetryRateLimit | false | undefined;
   metrics?: WorkQueueMetricsHooks | undefined;
   /** Called when a worker throws (the key is retried with backoff either way). */
   onError?: ((key: string, error: unknown) => void) | undefined;
   /** Monotonic clock in ms; injectable for tests. */
   now?: (() => number) | undefined;
+}
+
+/** What `shutdown` did. */
+export interface ShutdownResult {
+  /** Keys whose worker was still running at the deadline; it settles on its own and its result is ignored. */
+  readonly abandoned: readonly string[];
 }
 
 interface Delayed {
@@ -105,6 +131,7 @@ export class WorkQueue {
   readonly name: string;
   readonly concurrency: number;
   readonly #backoff: ResolvedBackoff;
+  readonly #retryBucket: TokenBucket | undefined;
   readonly #metrics: WorkQueueMetricsHooks;
   readonly #onError: ((key: string, error: unknown) => void) | undefined;
   readonly #now: () => number;
@@ -130,9 +157,14 @@ export class WorkQueue {
     this.name = options.name ?? "default";
     this.concurrency = options.concurrency ?? 4;
     if (!Number.isInteger(this.concurrency) || this.concurrency < 1) {
-      throw new RangeError(`concurrency must be a positive integer, got ${this.concurrency}`);
+      throw new TsOperatorError(
+        "TSOP_CONFIG_INVALID",
+        `work queue ${this.name}: concurrency must be a positive integer, got ${this.concurrency}`,
+      );
     }
     this.#backoff = resolveBackoff(options.backoff, { initialMs: 5, maxMs: 600_000 });
+    const limit = options.retryRateLimit ?? DEFAULT_RETRY_RATE_LIMIT;
+    this.#retryBucket = limit === false ? undefined : new TokenBucket(limit.qps, limit.burst);
     this.#metrics = options.metrics ?? {};
     this.#onError = options.onError;
     this.#now = options.now ?? (() => performance.now());
@@ -176,13 +208,25 @@ export class WorkQueue {
     this.#delayed.set(key, { readyAt, timer });
   }
 
-  /** Adds the key after its backoff delay and counts one more failure for it. */
+  /**
+   * Adds the key after its retry delay and counts one more failure for it. The delay is the larger of the key's
+   * backoff and the wait for a token of the queue-wide retry bucket (client-go's MaxOfRateLimiter of an
+   * ItemExponentialFailureRateLimiter and a BucketRateLimiter): one key's failures slow that key down, and many
+   * failing keys together are held to the bucket's rate.
+   */
   addRateLimited(key: string): void {
     if (this.#shuttingDown) return;
+    this.addAfter(key, this.#retryDelay(key));
+  }
+
+  /** Counts a failure of `key` and returns the delay before its retry (see addRateLimited). */
+  #retryDelay(key: string): number {
     const failures = this.#failures.get(key) ?? 0;
     this.#failures.set(key, failures + 1);
     this.#metrics.retry?.(this.name);
-    this.addAfter(key, backoffDelay(this.#backoff, failures));
+    // Every retry takes a token, as client-go's bucket does: the reservation is the rate, not a suggestion.
+    const bucketWait = this.#retryBucket ? Math.ceil(this.#retryBucket.reserve()) : 0;
+    return Math.max(backoffDelay(this.#backoff, failures), bucketWait);
   }
 
   /** Forgets a key's failures: its next retry starts from the initial backoff again. */
@@ -246,8 +290,20 @@ export class WorkQueue {
     return this.#running;
   }
 
-  /** Stops taking work, drops waiting and delayed keys, and resolves when in-flight workers have finished. */
-  async shutdown(): Promise<void> {
+  /** Keys whose worker is running, with how long it has run so far in ms (diagnostics: what is stuck). */
+  processing(): Array<{ key: string; runningMs: number }> {
+    const now = this.#now();
+    return [...this.#processing].map(([key, started]) => ({ key, runningMs: now - started }));
+  }
+
+  /**
+   * Stops taking work, drops waiting and delayed keys, and resolves when in-flight workers have finished, or
+   * after `waitMs` (default: no limit), whichever comes first. Workers still running at that deadline are
+   * abandoned: nothing waits for them any more (`run()` resolves too) and whatever they return later is ignored;
+   * their keys are reported so the caller can say what it gave up on. A worker must stop its side effects when
+   * told to (its caller's signal): the queue cannot cancel a promise.
+   */
+  async shutdown(options: { waitMs?: number | undefined } = {}): Promise<ShutdownResult> {
     if (!this.#shuttingDown) {
       this.#shuttingDown = true;
       this.#shutdownController.abort(
@@ -259,8 +315,28 @@ export class WorkQueue {
       for (const key of this.#dirty.keys()) if (!this.#processing.has(key)) this.#dirty.delete(key);
       this.#reportDepth();
     }
-    while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
+    const drained = (async () => {
+      while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
+    })();
+    const waitMs = options.waitMs;
+    if (waitMs === undefined || this.#inFlight.size === 0) {
+      await drained;
+    } else {
+      const deadline = new AbortController();
+      // Cleared below as soon as the workers drain, so it never holds a finished process open.
+      const timedOut = sleep(waitMs, deadline.signal).then(
+        () => true,
+        () => false,
+      );
+      const late = await Promise.race([drained.then(() => false), timedOut]);
+      deadline.abort();
+      if (late) {
+        this.#resolveRun?.();
+        return { abandoned: [...this.#processing.keys()] };
+      }
+    }
     this.#resolveRun?.();
+    return { abandoned: [] };
   }
 
   #reportDepth(): void {

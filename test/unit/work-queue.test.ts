@@ -218,6 +218,72 @@ void describe("work queue", () => {
     assert.equal(signalAborted, true);
   });
 
+  void it("shutdown with a deadline abandons a worker that never settles, and ignores its late result", async () => {
+    const queue = new WorkQueue({ concurrency: 2, backoff: { initialMs: 1, maxMs: 1 } });
+    const late = deferred();
+    let lateSignal: AbortSignal | undefined;
+    const done: string[] = [];
+    const running = queue.run(async (key, { signal }) => {
+      if (key === "stuck") {
+        lateSignal = signal;
+        await late.promise; // ignores its signal
+        throw new Error("settled after the deadline");
+      }
+      done.push(key);
+    });
+    queue.add("stuck");
+    queue.add("ok");
+    await tick();
+    assert.deepEqual(done, ["ok"], "a stuck key does not block the others");
+    const started = Date.now();
+    const result = await queue.shutdown({ waitMs: 100 });
+    const took = Date.now() - started;
+    assert.deepEqual(result.abandoned, ["stuck"]);
+    assert.ok(took >= 90 && took < 1000, `returned at the deadline (${took} ms)`);
+    await running; // run() resolves too, without the abandoned worker
+    assert.equal(lateSignal?.aborted, true, "the abandoned worker was told to stop");
+    late.resolve();
+    await delay(10);
+    assert.equal(queue.delayedCount, 0, "its late failure schedules nothing on a shut-down queue");
+    assert.equal(queue.inFlight, 0);
+    // Without stuck workers the deadline changes nothing.
+    const quick = new WorkQueue();
+    void quick.run(() => undefined);
+    assert.deepEqual(await quick.shutdown({ waitMs: 10_000 }), { abandoned: [] });
+  });
+
+  void it("holds many failing keys to the overall retry bucket, each still backing off on its own", async () => {
+    // client-go's default controller rate limiter: max(per-key exponential backoff, shared token bucket).
+    const run = async (retryRateLimit: { qps: number; burst: number } | false) => {
+      const queue = new WorkQueue({
+        concurrency: 50,
+        backoff: { initialMs: 5, maxMs: 1000, jitter: 0 },
+        retryRateLimit,
+      });
+      let calls = 0;
+      const running = queue.run(() => {
+        calls++;
+        throw new Error("always fails");
+      });
+      const started = performance.now();
+      for (let i = 0; i < 200; i++) queue.add(`k${i}`);
+      await delay(1000);
+      const seconds = (performance.now() - started) / 1000;
+      await queue.shutdown();
+      await running;
+      return { retries: calls - 200, seconds };
+    };
+    const limited = await run({ qps: 20, burst: 20 });
+    // 20 retries at once, then 20 per second: nothing more, however many keys fail.
+    assert.ok(
+      limited.retries <= 20 + Math.ceil(20 * limited.seconds) + 1,
+      `${limited.retries} retries in ${limited.seconds.toFixed(2)} s exceed the bucket`,
+    );
+    assert.ok(limited.retries >= 20, `the burst is usable (${limited.retries} retries)`);
+    const perKeyOnly = await run(false);
+    assert.ok(perKeyOnly.retries > 5 * limited.retries, `per-key backoff alone: ${perKeyOnly.retries} retries`);
+  });
+
   void it("reports client-go style metrics", async () => {
     const calls: Record<string, number[]> = {};
     const record =
