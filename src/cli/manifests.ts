@@ -308,8 +308,9 @@ function workload(
   const runAsUser = options.runAsUser ?? 1000;
   const podSpec = {
     serviceAccountName: name,
-    // Long enough for the graceful stop (in-flight syncs finish, the Lease is released).
-    terminationGracePeriodSeconds: 40,
+    // Long enough for the graceful stop: the syncs' grace period, then STOP_ABORT_WAIT_MS for aborted syncs, then
+    // closing watches, flushing events and releasing the Lease (40 s with the default 30 s grace period).
+    terminationGracePeriodSeconds: Math.ceil(config.stopGracePeriod / 1000) + 10,
     securityContext: {
       runAsNonRoot: true,
       runAsUser,

@@ -25,7 +25,9 @@ export type ErrorCode =
   | "TSOP_CONTROLPLANE"
   /** A downloaded control-plane binary does not match the checksum pinned in the repository. */
   | "TSOP_CONTROLPLANE_CHECKSUM"
-  | "TSOP_SHUTDOWN";
+  | "TSOP_SHUTDOWN"
+  /** This replica lost its leader-election Lease and stopped; the process should exit non-zero and restart. */
+  | "TSOP_LEADERSHIP_LOST";
 
 export interface TsOperatorErrorOptions {
   cause?: unknown;

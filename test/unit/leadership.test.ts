@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import { strict as assert } from "node:assert";
 import { setTimeout as delay } from "node:timers/promises";
-import { LeaderElector } from "../../src/runtime/leader-election.js";
+import { LeaderElector, microTime } from "../../src/runtime/leader-election.js";
 import { runWithLeadership, type LeadershipTarget } from "../../src/operator/manager/leadership.js";
 import { FakeLeases } from "../support/fake-leases.js";
 
@@ -82,7 +82,7 @@ void describe("leadership wiring", () => {
     await runB.done;
   });
 
-  void it("stops the workers at once, without grace, when the lease is lost", async () => {
+  void it("on a lost lease stops the workers at once, without grace, then ends the run (no re-contending)", async () => {
     const leases = new FakeLeases();
     const a = fakeTarget(leases);
     a.releaseSync();
@@ -95,8 +95,37 @@ void describe("leadership wiring", () => {
     assert.equal(a.signal()?.aborted, true);
     assert.equal(run.isLeader, false);
     leases.hanging = false;
-    await until("leading again", () => a.calls.filter((c) => c === "startWorkers").length === 2, 3000);
+    // controller-runtime's "leader election lost": the run ends with an error, so the process exits non-zero.
+    await assert.rejects(run.done, { code: "TSOP_LEADERSHIP_LOST" });
+    assert.equal(a.calls.at(-1), "stopCaches");
+    const writes = leases.writes;
+    await delay(TIMING.leaseDurationMs + 3 * TIMING.retryPeriodMs);
+    assert.equal(a.calls.filter((c) => c === "startWorkers").length, 1, "never leads again");
+    assert.equal(leases.writes, writes, "and no longer touches the lease (no renewal, no campaign)");
     await run.stop();
+  });
+
+  void it("ends the run as soon as another identity takes the lease", async () => {
+    const leases = new FakeLeases();
+    const a = fakeTarget(leases);
+    a.releaseSync();
+    const run = runWithLeadership(a.target, new LeaderElector(leases, { ...TIMING, identity: "a" }));
+    await until("workers", () => a.calls.includes("startWorkers"));
+    const cut = Date.now();
+    leases.set({
+      holderIdentity: "intruder",
+      leaseDurationSeconds: 1,
+      renewTime: microTime(Date.now()),
+      leaseTransitions: 1,
+    });
+    await assert.rejects(run.done, (err: Error & { code?: string }) => {
+      assert.equal(err.code, "TSOP_LEADERSHIP_LOST");
+      assert.match(err.message, /another holder/);
+      return true;
+    });
+    assert.ok(Date.now() - cut <= TIMING.retryPeriodMs * 2 + 100, "noticed at the next renewal");
+    assert.ok(a.calls.includes("stopWorkers(now) holder=intruder"));
+    assert.equal(leases.lease?.spec?.holderIdentity, "intruder", "the new holder's lease is left alone");
   });
 
   void it("stops campaigning (lease released if won) and rejects done when the caches fail to start", async () => {

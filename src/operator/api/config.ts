@@ -4,6 +4,7 @@
  */
 import { TsOperatorError } from "../../core/errors.js";
 import { typeName, type K8sType } from "../../core/types.js";
+import { DEFAULT_RETRY_RATE_LIMIT, type RetryRateLimit } from "../../runtime/work-queue.js";
 
 /** How a changed child is brought to its desired state. */
 export type UpdateStrategy = "apply" | "replace" | "recreate" | "onDelete";
@@ -74,6 +75,8 @@ export class OperatorConfig {
   private concurrencyValue = 4;
   private leaderElectionValue: LeaderElectionConfig | undefined;
   private fieldManagerValue: string | undefined;
+  private stopGraceValue = 30_000;
+  private retryLimitValue: Readonly<RetryRateLimit> | false = DEFAULT_RETRY_RATE_LIMIT;
 
   constructor(operatorName: string, parentType: K8sType) {
     if (!DNS_1123_SUBDOMAIN.test(operatorName) || operatorName.length > 63) {
@@ -164,6 +167,37 @@ export class OperatorConfig {
     return this;
   }
 
+  /**
+   * How long `stop()` (and SIGTERM) lets in-flight syncs finish (default 30 000 ms, controller-runtime's
+   * GracefulShutdownTimeout). Then their writes and handler signals are aborted, stop waits at most a further
+   * STOP_ABORT_WAIT_MS for them, and abandons any that still run. 0 aborts at once. Keep the pod's
+   * `terminationGracePeriodSeconds` above this plus a few seconds, or the kubelet kills the process first.
+   */
+  stopGracePeriodMs(ms: number): this {
+    if (!(ms >= 0) || !Number.isFinite(ms)) invalid(`stopGracePeriodMs must be >= 0 ms, got ${ms}`);
+    this.stopGraceValue = ms;
+    return this;
+  }
+
+  /**
+   * The budget for retries of failed syncs, shared by all parents (client-go's default controller rate limiter
+   * bucket; default 10 per second, bursts of 100). A failing parent is retried after the larger of its own
+   * backoff (100 ms doubling up to `maxErrorBackoffMs`) and the wait for this bucket, so many parents failing at
+   * once cannot flood the API server. `false`: per-parent backoff only.
+   */
+  retryRateLimit(limit: RetryRateLimit | false): this {
+    if (limit !== false) {
+      if (!(limit.qps > 0) || !Number.isFinite(limit.qps)) {
+        invalid(`retryRateLimit qps must be positive, got ${limit.qps}`);
+      }
+      if (!Number.isInteger(limit.burst) || limit.burst < 1) {
+        invalid(`retryRateLimit burst must be a positive integer, got ${limit.burst}`);
+      }
+    }
+    this.retryLimitValue = limit === false ? false : Object.freeze({ qps: limit.qps, burst: limit.burst });
+    return this;
+  }
+
   get children(): readonly ChildTypeConfig[] {
     return this.childList;
   }
@@ -196,6 +230,12 @@ export class OperatorConfig {
   }
   get leaderElection(): LeaderElectionConfig | undefined {
     return this.leaderElectionValue;
+  }
+  get stopGracePeriod(): number {
+    return this.stopGraceValue;
+  }
+  get retryLimit(): Readonly<RetryRateLimit> | false {
+    return this.retryLimitValue;
   }
   get fieldManager(): string {
     return this.fieldManagerValue ?? this.operatorName;

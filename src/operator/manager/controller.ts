@@ -17,6 +17,13 @@ import { jsonEqual } from "../../core/json.js";
 import { Reconciler, SyncError, type ReconcileObserver } from "../engine/reconciler.js";
 
 const PARENT_UID_INDEX = "uid";
+/**
+ * After the stop grace period aborts the in-flight syncs' writes and handler signals, how long stop waits for
+ * them to notice before abandoning them. Part of stop()'s documented deadline (stopGracePeriodMs + this).
+ */
+export const STOP_ABORT_WAIT_MS = 2_000;
+/** First retry of a failed sync (then doubling up to maxErrorBackoffMs). client-go's 5 ms only hammers a broken parent. */
+const ERROR_BACKOFF_INITIAL_MS = 100;
 const CHILD_PARENT_INDEX = "parent";
 
 export interface ControllerOptions {
@@ -184,18 +191,36 @@ export class OperatorController {
   }
 
   /**
-   * Stops taking work and resolves when no sync runs. In-flight syncs may finish for `graceMs` (0: their writes
-   * are aborted at once, e.g. when leadership is lost and another replica may already be writing).
+   * Stops taking work; resolves within `graceMs` + STOP_ABORT_WAIT_MS even if a handler never settles. In-flight
+   * syncs may finish for `graceMs` (0: their writes are aborted at once, e.g. when leadership is lost and another
+   * replica may already be writing); then their writes and handler signals are aborted, and syncs still running
+   * STOP_ABORT_WAIT_MS later are abandoned: left to settle on their own, unable to write (their signal is
+   * aborted), and logged.
    */
-  async stopWorkers(graceMs = 30_000): Promise<void> {
+  async stopWorkers(graceMs = this.config.stopGracePeriod): Promise<void> {
     const writes = this.#writes;
-    const timer = setTimeout(() => writes.abort(new TsOperatorError("TSOP_SHUTDOWN", "stopping")), graceMs);
-    if (graceMs <= 0) writes.abort(new TsOperatorError("TSOP_SHUTDOWN", "stopping"));
+    const queue = this.#queue;
+    const abort = () => writes.abort(new TsOperatorError("TSOP_SHUTDOWN", "stopping"));
     try {
-      await this.#queue.shutdown();
-      await this.#running;
+      if (graceMs <= 0) abort();
+      let { abandoned } = await queue.shutdown({ waitMs: Math.max(0, graceMs) });
+      if (abandoned.length > 0) {
+        abort();
+        ({ abandoned } = await queue.shutdown({ waitMs: STOP_ABORT_WAIT_MS }));
+      }
+      if (abandoned.length > 0) {
+        // Parent keys only (never object data): enough to find the handler that ignores its signal.
+        this.#logger.warn(
+          {
+            parents: abandoned.slice(0, 10),
+            count: abandoned.length,
+            graceMs,
+            abortWaitMs: STOP_ABORT_WAIT_MS,
+          },
+          "stopped with syncs still running: abandoned (their writes are aborted)",
+        );
+      }
     } finally {
-      clearTimeout(timer);
       this.#running = undefined;
     }
   }
@@ -221,7 +246,7 @@ export class OperatorController {
   }
 
   /** Graceful stop: stopWorkers(graceMs) then stopCaches(). */
-  async stop(graceMs = 30_000): Promise<void> {
+  async stop(graceMs = this.config.stopGracePeriod): Promise<void> {
     this.#stopping.abort();
     await this.stopWorkers(graceMs);
     await this.stopCaches();
@@ -231,7 +256,8 @@ export class OperatorController {
     return new WorkQueue({
       name: this.config.operatorName,
       concurrency: this.config.concurrencyLimit,
-      backoff: { initialMs: 100, maxMs: this.config.maxBackoff },
+      backoff: { initialMs: ERROR_BACKOFF_INITIAL_MS, maxMs: this.config.maxBackoff },
+      retryRateLimit: this.config.retryLimit,
       metrics: this.#options.queueMetrics,
     });
   }

@@ -1,8 +1,15 @@
 /**
  * Leader election wired around a controller: every replica starts its informers and keeps its caches warm, only
- * the Lease holder runs the work queue. Losing the Lease stops the workers at once (in-flight writes aborted); a
- * graceful stop lets them finish and then releases the Lease. Readiness is the caches', never leadership's: a
- * follower is a healthy, ready pod.
+ * the Lease holder runs the work queue. A graceful stop lets the workers finish and then releases the Lease.
+ * Readiness is the caches', never leadership's: a follower is a healthy, ready pod.
+ *
+ * Losing the Lease (another holder in it, or no renewal within the renew deadline) ends the run, as
+ * controller-runtime's manager does ("leader election lost"): the term's signal aborts every write at once, the
+ * workers are stopped without grace (bounded: a handler that never settles is abandoned), campaigning stops,
+ * the caches stop, and `done` rejects with TSOP_LEADERSHIP_LOST so the process exits non-zero and the kubelet
+ * restarts it. It does not re-contend: a process that lost its Lease may still have abandoned handler calls
+ * running and in-memory state from its term, and a replica holding the Lease with stuck workers would be worse
+ * than a restart, which costs only a cache sync.
  *
  * The controller is reached through `LeadershipTarget`, so the runner decides how its controller splits into
  * caches and workers; the sequencing rules live here, in one place, with tests.
@@ -38,7 +45,10 @@ export interface LeadershipOptions {
 export interface LeadershipRun {
   /** Resolves when the caches have synced: wire `/readyz` to this, not to leadership. */
   readonly cachesSynced: Promise<void>;
-  /** Resolves after stop(); rejects if the caches fail to start. */
+  /**
+   * Resolves after stop(); rejects if the caches fail to start, or with TSOP_LEADERSHIP_LOST once leadership was
+   * lost and everything has stopped.
+   */
   readonly done: Promise<void>;
   readonly isLeader: boolean;
   /** Graceful: workers finish, the Lease is released, caches stop. */
@@ -61,6 +71,10 @@ export interface LeadershipRun {
  * await run.cachesSynced; // ready
  * process.once("SIGTERM", () => void run.stop());
  */
+function errorText(reason: unknown): string {
+  return reason instanceof Error ? reason.message : String(reason);
+}
+
 export function runWithLeadership(
   target: LeadershipTarget,
   elector: LeaderElector,
@@ -79,6 +93,7 @@ export function runWithLeadership(
   let workersRunning = false;
   let stopping = false;
   let synced = false;
+  let lost: TsOperatorError | undefined;
   const cachesSynced = target.startCaches();
   // Callers that never await cachesSynced must not get an unhandled rejection: `done` carries it too.
   cachesSynced.then(
@@ -97,6 +112,17 @@ export function runWithLeadership(
         }
         if (signal.aborted || stopping) return;
         logger.info({ identity: elector.identity }, "leading: starting workers");
+        // The term ends the run unless we are stopping: stop campaigning now, before the elector's next attempt.
+        signal.addEventListener(
+          "abort",
+          () => {
+            if (stopping) return;
+            const why = `leader election lost (${errorText(signal.reason)})`;
+            lost = new TsOperatorError("TSOP_LEADERSHIP_LOST", why, { cause: signal.reason });
+            void stop();
+          },
+          { once: true },
+        );
         workersRunning = true;
         options.onLeadershipChange?.(true);
         await target.startWorkers(signal);
@@ -104,7 +130,7 @@ export function runWithLeadership(
     },
     onStoppedLeading() {
       // Lost: stop at once (not graceful). On stop() the elector awaits this before releasing the Lease.
-      const graceful = stopping;
+      const graceful = stopping && !lost;
       return serially(async () => {
         if (!workersRunning) return;
         workersRunning = false;
@@ -146,6 +172,7 @@ export function runWithLeadership(
     }
     await electing;
     await stop();
+    if (lost) throw lost;
   })();
   done.catch(() => {});
   return {

@@ -3,7 +3,7 @@
  * `startOperator` for embedding and tests. They build the client, the controller, the metrics/health server and
  * signal handling around an OperatorConfig and a handler.
  */
-import { TsOperatorError } from "../../core/errors.js";
+import { TsOperatorError, hasCode } from "../../core/errors.js";
 import { ClientConfig } from "../../client/config.js";
 import { KubeClient } from "../../client/kube-client.js";
 import type { KubeObject } from "../../core/types.js";
@@ -38,9 +38,15 @@ export interface StartOptions {
 export interface RunningOperator {
   /** Resolves once caches have synced and every parent has been queued. */
   readonly ready: Promise<void>;
-  /** Resolves when the operator has stopped; rejects on a fatal error. */
+  /**
+   * Resolves when the operator has stopped; rejects on a fatal error, e.g. TSOP_LEADERSHIP_LOST after this
+   * replica lost its Lease (it stops everything first; the process should then exit non-zero).
+   */
   readonly done: Promise<void>;
-  /** Graceful stop: in-flight syncs finish, watches close. */
+  /**
+   * Graceful stop: in-flight syncs get `stopGracePeriodMs` to finish, then are aborted (and abandoned after
+   * STOP_ABORT_WAIT_MS if a handler ignores its signal); watches, the server and the client close.
+   */
   stop(): Promise<void>;
   readonly client: KubeClient;
   readonly controller: OperatorController;
@@ -79,7 +85,8 @@ export function startOperator<P extends KubeObject = KubeObject, S = unknown>(
     | { client: KubeClient; controller: OperatorController; metrics: OperatorMetrics; serverPort?: number }
     | undefined;
   const started = () => {
-    if (!parts) throw new TsOperatorError("TSOP_CONFIG_INVALID", "the operator has not started yet (await op.ready)");
+    if (!parts)
+      throw new TsOperatorError("TSOP_CONFIG_INVALID", "the operator has not started yet (await op.ready)");
     return parts;
   };
 
@@ -105,9 +112,13 @@ export function startOperator<P extends KubeObject = KubeObject, S = unknown>(
       unfinishedWorkSeconds: () => controller.queue.unfinishedWorkSeconds(),
       longestRunningProcessorSeconds: () => controller.queue.longestRunningProcessorSeconds(),
     });
-    const lifecycle = config.leaderElection
+    const lifecycle: Lifecycle = config.leaderElection
       ? leaderElected(controller, client, config, clientConfig.namespace, logger)
-      : { start: () => controller.start(), stop: () => controller.stop() };
+      : {
+          start: () => controller.start(),
+          stop: () => controller.stop(),
+          failed: new Promise<never>(() => {}),
+        };
     metrics.observeCache(() => controller.cachedObjects().map(({ type, count }) => [type, count] as const));
     parts = { client, controller, metrics };
     let server: OperatorServer | undefined;
@@ -158,9 +169,15 @@ export function startOperator<P extends KubeObject = KubeObject, S = unknown>(
       await lifecycle.start();
       resolveReady();
       if (stopRequested || options.signal?.aborted) void stopFn();
-      await stopped;
+      await Promise.race([stopped, lifecycle.failed]);
     } catch (err) {
       rejectReady(err);
+      if (hasCode(err, "TSOP_LEADERSHIP_LOST")) {
+        // The workers and caches have stopped already; close the rest, then fail: the process must exit.
+        logger.error({ err: errorSummary(err) }, "leader election lost; stopping");
+        await stopFn();
+        throw err;
+      }
       if (stopping) {
         // stop() was called while starting: that is a normal end, not a failure.
         await stopping;
@@ -230,6 +247,13 @@ export async function runOperatorWithClientConfig<P extends KubeObject = KubeObj
   }
 }
 
+interface Lifecycle {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Rejects when the operator must end on its own (leadership lost); never resolves. */
+  readonly failed: Promise<never>;
+}
+
 /** Caches on every replica, workers only on the Lease holder (see leadership.ts). */
 function leaderElected(
   controller: OperatorController,
@@ -237,12 +261,13 @@ function leaderElected(
   config: OperatorConfig,
   contextNamespace: string | undefined,
   logger: Logger,
-): { start(): Promise<void>; stop(): Promise<void> } {
+): Lifecycle {
   const le = config.leaderElection ?? {};
   const elector = new LeaderElector(client, {
     leaseName: le.leaseName ?? config.operatorName,
     // The pod's namespace (downward API), else the watched one, else the service account's / context's.
-    namespace: le.leaseNamespace ?? process.env.POD_NAMESPACE ?? config.namespace ?? contextNamespace ?? "default",
+    namespace:
+      le.leaseNamespace ?? process.env.POD_NAMESPACE ?? config.namespace ?? contextNamespace ?? "default",
     identity: le.identity ?? process.env.POD_NAME ?? defaultIdentity(),
     leaseDurationMs: le.leaseDurationMs,
     renewDeadlineMs: le.renewDeadlineMs,
@@ -250,20 +275,27 @@ function leaderElected(
     logger,
   });
   let run: LeadershipRun | undefined;
+  let fail!: (err: unknown) => void;
+  const failed = new Promise<never>((_, reject) => (fail = reject));
+  // Awaited only once the operator has started; a failure before that surfaces through start().
+  failed.catch(() => {});
   return {
+    failed,
     start() {
       run = runWithLeadership(
         {
           startCaches: () => controller.startCaches(),
           startWorkers: (signal) => controller.startWorkers(signal),
           // Lost leadership: abort in-flight writes now, another replica may already be writing.
-          stopWorkers: (graceful) => controller.stopWorkers(graceful ? 30_000 : 0),
+          stopWorkers: (graceful) => controller.stopWorkers(graceful ? config.stopGracePeriod : 0),
           stopCaches: () => controller.stopCaches(),
         },
         elector,
         { logger, onLeadershipChange: (leading) => logger.info({ leading }, "leadership changed") },
       );
-      run.done.catch(() => {});
+      run.done.catch((err: unknown) => {
+        if (hasCode(err, "TSOP_LEADERSHIP_LOST")) fail(err);
+      });
       return run.cachesSynced;
     },
     async stop() {
