@@ -21,7 +21,7 @@ commands:
                                    from the pinned Go modules; says which path it took and why
       --force                      build from source even when the binaries are there or downloadable
       --no-build                   never build from source; fail with the reasons instead
-      --without-controller-manager accept etcd and kube-apiserver alone (TestEnvironment controllerManager: false)
+      --without-controller-manager accept etcd and kube-apiserver alone when no kube-controller-manager can be had
       --mirror=<url>               download base URL (default $TSOPERATOR_CONTROLPLANE_MIRROR, else upstream)
   controlplane path                print the folder holding the binaries
   controlplane up [--keep]         start a local control plane, print what it serves, stop it

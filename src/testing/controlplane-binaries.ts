@@ -148,7 +148,7 @@ async function locate(minor: string, platform: Platform): Promise<Located> {
     else take(PAIR, store.dir, `setup-envtest's ${store.version} in ${store.dir}`);
   }
 
-  const built = await findCachedBinaries();
+  const built = BINARY_NAMES.every((n) => found.paths[n]) ? undefined : await findCachedBinaries();
   if (built) take(BINARY_NAMES, dirname(built.etcd), `the source build in ${dirname(built.etcd)}`);
 
   const root = cacheRoot();
@@ -296,8 +296,8 @@ export async function installControlPlane(options: InstallOptions = {}): Promise
         : await goUnavailable();
   if (noBuild) {
     const partial = have(PAIR)
-      ? ", or run `tsoperator controlplane install --without-controller-manager` and start TestEnvironment " +
-        "with controllerManager: false (no garbage collection, namespaces are never removed)"
+      ? ", or run `tsoperator controlplane install --without-controller-manager` to keep etcd and " +
+        "kube-apiserver alone (no garbage collection, namespaces are never removed)"
       : "";
     throw new TsOperatorError(
       "TSOP_CONTROLPLANE",

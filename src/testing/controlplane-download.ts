@@ -166,7 +166,9 @@ export async function download(
     await mkdir(staging);
     if (artifact === "envtest") {
       const wanted = new Set(["etcd", "kube-apiserver", "kubectl"]);
+      const unpacking = Date.now();
       const written = await extractTarGz(file, staging, wanted);
+      ctx.log(`  unpacked ${written.join(", ")} in ${((Date.now() - unpacking) / 1000).toFixed(1)} s`);
       const missing = INSTALLED.envtest.filter((n) => !written.includes(n));
       if (missing.length > 0) {
         throw new TsOperatorError("TSOP_CONTROLPLANE", `${url} has no ${missing.join(" or ")} in it`);
