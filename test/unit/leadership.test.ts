@@ -48,6 +48,16 @@ async function until(what: string, check: () => boolean, timeoutMs = 2000): Prom
   }
 }
 
+/** One replica, caches synced, leading with its workers started. */
+async function leadingAlone() {
+  const leases = new FakeLeases();
+  const a = fakeTarget(leases);
+  a.releaseSync();
+  const run = runWithLeadership(a.target, new LeaderElector(leases, { ...TIMING, identity: "a" }));
+  await until("workers", () => a.calls.includes("startWorkers"));
+  return { leases, a, run };
+}
+
 void describe("leadership wiring", () => {
   void it("starts caches on every replica, workers only on the leader, and only after the caches synced", async () => {
     const leases = new FakeLeases();
@@ -83,11 +93,7 @@ void describe("leadership wiring", () => {
   });
 
   void it("on a lost lease stops the workers at once, without grace, then ends the run (no re-contending)", async () => {
-    const leases = new FakeLeases();
-    const a = fakeTarget(leases);
-    a.releaseSync();
-    const run = runWithLeadership(a.target, new LeaderElector(leases, { ...TIMING, identity: "a" }));
-    await until("workers", () => a.calls.includes("startWorkers"));
+    const { leases, a, run } = await leadingAlone();
     const cut = Date.now();
     leases.hanging = true;
     await until("workers stopped", () => a.calls.some((c) => c.startsWith("stopWorkers(now)")), 1000);
@@ -106,11 +112,7 @@ void describe("leadership wiring", () => {
   });
 
   void it("ends the run as soon as another identity takes the lease", async () => {
-    const leases = new FakeLeases();
-    const a = fakeTarget(leases);
-    a.releaseSync();
-    const run = runWithLeadership(a.target, new LeaderElector(leases, { ...TIMING, identity: "a" }));
-    await until("workers", () => a.calls.includes("startWorkers"));
+    const { leases, a, run } = await leadingAlone();
     const cut = Date.now();
     leases.set({
       holderIdentity: "intruder",
