@@ -3,7 +3,12 @@ import { after, describe, it } from "node:test";
 import { TsOperatorError } from "../../src/core/errors.js";
 import { silentLogger } from "../../src/core/logger.js";
 import { OperatorMetrics } from "../../src/operator/observe/metrics.js";
-import { startOperatorServer, type OperatorServer, type ReadinessReport } from "../../src/operator/observe/server.js";
+import {
+  startOperatorServer,
+  type LivenessReport,
+  type OperatorServer,
+  type ReadinessReport,
+} from "../../src/operator/observe/server.js";
 
 async function get(server: OperatorServer, path: string, method = "GET") {
   const res = await fetch(`http://127.0.0.1:${server.port}${path}`, { method });
@@ -19,7 +24,7 @@ describe("operator server", () => {
   it("serves metrics, liveness (and its /health alias) and readiness with a 503 detail", async () => {
     const metrics = new OperatorMetrics({ controller: "echo" });
     metrics.recordStatusWrite();
-    let live = true;
+    let live: boolean | LivenessReport = true;
     let ready: ReadinessReport = {
       ok: false,
       detail: { caches: { "Pod/v1": false, "EchoServer.example.com/v1": true } },
@@ -42,8 +47,25 @@ describe("operator server", () => {
     assert.equal((await get(server, "/healthz")).status, 200);
     assert.equal((await get(server, "/health")).status, 200);
     live = false;
-    assert.equal((await get(server, "/healthz")).status, 503);
-    assert.equal((await get(server, "/health")).status, 503);
+    assert.equal(
+      (await get(server, "/healthz")).status,
+      500,
+      "a failed liveness check is a 500, as controller-runtime's",
+    );
+    assert.equal((await get(server, "/health")).status, 500);
+    live = { ok: false, detail: { reason: "SyncStuck", longestBusySeconds: 1200, thresholdSeconds: 600 } };
+    const stuck = await get(server, "/healthz");
+    assert.equal(stuck.status, 500);
+    assert.match(stuck.type, /application\/json/);
+    assert.deepEqual(JSON.parse(stuck.body), {
+      status: "not live",
+      reason: "SyncStuck",
+      longestBusySeconds: 1200,
+      thresholdSeconds: 600,
+    });
+    live = { ok: true };
+    assert.equal((await get(server, "/healthz")).status, 200);
+    live = false;
 
     const notReady = await get(server, "/readyz");
     assert.equal(notReady.status, 503);
@@ -59,10 +81,10 @@ describe("operator server", () => {
 
     assert.equal((await get(server, "/nope")).status, 404);
     assert.equal((await get(server, "/metrics", "POST")).status, 405);
-    assert.equal((await get(server, "/healthz", "HEAD")).status, 503);
+    assert.equal((await get(server, "/healthz", "HEAD")).status, 500);
   });
 
-  it("answers 503 when a check throws, and 404 for disabled metrics/health", async () => {
+  it("answers 500 (liveness) and 503 (readiness) when a check throws, and 404 for disabled metrics/health", async () => {
     const server = await startOperatorServer({
       port: 0,
       host: "127.0.0.1",
@@ -76,7 +98,7 @@ describe("operator server", () => {
     });
     servers.push(server);
     assert.equal((await get(server, "/metrics")).status, 404);
-    assert.equal((await get(server, "/healthz")).status, 503);
+    assert.equal((await get(server, "/healthz")).status, 500);
     const r = await get(server, "/readyz");
     assert.equal(r.status, 503);
     assert.equal((JSON.parse(r.body) as { error: string }).error, "cache broken");

@@ -1,6 +1,7 @@
 /**
- * The operator's HTTP endpoints for Prometheus and the kubelet: `/metrics`, `/healthz` (liveness), `/readyz`
- * (readiness, 503 with what is not ready), and `/health`, kept as roperator's alias of `/healthz`.
+ * The operator's HTTP endpoints for Prometheus and the kubelet: `/metrics`, `/healthz` (liveness: 500 with a
+ * JSON reason when the process should be restarted, as controller-runtime's healthz answers a failed check),
+ * `/readyz` (readiness, 503 with what is not ready), and `/health`, kept as roperator's alias of `/healthz`.
  *
  * Plain node:http: three routes do not justify a framework, and probes must keep answering while syncs run.
  */
@@ -16,9 +17,15 @@ export interface ReadinessReport {
   detail: Record<string, unknown>;
 }
 
+/** A liveness answer with a reason. `detail` is shown as JSON on a failing /healthz: durations and counts only. */
+export interface LivenessReport {
+  ok: boolean;
+  detail?: Record<string, unknown> | undefined;
+}
+
 export interface HealthChecks {
-  /** False (or a rejection) means the process should be restarted. */
-  live(): boolean | Promise<boolean>;
+  /** False, `{ ok: false }` or a rejection means the process should be restarted. */
+  live(): boolean | LivenessReport | Promise<boolean | LivenessReport>;
   ready(): ReadinessReport | Promise<ReadinessReport>;
 }
 
@@ -67,13 +74,16 @@ async function handle(
     case "/healthz":
     case "/health": {
       if (!options.health) break;
-      let live = false;
+      let report: LivenessReport;
       try {
-        live = await options.health.live();
+        const answer = await options.health.live();
+        report = typeof answer === "boolean" ? { ok: answer } : answer;
       } catch (error) {
         options.logger.warn({ err: error }, "liveness check failed");
+        report = { ok: false, detail: { error: "liveness check failed" } };
       }
-      send(res, live ? 200 : 503, "text/plain; charset=utf-8", live ? "ok\n" : "not live\n");
+      if (report.ok) send(res, 200, "text/plain; charset=utf-8", "ok\n");
+      else json(res, 500, { status: "not live", ...report.detail });
       return;
     }
     case "/readyz": {
