@@ -13,6 +13,7 @@ import { KubeClient } from "../client/kube-client.js";
 import type { OperatorConfig } from "../operator/api/config.js";
 import type { Handler } from "../operator/api/handler.js";
 import { silentLogger } from "../core/logger.js";
+import { sleep } from "../core/sleep.js";
 import { startOperator, type RunningOperator } from "../operator/manager/runner.js";
 import { installControlPlane } from "../testing/controlplane-binaries.js";
 import { TestEnvironment } from "../testing/test-environment.js";
@@ -260,8 +261,4 @@ export async function runDemo(options: DemoOptions = {}): Promise<number> {
       clearInterval(keepAlive);
     }
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { Agent, request } from "undici";
 import { parseAllDocuments } from "yaml";
 import { TsOperatorError, isApiError } from "../core/errors.js";
+import { sleep } from "../core/sleep.js";
 import type { KubeObject } from "../core/types.js";
 import { ClientConfig } from "../client/config.js";
 import { KubeClient } from "../client/kube-client.js";
@@ -637,8 +638,4 @@ function adminKubeconfig(endpoint: string, ca: KeyPair, admin: KeyPair): string 
     "current-context: tsoperator-test",
     "",
   ].join("\n");
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
