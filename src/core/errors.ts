@@ -105,3 +105,21 @@ export function hasCode(err: unknown, code: ErrorCode): err is TsOperatorError {
 export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
+
+/** Statuses that mean "not now" rather than "no": overload (429) and server or gateway failures. */
+const TRANSIENT_STATUS_CODES = new Set([429, 500, 502, 503, 504]);
+
+/**
+ * True for failures a later retry may fix without any change on our side: a 429/500/502/503/504 answer, a
+ * request that timed out, a connection that failed or was lost. The client has already retried these as far as
+ * was safe (see `TransportOptions`), so the caller should back off and try again later rather than report a
+ * failure. Aborts are not transient: someone asked to stop.
+ *
+ * @example
+ * try { await api.apply(obj, { fieldManager: "my-operator" }); }
+ * catch (err) { if (isTransient(err)) requeueWithBackoff(); else throw err; }
+ */
+export function isTransient(err: unknown): boolean {
+  if (err instanceof ApiError) return TRANSIENT_STATUS_CODES.has(err.statusCode);
+  return hasCode(err, "TSOP_REQUEST_TIMEOUT") || hasCode(err, "TSOP_CONNECTION_ERROR");
+}
