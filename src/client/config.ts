@@ -14,6 +14,15 @@ import {
 export type { KubeconfigOptions } from "./kubeconfig.js";
 export type { ServiceAccountOptions } from "./service-account.js";
 
+/**
+ * The client-side rate limit when `qps` / `burst` are not set. client-go's own default (5/10) is too slow for an
+ * operator, which shares one client between all its controllers; 50/100 is what kube-scheduler and many
+ * operators use. It is a guard against a runaway loop rather than the cluster's protection: that is the API
+ * server's Priority and Fairness, whose 429 answers the client retries. `qps: Infinity` turns it off.
+ */
+export const DEFAULT_QPS = 50;
+export const DEFAULT_BURST = 100;
+
 /** Options of `ClientConfig.fromEnvironment`: those of both sources it may use. */
 export interface EnvironmentOptions {
   kubeconfig?: KubeconfigOptions;
@@ -43,8 +52,13 @@ export interface ClientConfigInit {
   proxyUrl?: string | undefined;
   /** The namespace the configuration points at (context namespace, or the service account's). */
   namespace?: string | undefined;
-  /** Client-side rate limit; undefined = no limit. */
+  /**
+   * Client-side rate limit (client-go's QPS): requests per second, after a burst of `burst`. Default 50
+   * (`DEFAULT_QPS`); `Infinity` turns the client-side limit off and leaves protection to the API server's
+   * Priority and Fairness, whose 429 answers are retried after their Retry-After.
+   */
   qps?: number | undefined;
+  /** Requests that may go at once before `qps` applies. Default 100 (`DEFAULT_BURST`), or `qps` if only that is set. */
   burst?: number | undefined;
   /** Where this configuration came from, for error messages ("kubeconfig /x/y context foo"). */
   source?: string | undefined;
@@ -63,7 +77,9 @@ export class ClientConfig {
   readonly impersonateUid: string | undefined;
   readonly proxyUrl: string | undefined;
   readonly namespace: string | undefined;
+  /** As given; undefined means the default (`DEFAULT_QPS`). */
   readonly qps: number | undefined;
+  /** As given; undefined means the default (`DEFAULT_BURST`, or `qps` when only that is set). */
   readonly burst: number | undefined;
   readonly source: string | undefined;
 

@@ -12,6 +12,7 @@ import {
   type KubeObject,
   type ObjectId,
 } from "../core/types.js";
+import { AbortScope } from "./abort-scope.js";
 import type { ClientConfig } from "./config.js";
 import { credentialProviderFor } from "./credential-providers.js";
 import { Discovery } from "./discovery.js";
@@ -52,6 +53,11 @@ export interface KubeRequest extends RequestOptions {
   verb?: string | undefined;
   /** Resource type name for metrics. */
   resource?: string | undefined;
+  /**
+   * Safe to repeat after a 5xx or a lost connection (see `TransportRequest.idempotent`). Default: true for GET
+   * and HEAD only. The resource API sets it for apply, named creates and deletes with a precondition.
+   */
+  idempotent?: boolean | undefined;
 }
 
 const WRITE_VERBS = ["create", "update", "patch", "delete", "deletecollection"];
@@ -138,6 +144,7 @@ function toTransport(req: KubeRequest): TransportRequest {
     signal: req.signal,
     verb: req.verb,
     resource: req.resource,
+    idempotent: req.idempotent,
   };
 }
 
@@ -162,7 +169,7 @@ class DynamicResourceApi<T extends KubeObject> implements ResourceApi<T> {
 
   async get(id: ObjectId | string, options?: RequestOptions): Promise<T> {
     const path = await this.objectPath(id, options?.signal);
-    return this.send<T>("GET", path, undefined, undefined, options?.signal, "get");
+    return this.send<T>({ method: "GET", path, signal: options?.signal, verb: "get" });
   }
 
   async getOrUndefined(id: ObjectId | string, options?: RequestOptions): Promise<T | undefined> {
@@ -176,7 +183,7 @@ class DynamicResourceApi<T extends KubeObject> implements ResourceApi<T> {
 
   async list(options: ListOptions = {}): Promise<KubeList<T>> {
     const path = (await this.collectionPath(this.namespace, options.signal)) + listQuery(options);
-    return this.send<KubeList<T>>("GET", path, undefined, undefined, options.signal, "list");
+    return this.send<KubeList<T>>({ method: "GET", path, signal: options.signal, verb: "list" });
   }
 
   async *listPages(options: ListOptions = {}): AsyncGenerator<KubeList<T>, void, undefined> {
@@ -193,12 +200,16 @@ class DynamicResourceApi<T extends KubeObject> implements ResourceApi<T> {
       ? this.namespaceOf(obj.metadata.namespace, obj.metadata)
       : undefined;
     const path = (await this.collectionPath(ns, options.signal)) + writeQuery(options);
-    return this.send<T>("POST", path, JSON.stringify(obj), "application/json", options.signal, "create");
+    // A named create is safe to repeat: if the first one went through, the repeat gets 409 AlreadyExists. A
+    // generateName create is not: a repeat would make a second object.
+    const named = Boolean(obj.metadata?.name);
+    const body = JSON.stringify(obj);
+    const { signal } = options;
+    return this.send<T>({ method: "POST", path, body, signal, verb: "create", idempotent: named });
   }
 
   async replace(obj: T, options: WriteOptions = {}): Promise<T> {
-    const path = (await this.objectPath(idOfObject(obj), options.signal)) + writeQuery(options);
-    return this.send<T>("PUT", path, JSON.stringify(obj), "application/json", options.signal, "update");
+    return this.replaceAt(obj, undefined, options);
   }
 
   async patch(
@@ -227,7 +238,11 @@ class DynamicResourceApi<T extends KubeObject> implements ResourceApi<T> {
             preconditions,
           })
         : undefined;
-    return this.send<unknown>("DELETE", path, body, body && "application/json", options.signal, "delete");
+    // With a uid (or resourceVersion) precondition a repeat cannot delete a successor with the same name: it
+    // gets 404 or 409 instead. Without one it could, so it is not repeated after a 5xx.
+    const guarded = Boolean(preconditions?.uid || preconditions?.resourceVersion);
+    const { signal } = options;
+    return this.send<unknown>({ method: "DELETE", path, body, signal, verb: "delete", idempotent: guarded });
   }
 
   watch(options: WatchOptions = {}): AsyncIterable<WatchEvent<T>> {
@@ -235,8 +250,7 @@ class DynamicResourceApi<T extends KubeObject> implements ResourceApi<T> {
   }
 
   async replaceStatus(obj: T, options: WriteOptions = {}): Promise<T> {
-    const path = (await this.objectPath(idOfObject(obj), options.signal, "status")) + writeQuery(options);
-    return this.send<T>("PUT", path, JSON.stringify(obj), "application/json", options.signal, "update");
+    return this.replaceAt(obj, "status", options);
   }
 
   async patchStatus(
@@ -252,6 +266,12 @@ class DynamicResourceApi<T extends KubeObject> implements ResourceApi<T> {
     return this.applyAt(obj, "status", options);
   }
 
+  private async replaceAt(obj: T, subresource: string | undefined, options: WriteOptions): Promise<T> {
+    const path = (await this.objectPath(idOfObject(obj), options.signal, subresource)) + writeQuery(options);
+    const body = JSON.stringify(obj);
+    return this.send<T>({ method: "PUT", path, body, signal: options.signal, verb: "update" });
+  }
+
   private async patchAt(
     id: ObjectId | string,
     subresource: string | undefined,
@@ -263,7 +283,7 @@ class DynamicResourceApi<T extends KubeObject> implements ResourceApi<T> {
     if (!contentType) throw new TsOperatorError("TSOP_INVALID_OBJECT", `unknown patch type ${String(type)}`);
     const path = (await this.objectPath(id, options.signal, subresource)) + writeQuery(options);
     const body = typeof patch === "string" ? patch : JSON.stringify(patch);
-    return this.send<T>("PATCH", path, body, contentType, options.signal, "patch");
+    return this.send<T>({ method: "PATCH", path, body, contentType, signal: options.signal, verb: "patch" });
   }
 
   private async applyAt(
@@ -284,11 +304,33 @@ class DynamicResourceApi<T extends KubeObject> implements ResourceApi<T> {
     // Server-side apply needs apiVersion and kind in the body; fill them in rather than fail on a known type.
     const body =
       obj.apiVersion && obj.kind ? obj : { ...obj, apiVersion: this.type.apiVersion, kind: this.type.kind };
-    return this.send<T>("PATCH", path, JSON.stringify(body), APPLY_CONTENT_TYPE, options.signal, "patch");
+    // Applying the same configuration twice gives the same result: safe to repeat.
+    return this.send<T>({
+      method: "PATCH",
+      path,
+      body: JSON.stringify(body),
+      contentType: APPLY_CONTENT_TYPE,
+      signal: options.signal,
+      verb: "patch",
+      idempotent: true,
+    });
   }
 
   private async *watchEvents(options: WatchOptions): AsyncGenerator<WatchEvent<T>, void, undefined> {
-    const signal = options.signal;
+    // One scope per watch: the parser and the request listen to it, so watches sharing a stop signal add one
+    // listener to it in all.
+    const scope = new AbortScope([options.signal]);
+    try {
+      yield* this.watchEventsIn(options, scope.signal);
+    } finally {
+      scope.release();
+    }
+  }
+
+  private async *watchEventsIn(
+    options: WatchOptions,
+    signal: AbortSignal,
+  ): AsyncGenerator<WatchEvent<T>, void, undefined> {
     const sendInitialEvents = options.sendInitialEvents;
     const inactivityMs = options.inactivityTimeoutMs ?? DEFAULT_INACTIVITY_TIMEOUT_MS;
     const path =
@@ -331,23 +373,10 @@ class DynamicResourceApi<T extends KubeObject> implements ResourceApi<T> {
     }
   }
 
-  private send<R>(
-    method: HttpMethod,
-    path: string,
-    body: string | undefined,
-    contentType: string | undefined,
-    signal: AbortSignal | undefined,
-    verb: string,
-  ): Promise<R> {
-    return this.transport.requestJson<R>({
-      method,
-      path,
-      body,
-      contentType,
-      signal,
-      verb,
-      resource: this.resourceName,
-    });
+  /** One request for this type; a body without a content type is JSON. */
+  private send<R>(req: Omit<TransportRequest, "resource">): Promise<R> {
+    const contentType = req.contentType ?? (req.body === undefined ? undefined : "application/json");
+    return this.transport.requestJson<R>({ ...req, contentType, resource: this.resourceName });
   }
 
   private isNamespaced(signal: AbortSignal | undefined): boolean | Promise<boolean> {

@@ -1,7 +1,15 @@
 /**
  * The HTTP layer under KubeClient: one pooled undici dispatcher per client certificate, auth and impersonation
- * headers, client-side rate limit, retries that are safe (idempotent reads; anything that never reached the
- * server), one retry after a 401 with refreshed credentials, typed errors and metrics hooks.
+ * headers, client-side rate limit, bounded retries of what is safe to retry, one retry after a 401 with
+ * refreshed credentials, typed errors and metrics hooks.
+ *
+ * What is retried (every attempt takes a rate-limit token and is reported to the metrics hook):
+ * - 429 on every request, after the server's Retry-After: the API server (API Priority and Fairness, max
+ *   in-flight) rejected it before doing anything, as client-go assumes too;
+ * - 500, 502, 503, 504 and connections lost after sending, only when the request is `idempotent` (safe to
+ *   repeat): the server may have done the work, so a repeat must not be able to do harm;
+ * - failures where the request certainly never reached the server (connection refused, DNS...), on every request.
+ * Retries stop on the request's AbortSignal and when the client closes.
  *
  * It knows nothing about Kubernetes resources: paths come in ready-made (see paths.ts), responses go out raw or
  * as parsed JSON.
@@ -9,7 +17,8 @@
 import { readFile } from "node:fs/promises";
 import { Pool, ProxyAgent, type Dispatcher } from "undici";
 import { ApiError, TsOperatorError, type ApiStatus, type ErrorCode } from "../core/errors.js";
-import type { ClientConfig } from "./config.js";
+import { AbortScope } from "./abort-scope.js";
+import { DEFAULT_BURST, DEFAULT_QPS, type ClientConfig } from "./config.js";
 import type { CredentialProvider, ResolvedCredentials } from "./credentials.js";
 import { TokenBucket, abortedError, sleep } from "./rate-limiter.js";
 
@@ -27,6 +36,8 @@ export interface RequestMetricEvent {
   code: string;
   /** Time to response headers. */
   durationMs: number;
+  /** 1 for the first try of a request, 2 for its first retry, and so on (always set by the transport). */
+  attempt?: number | undefined;
 }
 
 /** Hook for `rest_client_requests_total` and friends; the operator wires prom-client to it. */
@@ -39,9 +50,16 @@ export interface TransportOptions {
   headersTimeoutMs?: number | undefined;
   /** Max silence between body chunks of non-watch requests. Default 120 s. Watches use their own timeout. */
   bodyTimeoutMs?: number | undefined;
-  /** Retries of a retryable failure (connection error, 429, 503). Default 3. */
+  /**
+   * Retries of one request after a retryable failure (429; 5xx or a lost connection when safe to repeat; a
+   * connection that never opened). Default 3. When they are used up, the last answer is the result (for a 429,
+   * an `ApiError` with status 429 and the server's Status; `isTransient` is true for it).
+   */
   maxRetries?: number | undefined;
-  /** Cap on a server-sent Retry-After and on backoff between retries. Default 10 s. */
+  /**
+   * Cap on a server-sent Retry-After and on the backoff between retries. Default 10 s. With `maxRetries`, it
+   * bounds the time one request spends waiting to retry: at most maxRetries x maxRetryDelayMs (30 s by default).
+   */
   maxRetryDelayMs?: number | undefined;
   /** Idle keep-alive connections are closed after this. Default 30 s. */
   keepAliveTimeoutMs?: number | undefined;
@@ -65,6 +83,13 @@ export interface TransportRequest {
   stream?: boolean | undefined;
   /** Overrides the transport's headers timeout for this request. */
   headersTimeoutMs?: number | undefined;
+  /**
+   * Safe to repeat even if the server may already have processed it: a repeat cannot do harm (a read; a
+   * server-side apply; a create of a named object, whose repeat gets 409 AlreadyExists; a delete with a uid
+   * precondition). Such requests are also retried after 500/502/503/504 and after a connection lost once the
+   * request was sent. Default: true for GET and HEAD, false otherwise.
+   */
+  idempotent?: boolean | undefined;
 }
 
 export interface TransportResponse {
@@ -93,10 +118,12 @@ const NOT_SENT_CODES = new Set([
   "UND_ERR_CONNECT_TIMEOUT",
 ]);
 /**
- * Failures that may have happened after the request was sent: retried for GET/HEAD only. Not
+ * Failures that may have happened after the request was sent: retried for idempotent requests only. Not
  * UND_ERR_HEADERS_TIMEOUT: a server that did not answer in time is not asked again blindly.
  */
 const TRANSIENT_CODES = new Set(["ECONNRESET", "EPIPE", "ETIMEDOUT", "UND_ERR_SOCKET"]);
+/** Server and gateway failures that may pass: retried for idempotent requests only. */
+const RETRYABLE_5XX = new Set([500, 502, 503, 504]);
 
 interface DispatcherSlot {
   certPem: string | undefined;
@@ -123,6 +150,8 @@ export class Transport {
   private readonly counts = new Map<string, number>();
   private slot: DispatcherSlot | undefined;
   private closed = false;
+  /** Aborted by close(): wakes requests waiting for a token, a retry delay or credentials. */
+  private readonly closing = new AbortController();
 
   private constructor(
     config: ClientConfig,
@@ -143,7 +172,7 @@ export class Transport {
     this.keepAliveTimeoutMs = options.keepAliveTimeoutMs ?? 30_000;
     this.connections = options.connections;
     this.metrics = options.metrics;
-    this.limiter = config.qps !== undefined ? new TokenBucket(config.qps, config.burst) : undefined;
+    this.limiter = rateLimiterFor(config.qps, config.burst);
 
     // Built once: every request spreads this object instead of re-deriving the same headers.
     const headers: Record<string, string | string[]> = {
@@ -183,20 +212,71 @@ export class Transport {
    * The caller must consume or destroy the body.
    */
   async request(req: TransportRequest): Promise<TransportResponse> {
-    if (this.closed) throw new TsOperatorError("TSOP_SHUTDOWN", "client is closed");
-    const signal = req.signal;
-    const idempotent = req.method === "GET" || req.method === "HEAD";
+    const scope = this.scopeFor(req);
+    let res: TransportResponse;
+    try {
+      res = await this.attempts(req, scope.signal);
+    } catch (err) {
+      scope.release();
+      throw err;
+    }
+    // The scope lives until the body is closed, so an abort still ends a body being read or a watch.
+    if (res.body.closed) scope.release();
+    else res.body.once("close", () => scope.release());
+    return res;
+  }
+
+  /** `request` + parse the JSON answer; non-2xx becomes an ApiError carrying the server's Status. */
+  async requestJson<T>(req: TransportRequest): Promise<T> {
+    const scope = this.scopeFor(req);
+    try {
+      const res = await this.attempts(req, scope.signal);
+      if (res.statusCode < 200 || res.statusCode >= 300)
+        throw await apiErrorFrom(req.method, req.path, res, req.signal);
+      try {
+        if (res.statusCode === 204) {
+          await res.body.dump();
+          return undefined as T;
+        }
+        return (await res.body.json()) as T;
+      } catch (err) {
+        throw bodyError(req, err);
+      }
+    } finally {
+      // Released here rather than on the body's 'close' event, which comes a tick later: once this promise
+      // settles, the caller's signal carries nothing of this request.
+      scope.release();
+    }
+  }
+
+  /**
+   * The signal everything below listens to, instead of the caller's: a signal shared by many requests gets one
+   * listener in all (see abort-scope.ts). It also aborts when the client closes.
+   */
+  private scopeFor(req: TransportRequest): AbortScope {
+    if (this.closed) throw shutdownError();
+    return new AbortScope([req.signal, this.closing.signal]);
+  }
+
+  private async attempts(req: TransportRequest, signal: AbortSignal): Promise<TransportResponse> {
+    const idempotent = req.idempotent ?? (req.method === "GET" || req.method === "HEAD");
     const verb = req.verb ?? DEFAULT_VERB[req.method];
     let retries = 0;
     let authRetried = false;
-    for (;;) {
-      if (signal?.aborted) throw abortedError(signal);
-      const wait = this.limiter?.acquire(signal);
-      if (wait) await wait;
-      const creds = this.provider ? await this.credentials(signal) : undefined;
-      const dispatcher = this.dispatcherFor(creds);
+    for (let attempt = 1; ; attempt++) {
+      let dispatcher: Dispatcher;
       const headers: Record<string, string | string[]> = { ...this.baseHeaders };
-      if (creds?.authorization) headers.authorization = creds.authorization;
+      try {
+        this.throwIfStopped(req.signal);
+        const wait = this.limiter?.acquire(signal);
+        if (wait) await wait;
+        const creds = this.provider ? await this.credentials(signal) : undefined;
+        this.throwIfStopped(req.signal);
+        dispatcher = this.dispatcherFor(creds);
+        if (creds?.authorization) headers.authorization = creds.authorization;
+      } catch (err) {
+        throw this.stopError(req.signal) ?? err;
+      }
       if (req.contentType) headers["content-type"] = req.contentType;
 
       this.counts.set(verb, (this.counts.get(verb) ?? 0) + 1);
@@ -209,83 +289,90 @@ export class Transport {
           method: req.method,
           headers,
           body: req.body ?? null,
-          signal: signal ?? null,
+          signal,
           headersTimeout: req.headersTimeoutMs ?? this.headersTimeoutMs,
           bodyTimeout: req.stream ? 0 : this.bodyTimeoutMs,
         });
       } catch (err) {
-        this.metrics?.onRequest({
-          method: req.method,
-          verb,
-          resource: req.resource,
-          code: "<error>",
-          durationMs: performance.now() - started,
-        });
-        if (signal?.aborted) throw abortedError(signal);
+        this.report(req, verb, "<error>", started, attempt);
+        const stopped = this.stopError(req.signal);
+        if (stopped) throw stopped;
         const code = errorCode(err);
         const retryable = NOT_SENT_CODES.has(code) || (idempotent && TRANSIENT_CODES.has(code));
-        if (retryable && retries < this.maxRetries && !this.closed) {
-          await sleep(this.backoffMs(retries++), signal);
+        if (retryable && retries < this.maxRetries) {
+          await this.pause(this.backoffMs(retries++), signal, req.signal);
           continue;
         }
         throw connectionError(req.method, req.path, err, code);
       }
       const status = res.statusCode;
-      this.metrics?.onRequest({
-        method: req.method,
-        verb,
-        resource: req.resource,
-        code: String(status),
-        durationMs: performance.now() - started,
-      });
+      this.report(req, verb, String(status), started, attempt);
 
       if (status === 401 && !authRetried && this.provider?.invalidate()) {
         authRetried = true;
         await discard(res.body);
         continue;
       }
-      if ((status === 429 || status === 503) && idempotent && retries < this.maxRetries) {
+      const retryable = status === 429 || (idempotent && RETRYABLE_5XX.has(status));
+      if (retryable && retries < this.maxRetries) {
         const delay = retryAfterMs(res.headers["retry-after"]) ?? this.backoffMs(retries);
         retries++;
         await discard(res.body);
-        await sleep(Math.min(delay, this.maxRetryDelayMs), signal);
+        await this.pause(Math.min(delay, this.maxRetryDelayMs), signal, req.signal);
         continue;
       }
       return res;
     }
   }
 
-  /** `request` + parse the JSON answer; non-2xx becomes an ApiError carrying the server's Status. */
-  async requestJson<T>(req: TransportRequest): Promise<T> {
-    const res = await this.request(req);
-    if (res.statusCode < 200 || res.statusCode >= 300)
-      throw await apiErrorFrom(req.method, req.path, res, req.signal);
+  /** Waits before a retry; a stop while waiting surfaces as TSOP_ABORTED or TSOP_SHUTDOWN. */
+  private async pause(ms: number, signal: AbortSignal, callerSignal: AbortSignal | undefined): Promise<void> {
     try {
-      if (res.statusCode === 204) {
-        await res.body.dump();
-        return undefined as T;
-      }
-      return (await res.body.json()) as T;
+      await sleep(ms, signal);
     } catch (err) {
-      throw bodyError(req, err);
+      throw this.stopError(callerSignal) ?? err;
     }
+    this.throwIfStopped(callerSignal);
+  }
+
+  /** Why this request must stop now: the caller aborted (TSOP_ABORTED) or the client closed (TSOP_SHUTDOWN). */
+  private stopError(callerSignal: AbortSignal | undefined): TsOperatorError | undefined {
+    if (callerSignal?.aborted) return abortedError(callerSignal);
+    if (this.closed) return shutdownError();
+    return undefined;
+  }
+
+  private throwIfStopped(callerSignal: AbortSignal | undefined): void {
+    const stopped = this.stopError(callerSignal);
+    if (stopped) throw stopped;
+  }
+
+  private report(req: TransportRequest, verb: string, code: string, started: number, attempt: number): void {
+    this.metrics?.onRequest({
+      method: req.method,
+      verb,
+      resource: req.resource,
+      code,
+      durationMs: performance.now() - started,
+      attempt,
+    });
   }
 
   /** Closes every connection; in-flight requests (and watches) are aborted. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.closing.abort(shutdownError());
     const slot = this.slot;
     this.slot = undefined;
     if (slot) await slot.dispatcher.destroy();
   }
 
-  private async credentials(signal: AbortSignal | undefined): Promise<ResolvedCredentials> {
+  private async credentials(signal: AbortSignal): Promise<ResolvedCredentials> {
     try {
       return await this.provider!.get(signal);
     } catch (err) {
-      if (signal?.aborted) throw abortedError(signal);
-      if (err instanceof TsOperatorError) throw err;
+      if (signal.aborted || err instanceof TsOperatorError) throw err;
       throw new TsOperatorError("TSOP_CREDENTIALS_UNAVAILABLE", "could not obtain credentials", {
         cause: err,
       });
@@ -330,6 +417,24 @@ export class Transport {
     const base = Math.min(this.maxRetryDelayMs, 100 * 2 ** attempt);
     return base / 2 + Math.random() * (base / 2);
   }
+}
+
+/** The limiter for `ClientConfig.qps` / `burst`: the defaults when unset, none for `qps: Infinity`. */
+function rateLimiterFor(qps: number | undefined, burst: number | undefined): TokenBucket | undefined {
+  if (qps === Number.POSITIVE_INFINITY) return undefined;
+  if (qps === undefined) return new TokenBucket(DEFAULT_QPS, burst ?? DEFAULT_BURST);
+  // client-go turns its limiter off with a negative QPS; say what does it here rather than guess.
+  if (!(qps > 0)) {
+    throw new TsOperatorError(
+      "TSOP_CONFIG_INVALID",
+      `qps must be a positive number, or Infinity for no client-side limit; got ${qps}`,
+    );
+  }
+  return new TokenBucket(qps, burst);
+}
+
+function shutdownError(): TsOperatorError {
+  return new TsOperatorError("TSOP_SHUTDOWN", "client is closed");
 }
 
 /** Parses Retry-After (seconds or HTTP date) into ms; undefined when absent or unparsable. */

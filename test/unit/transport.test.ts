@@ -126,7 +126,7 @@ describe("transport", () => {
     await c.close();
   });
 
-  it("never retries a write after 429/503 (it may have been processed)", async () => {
+  it("never repeats a write that is not marked safe to repeat after a 503 (it may have been processed)", async () => {
     handler = (_req, res) => json(res, 503, status(503, "ServiceUnavailable"), { "retry-after": "0" });
     const c = await client();
     await assert.rejects(
