@@ -2,7 +2,13 @@
  * tsoperator/runtime: the machinery between the API server and the sync engine (reflector, store, shared
  * informers, work queue). Operator authors rarely need it directly; it is public for custom controllers.
  */
-export * from "./backoff.js";
+export {
+  Backoff,
+  backoffDelay,
+  resolveBackoff,
+  type BackoffOptions,
+  type ResolvedBackoff,
+} from "../core/backoff.js";
 export * from "./compact.js";
 export * from "./store.js";
 export * from "./reflector.js";

@@ -8,7 +8,7 @@
 import { hasCode, isGone, TsOperatorError } from "../core/errors.js";
 import type { KubeObject } from "../core/types.js";
 import type { ResourceApi, WatchEvent } from "../client/resource-api.js";
-import { Backoff, type BackoffOptions } from "./backoff.js";
+import { Backoff, type BackoffOptions } from "../core/backoff.js";
 import { sleep } from "../core/sleep.js";
 import { compactObject, type CompactOptions } from "./compact.js";
 import type { Store, StoreEvent } from "./store.js";

@@ -12,7 +12,7 @@
 import { TsOperatorError } from "../core/errors.js";
 import { sleep } from "../core/sleep.js";
 import { TokenBucket } from "../client/rate-limiter.js";
-import { backoffDelay, resolveBackoff, type BackoffOptions, type ResolvedBackoff } from "./backoff.js";
+import { backoffDelay, resolveBackoff, type BackoffOptions, type ResolvedBackoff } from "../core/backoff.js";
 
 /** What a worker may ask for after processing a key. Returning nothing means "done, forget its failures". */
 export interface WorkResult {

@@ -2,7 +2,7 @@ import { describe, it } from "node:test";
 import { strict as assert } from "node:assert";
 import { setTimeout as delay } from "node:timers/promises";
 import { WorkQueue, type WorkQueueMetricsHooks } from "../../src/runtime/work-queue.js";
-import { Backoff, backoffDelay, resolveBackoff } from "../../src/runtime/backoff.js";
+import { Backoff, backoffDelay, resolveBackoff } from "../../src/core/backoff.js";
 
 /** A promise with its resolve function, to hold a worker in flight. */
 function deferred<T = void>() {

@@ -9,7 +9,7 @@
  * all of its children. Here the children are left unchanged (`children: "unchanged"`).
  */
 import type { KubeObject } from "../../core/types.js";
-import { backoffDelay, resolveBackoff, type ResolvedBackoff } from "../../runtime/backoff.js";
+import { backoffDelay, resolveBackoff, type ResolvedBackoff } from "../../core/backoff.js";
 import {
   UNCHANGED_CHILDREN,
   type FinalizeResponse,

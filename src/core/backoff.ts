@@ -1,9 +1,10 @@
 /**
  * The one capped exponential backoff of tsoperator, with jitter: the work queue's per-key retries, the
  * reflector's reconnects and the failable handlers' error backoff (`ErrorBackoff`) all compute their delays here.
- * Jitter spreads retries of many keys / many processes so they do not hit the API server in step.
+ * Jitter spreads retries of many keys / many processes so they do not hit the API server in step. It lives in
+ * core (pure arithmetic, no I/O) so that every layer, the client's request retries included, can use it.
  */
-import { TsOperatorError } from "../core/errors.js";
+import { TsOperatorError } from "./errors.js";
 
 export interface BackoffOptions {
   /** Delay of the first retry (> 0). */
@@ -45,7 +46,8 @@ export function resolveBackoff(
   if (!(resolved.initialMs > 0)) invalid(`initialMs must be positive, got ${resolved.initialMs}`);
   if (!(resolved.maxMs >= resolved.initialMs)) invalid(`maxMs must be >= initialMs, got ${resolved.maxMs}`);
   if (!(resolved.multiplier >= 1)) invalid(`multiplier must be >= 1, got ${resolved.multiplier}`);
-  if (!(resolved.jitter >= 0 && resolved.jitter <= 1)) invalid(`jitter must be in [0, 1], got ${resolved.jitter}`);
+  if (!(resolved.jitter >= 0 && resolved.jitter <= 1))
+    invalid(`jitter must be in [0, 1], got ${resolved.jitter}`);
   return resolved;
 }
 
@@ -56,7 +58,10 @@ function invalid(message: string): never {
 /** The delay before retry number `failures` (0 = first retry): `initialMs * multiplier^failures`, jittered, capped. */
 export function backoffDelay(backoff: ResolvedBackoff, failures: number): number {
   // Math.pow overflows to Infinity for large exponents, which Math.min then caps: no special case needed.
-  const base = Math.min(backoff.maxMs, backoff.initialMs * Math.pow(backoff.multiplier, Math.max(0, failures)));
+  const base = Math.min(
+    backoff.maxMs,
+    backoff.initialMs * Math.pow(backoff.multiplier, Math.max(0, failures)),
+  );
   const spread = 1 + backoff.jitter * (2 * backoff.random() - 1);
   return Math.max(1, Math.round(Math.min(backoff.maxMs, base * spread)));
 }
