@@ -22,6 +22,10 @@ export type ErrorCode =
   | "TSOP_INVALID_OBJECT"
   | "TSOP_HANDLER_OUTPUT_INVALID"
   | "TSOP_HANDLER_FAILED"
+  /** The handler did not settle within OperatorConfig.syncTimeoutMs. */
+  | "TSOP_SYNC_TIMEOUT"
+  /** A desired child's name is held by an object this parent does not control. */
+  | "TSOP_CHILD_CONFLICT"
   | "TSOP_CONTROLPLANE"
   /** A downloaded control-plane binary does not match the checksum pinned in the repository. */
   | "TSOP_CONTROLPLANE_CHECKSUM"

@@ -90,8 +90,12 @@ export class SharedInformer<T extends KubeObject = KubeObject> {
    * and frozen in place, no copy), so readers see their own writes before
    * the watch delivers them. Ignored when the store already holds that version or a newer one; no handler is
    * called (the writer knows), and the watch event for the same resourceVersion is then a no-op.
+   *
+   * An object outside this informer's scope (another namespace, labels its selector does not match, or a
+   * selector we cannot evaluate here) is never stored: the watch would never update or remove it.
    */
   recordWrite(obj: T): void {
+    if (!inScope(obj, this.scope)) return;
     this.reflector.recordWrite(obj);
   }
 
@@ -181,4 +185,34 @@ export class InformerFactory {
     this.#started = false;
     await Promise.all([...this.#informers.values()].map((informer) => informer.stop()));
   }
+}
+
+/**
+ * Whether `obj` belongs in an informer of `scope`: same namespace (when scoped) and matching an equality-based
+ * label selector ("a=b,c!=d,e"). A field selector, or a set-based selector, counts as "not in scope": storing
+ * an object the watch would not cover is worse than waiting for the watch.
+ */
+export function inScope(obj: KubeObject, scope: InformerScope): boolean {
+  if (scope.namespace && obj.metadata.namespace !== scope.namespace) return false;
+  if (scope.fieldSelector) return false;
+  const selector = scope.labelSelector?.trim();
+  if (!selector) return true;
+  const labels = obj.metadata.labels ?? {};
+  for (const term of selector.split(",").map((t) => t.trim())) {
+    if (!term) continue;
+    const m = /^(!?)([A-Za-z0-9_./-]+)\s*(?:(==|=|!=)\s*([A-Za-z0-9_.-]*))?$/.exec(term);
+    if (!m) return false;
+    const [, negate, key = "", op, value = ""] = m;
+    const actual = labels[key];
+    if (!op) {
+      if ((actual !== undefined) === (negate === "!")) return false;
+    } else if (negate) {
+      return false;
+    } else if (op === "!=") {
+      if (actual === value) return false;
+    } else if (actual !== value) {
+      return false;
+    }
+  }
+  return true;
 }

@@ -161,11 +161,16 @@ export class Store<T extends KubeObject = KubeObject> {
     return old ? { type: "updated", object: obj, old } : { type: "added", object: obj };
   }
 
-  /** Removes an object. `obj` is its final state (as the DELETED event carries it); returns undefined if absent. */
+  /**
+   * Removes an object. `obj` is its final state (as the DELETED event carries it); returns undefined if absent.
+   * A stored object with another uid is a newer instance under the same name (recorded from our own write
+   * before the watch delivered the old one's deletion): it stays.
+   */
   remove(obj: T): StoreEvent<T> | undefined {
     const key = keyOf(obj);
     const old = this.#items.get(key);
     if (!old) return undefined;
+    if (obj.metadata.uid && old.metadata.uid && obj.metadata.uid !== old.metadata.uid) return undefined;
     this.#items.delete(key);
     for (const index of this.#indexes.values()) removeFromIndex(index, key, old);
     return { type: "deleted", object: obj };

@@ -235,16 +235,16 @@ export class TestKit {
     const recorder = new CallRecorder();
     const inner = toHandler(handler) as unknown as Handler;
     const wrapped: Handler = {
-      sync: (request) => {
+      sync: (request, context) => {
         recorder.recordCall(request.parent, "sync");
-        return inner.sync(request);
+        return inner.sync(request, context);
       },
     };
     if (typeof inner.finalize === "function") {
       const finalize = inner.finalize.bind(inner);
-      wrapped.finalize = (request) => {
+      wrapped.finalize = (request, context) => {
         recorder.recordCall(request.parent, "finalize");
-        return finalize(request);
+        return finalize(request, context);
       };
     }
     const operator = startOperator(config, wrapped, {

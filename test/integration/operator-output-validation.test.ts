@@ -13,7 +13,14 @@ import { silentLogger } from "../../src/core/logger.js";
 import { startOperator, type RunningOperator } from "../../src/operator/manager/runner.js";
 import { TestEnvironment } from "../../src/testing/test-environment.js";
 import { ClusterWidget, Widget, clusterWidgetCrd, widgetCrd } from "../support/crds.js";
-import { ConfigMap, cm, eventually, newCallLog, scenarioHandler, sleep } from "../support/operator-harness.js";
+import {
+  ConfigMap,
+  cm,
+  eventually,
+  newCallLog,
+  scenarioHandler,
+  sleep,
+} from "../support/operator-harness.js";
 
 let env: TestEnvironment;
 let admin: KubeClient;
@@ -91,7 +98,9 @@ const rules: Array<{ rule: string; children: KubeObject[]; mentions: RegExp }> =
         ...cm("adopted", { a: "1" }),
         metadata: {
           name: "adopted",
-          ownerReferences: [{ apiVersion: "v1", kind: "Thing", name: "other", uid: "0000", controller: true }],
+          ownerReferences: [
+            { apiVersion: "v1", kind: "Thing", name: "other", uid: "0000", controller: true },
+          ],
         },
       },
     ],
@@ -117,7 +126,9 @@ describe("invalid handler output", () => {
       });
       const condition = await eventually(`Synced=False on ${name}`, async () => {
         const p = await admin.resource(Widget, ns).get(name);
-        return ((p.status as { conditions?: Condition[] })?.conditions ?? []).find((c) => c.type === "Synced");
+        return ((p.status as { conditions?: Condition[] })?.conditions ?? []).find(
+          (c) => c.type === "Synced",
+        );
       });
       assert.equal(condition.status, "False");
       assert.equal(condition.reason, "InvalidHandlerOutput");
@@ -135,7 +146,7 @@ describe("invalid handler output", () => {
     });
   }
 
-  it("recovers once the output is valid: the condition goes, the children appear", async () => {
+  it("recovers once the output is valid: the condition turns True, the children appear", async () => {
     const name = "fixable";
     await admin.resource(Widget, ns).create({
       apiVersion: Widget.apiVersion,
@@ -145,13 +156,17 @@ describe("invalid handler output", () => {
     });
     await eventually("error shown", async () => {
       const p = await admin.resource(Widget, ns).get(name);
-      return ((p.status as { conditions?: Condition[] })?.conditions ?? []).some((c) => c.type === "Synced");
+      return ((p.status as { conditions?: Condition[] })?.conditions ?? []).some(
+        (c) => c.type === "Synced" && c.status === "False",
+      );
     });
     await admin.resource(Widget, ns).patch(name, "merge", { spec: { children: [cm("fixed", { a: "1" })] } });
     await eventually("child created", () => admin.resource(ConfigMap, ns).getOrUndefined("fixed"), 20_000);
-    await eventually("condition cleared", async () => {
+    await eventually("Synced=True", async () => {
       const p = await admin.resource(Widget, ns).get(name);
-      return !((p.status as { conditions?: Condition[] })?.conditions ?? []).some((c) => c.type === "Synced");
+      return ((p.status as { conditions?: Condition[] })?.conditions ?? []).some(
+        (c) => c.type === "Synced" && c.status === "True",
+      );
     });
   });
 });
@@ -179,7 +194,9 @@ describe("cluster-scoped parent", () => {
           ],
         },
       });
-      await eventually("namespace", () => admin.resource(k8sTypes.core.v1.Namespace).getOrUndefined("tenant-space"));
+      await eventually("namespace", () =>
+        admin.resource(k8sTypes.core.v1.Namespace).getOrUndefined("tenant-space"),
+      );
       const inside = await eventually("configmap inside", () =>
         admin.resource(ConfigMap, "tenant-space").getOrUndefined("inside"),
       );
@@ -193,14 +210,17 @@ describe("cluster-scoped parent", () => {
       });
       const condition = await eventually("missing-namespace reported", async () => {
         const p = await admin.resource(ClusterWidget).get("vague");
-        return ((p.status as { conditions?: Condition[] })?.conditions ?? []).find((c) => c.type === "Synced");
+        return ((p.status as { conditions?: Condition[] })?.conditions ?? []).find(
+          (c) => c.type === "Synced",
+        );
       });
       assert.match(condition.message, /must name its namespace \[missing-namespace\]/);
 
       await admin.resource(ClusterWidget).delete("tenant");
       await eventually(
         "namespace deleted by the garbage collector (and emptied by the namespace controller)",
-        async () => (await admin.resource(k8sTypes.core.v1.Namespace).getOrUndefined("tenant-space")) === undefined,
+        async () =>
+          (await admin.resource(k8sTypes.core.v1.Namespace).getOrUndefined("tenant-space")) === undefined,
         60_000,
       );
     } finally {

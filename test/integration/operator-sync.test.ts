@@ -10,9 +10,10 @@ import type { KubeObject } from "../../src/core/types.js";
 import { ChildConfig, OperatorConfig } from "../../src/operator/api/config.js";
 import { DESIRED_HASH_ANNOTATION } from "../../src/operator/engine/desired-state.js";
 import { silentLogger } from "../../src/core/logger.js";
-import { startOperator, type RunningOperator } from "../../src/operator/manager/runner.js";
+import { startOperator } from "../../src/operator/manager/runner.js";
 import { TestEnvironment } from "../../src/testing/test-environment.js";
 import { Widget, widgetCrd } from "../support/crds.js";
+import { startScenario, type Scenario } from "../support/operator-scenario.js";
 import {
   ConfigMap,
   PodTemplate,
@@ -23,14 +24,10 @@ import {
   newCallLog,
   scenarioHandler,
   sleep,
-  type CallLog,
-  type ScenarioParent,
-  type ScenarioSpec,
 } from "../support/operator-harness.js";
 
 let env: TestEnvironment;
 let admin: KubeClient;
-let counter = 0;
 
 before(async () => {
   env = await TestEnvironment.start({ crds: [widgetCrd] });
@@ -41,58 +38,11 @@ after(async () => {
   await env?.stop();
 });
 
-interface Scenario {
-  ns: string;
-  op: RunningOperator;
-  log: CallLog;
-  parents: ReturnType<KubeClient["resource"]>;
-  createParent(name: string, spec: ScenarioSpec): Promise<ScenarioParent>;
-  setSpec(name: string, spec: ScenarioSpec): Promise<ScenarioParent>;
-  get(type: Parameters<KubeClient["resource"]>[0], name: string): Promise<KubeObject | undefined>;
-  stop(): Promise<void>;
-}
-
-async function scenario(
+function scenario(
   configure: (c: OperatorConfig) => OperatorConfig = (c) => c,
   options: { finalize?: boolean } = {},
 ): Promise<Scenario> {
-  const ns = `sync-${++counter}-${Date.now() % 100000}`;
-  await admin.resource({ apiVersion: "v1", kind: "Namespace", plural: "namespaces", namespaced: false }).create({
-    metadata: { name: ns },
-  });
-  const config = configure(
-    new OperatorConfig("scenario-operator", Widget)
-      .withChild(ConfigMap, ChildConfig.apply())
-      .withChild(Secret, ChildConfig.replace())
-      .withChild(ServiceAccount, ChildConfig.recreate())
-      .withChild(PodTemplate, ChildConfig.onDelete())
-      .withinNamespace(ns)
-      .serverPort(0)
-      .maxErrorBackoffMs(4_000),
-  );
-  const log = newCallLog();
-  const op = startOperator(config, scenarioHandler(log, options.finalize), {
-    clientConfig: env.clientConfig("scenario-operator"),
-    logger: silentLogger,
-  });
-  await op.ready;
-  const parents = admin.resource(Widget, ns);
-  return {
-    ns,
-    op,
-    log,
-    parents,
-    createParent: async (name, spec) =>
-      (await parents.create({
-        apiVersion: Widget.apiVersion,
-        kind: Widget.kind,
-        metadata: { name, namespace: ns },
-        spec,
-      })) as ScenarioParent,
-    setSpec: async (name, spec) => (await parents.patch(name, "merge", { spec: { ...spec } })) as ScenarioParent,
-    get: (type, name) => admin.resource(type, ns).getOrUndefined(name),
-    stop: () => op.stop(),
-  };
+  return startScenario(env, admin, configure, options);
 }
 
 describe("operator sync", () => {
@@ -114,7 +64,10 @@ describe("operator sync", () => {
       // Update one, drop the other.
       const updated = await s.setSpec("p1", { children: [cm("a", { v: "2" })] });
       assert.equal(updated.metadata.generation, 2);
-      await eventually("a updated", async () => ((await s.get(ConfigMap, "a"))?.data as { v?: string } | undefined)?.v === "2");
+      await eventually(
+        "a updated",
+        async () => ((await s.get(ConfigMap, "a"))?.data as { v?: string } | undefined)?.v === "2",
+      );
       await eventually("b deleted", async () => (await s.get(ConfigMap, "b")) === undefined);
       const p = await eventually("observedGeneration 2", async () => {
         const obj = await s.parents.get("p1");
@@ -125,7 +78,11 @@ describe("operator sync", () => {
 
       // Parent deleted: the garbage collector removes the children through the ownerReference.
       await s.parents.delete("p1");
-      await eventually("a garbage-collected", async () => (await s.get(ConfigMap, "a")) === undefined, 30_000);
+      await eventually(
+        "a garbage-collected",
+        async () => (await s.get(ConfigMap, "a")) === undefined,
+        30_000,
+      );
     } finally {
       await s.stop();
     }
@@ -151,17 +108,26 @@ describe("operator sync", () => {
     const s = await scenario();
     try {
       await s.createParent("p", {
-        children: [cm("c", { keep: "1", drop: "2" }, { metadata: { name: "c", labels: { mine: "x", gone: "y" } } })],
+        children: [
+          cm("c", { keep: "1", drop: "2" }, { metadata: { name: "c", labels: { mine: "x", gone: "y" } } }),
+        ],
       });
       await eventually("child", () => s.get(ConfigMap, "c"));
       // Another controller adds its own label and data key with its own field manager.
       await admin
         .resource(ConfigMap, s.ns)
         .apply(
-          { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "c", labels: { other: "z" } }, data: { theirs: "t" } },
+          {
+            apiVersion: "v1",
+            kind: "ConfigMap",
+            metadata: { name: "c", labels: { other: "z" } },
+            data: { theirs: "t" },
+          },
           { fieldManager: "someone-else" },
         );
-      await s.setSpec("p", { children: [cm("c", { keep: "1" }, { metadata: { name: "c", labels: { mine: "x" } } })] });
+      await s.setSpec("p", {
+        children: [cm("c", { keep: "1" }, { metadata: { name: "c", labels: { mine: "x" } } })],
+      });
       const c = await eventually("drop and gone removed", async () => {
         const obj = await s.get(ConfigMap, "c");
         const data = (obj?.data ?? {}) as Record<string, string>;
@@ -179,7 +145,11 @@ describe("operator sync", () => {
     const s = await scenario();
     try {
       const secret = { apiVersion: "v1", kind: "Secret", metadata: { name: "s" }, stringData: { a: "1" } };
-      const sa = (v: string) => ({ apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "sa", labels: { v } } });
+      const sa = (v: string) => ({
+        apiVersion: "v1",
+        kind: "ServiceAccount",
+        metadata: { name: "sa", labels: { v } },
+      });
       const template = (v: string) => ({
         apiVersion: "v1",
         kind: "PodTemplate",
@@ -198,7 +168,9 @@ describe("operator sync", () => {
       });
       const s2 = await eventually("secret replaced", async () => {
         const obj = await s.get(Secret, "s");
-        return obj && (obj.data as Record<string, string>)?.a === Buffer.from("2").toString("base64") ? obj : undefined;
+        return obj && (obj.data as Record<string, string>)?.a === Buffer.from("2").toString("base64")
+          ? obj
+          : undefined;
       });
       assert.equal(s2.metadata.labels?.foreign, undefined, "replace wipes fields set by others");
       const sa2 = await eventually("sa recreated", async () => {
@@ -230,7 +202,10 @@ describe("operator sync", () => {
       await eventually("five syncs", async () => (s.log.syncs.get("ticker")?.length ?? 0) >= 5, 10_000);
       const times = s.log.syncs.get("ticker") ?? [];
       const gaps = times.slice(2).map((t, i) => t - (times[i + 1] ?? t));
-      assert.ok(gaps.every((g) => g >= 250), `gaps ${gaps.join(",")}`);
+      assert.ok(
+        gaps.every((g) => g >= 250),
+        `gaps ${gaps.join(",")}`,
+      );
     } finally {
       await s.stop();
     }
@@ -255,13 +230,14 @@ describe("operator sync", () => {
       assert.equal(condition?.status, "False");
       assert.equal(condition?.reason, "HandlerError");
       assert.match(condition?.message ?? "", /boom/);
-      // Fixed: the condition goes away and the child appears.
+      // Fixed: the child appears and the condition turns True.
       await s.setSpec("bad", { fail: "", children: [cm("never", { a: "b" })] });
       await eventually("recovered child", () => s.get(ConfigMap, "never"), 15_000);
-      await eventually("condition cleared", async () => {
+      await eventually("Synced=True", async () => {
         const p = await s.parents.get("bad");
-        const conditions = (p.status as { conditions?: Array<{ type: string }> }).conditions ?? [];
-        return !conditions.some((c) => c.type === "Synced");
+        const conditions =
+          (p.status as { conditions?: Array<{ type: string; status: string }> }).conditions ?? [];
+        return conditions.some((c) => c.type === "Synced" && c.status === "True");
       });
     } finally {
       await s.stop();
@@ -271,20 +247,35 @@ describe("operator sync", () => {
   it("calls finalize until it allows deletion, then the children are garbage-collected", async () => {
     const s = await scenario((c) => c, { finalize: true });
     try {
-      await s.createParent("fin", { finalizeRetries: 2, finalizeRetryMs: 400, children: [cm("owned", { a: "b" })] });
+      await s.createParent("fin", {
+        finalizeRetries: 2,
+        finalizeRetryMs: 400,
+        children: [cm("owned", { a: "b" })],
+      });
       const parent = await eventually("finalizer added", async () => {
         const p = await s.parents.get("fin");
         return p.metadata.finalizers?.includes("tsoperator.dev/scenario-operator") ? p : undefined;
       });
       await eventually("child", () => s.get(ConfigMap, "owned"));
       await s.parents.delete("fin");
-      await eventually("parent gone", async () => (await s.parents.getOrUndefined("fin")) === undefined, 20_000);
+      await eventually(
+        "parent gone",
+        async () => (await s.parents.getOrUndefined("fin")) === undefined,
+        20_000,
+      );
       const calls = s.log.finalizes.get("fin") ?? [];
       assert.equal(calls.length, 3, "two retries, then done: each retry honoured once");
       const gaps = calls.slice(1).map((t, i) => t - (calls[i] ?? t));
-      assert.ok(gaps.every((g) => g >= 350), `retry gaps ${gaps.join(",")}`);
+      assert.ok(
+        gaps.every((g) => g >= 350),
+        `retry gaps ${gaps.join(",")}`,
+      );
       assert.ok(parent.metadata.uid);
-      await eventually("child garbage-collected", async () => (await s.get(ConfigMap, "owned")) === undefined, 30_000);
+      await eventually(
+        "child garbage-collected",
+        async () => (await s.get(ConfigMap, "owned")) === undefined,
+        30_000,
+      );
     } finally {
       await s.stop();
     }
@@ -313,7 +304,9 @@ describe("no wasted writes", () => {
         admin.resource(ConfigMap, s.ns).list({ labelSelector: "tsoperator.dev/operator" }),
         admin.resource(Secret, s.ns).list({ labelSelector: "tsoperator.dev/operator" }),
       ]);
-      return [...p.items, ...c.items, ...sec.items].map((o: KubeObject) => `${o.kind}/${o.metadata.name}@${o.metadata.resourceVersion}`).sort();
+      return [...p.items, ...c.items, ...sec.items]
+        .map((o: KubeObject) => `${o.kind}/${o.metadata.name}@${o.metadata.resourceVersion}`)
+        .sort();
     };
     const before = await snapshot();
     const writesBefore = s.op.client.writeCount();
@@ -323,7 +316,9 @@ describe("no wasted writes", () => {
 
     // Restart the operator: it resyncs every parent, and writes nothing.
     await s.stop();
-    const secretHash = (await admin.resource(Secret, s.ns).get("secret-0")).metadata.annotations?.[DESIRED_HASH_ANNOTATION];
+    const secretHash = (await admin.resource(Secret, s.ns).get("secret-0")).metadata.annotations?.[
+      DESIRED_HASH_ANNOTATION
+    ];
     assert.ok(secretHash);
     const ns = s.ns;
     const log = newCallLog();
@@ -343,7 +338,11 @@ describe("no wasted writes", () => {
       await op.ready;
       await eventually("every parent synced after restart", async () => log.syncs.size === 5);
       await sleep(1000);
-      assert.equal(op.client.writeCount(), 0, `writes after restart: ${JSON.stringify(op.client.requestCounts())}`);
+      assert.equal(
+        op.client.writeCount(),
+        0,
+        `writes after restart: ${JSON.stringify(op.client.requestCounts())}`,
+      );
       assert.deepEqual(await snapshot(), before);
     } finally {
       await op.stop();

@@ -93,6 +93,8 @@ function failable(state: { validateFails?: boolean; syncFails?: boolean; finaliz
   return { handler, calls, outcomes };
 }
 
+const context = { signal: new AbortController().signal, operatorName: "test-operator" };
+
 describe("DefaultFailableHandler", () => {
   it("on success: children from syncChildren, status from determineStatus, no resync by default", async () => {
     const { handler, calls, outcomes } = failable({});
@@ -173,11 +175,11 @@ describe("DefaultFailableHandler", () => {
     }).withBackoff({ initialMs: 10, multiplier: 3, jitter: 0 });
     assert.equal(typeof h.finalize, "function");
     const handler = toHandler(h);
-    const first = await handler.finalize!(request(parent()));
+    const first = await handler.finalize!(request(parent()), context);
     assert.deepEqual(first, { status: { error: "external cleanup failed" }, retryAfterMs: 10 });
-    assert.equal((await handler.finalize!(request(parent())))?.retryAfterMs, 30);
+    assert.equal((await handler.finalize!(request(parent()), context))?.retryAfterMs, 30);
     state.finalizeFails = false;
-    assert.deepEqual(await handler.finalize!(request(parent())), {
+    assert.deepEqual(await handler.finalize!(request(parent()), context), {
       status: { error: null },
       retryAfterMs: undefined,
     });

@@ -10,7 +10,11 @@ import { DEFAULT_RETRY_RATE_LIMIT, type RetryRateLimit } from "../../runtime/wor
 export type UpdateStrategy = "apply" | "replace" | "recreate" | "onDelete";
 
 export class ChildConfig {
-  private constructor(readonly strategy: UpdateStrategy) {}
+  private constructor(
+    readonly strategy: UpdateStrategy,
+    /** Whether existing objects with no controller are adopted (see adoptOrphans). */
+    readonly adoptsOrphans = false,
+  ) {}
 
   /** Server-side apply with the operator's field manager: removals work, other writers' fields survive. */
   static apply(): ChildConfig {
@@ -27,6 +31,22 @@ export class ChildConfig {
   /** Never modified; created when missing, re-created only after something else deletes it. */
   static onDelete(): ChildConfig {
     return new ChildConfig("onDelete");
+  }
+
+  /**
+   * Opt in to adopting existing objects of this type that have no controller at all: when a desired child's
+   * name is taken by such an object, the engine adds this parent's controller ownerReference and labels (keeping
+   * every other owner reference), then brings it to the desired state. From then on it is this parent's child:
+   * updated, deleted when no longer desired, and garbage-collected with the parent.
+   *
+   * Without it (the default), and always for an object controlled by someone else, the object is never modified
+   * or deleted; the parent reports `Synced=False` with reason `ChildConflict` naming it.
+   *
+   * @example
+   * config.withChild(k8sTypes.core.v1.ConfigMap, ChildConfig.apply().adoptOrphans());
+   */
+  adoptOrphans(): ChildConfig {
+    return new ChildConfig(this.strategy, true);
   }
 }
 
@@ -47,7 +67,8 @@ export interface ChildTypeConfig {
   readonly config: ChildConfig;
 }
 
-const LABEL_NAME = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const LABEL_NAME =
+  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 const DNS_1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 function invalid(message: string): never {
@@ -77,10 +98,14 @@ export class OperatorConfig {
   private fieldManagerValue: string | undefined;
   private stopGraceValue = 30_000;
   private retryLimitValue: Readonly<RetryRateLimit> | false = DEFAULT_RETRY_RATE_LIMIT;
+  private stuckThresholdValue: number | undefined;
+  private syncTimeoutValue = 300_000;
 
   constructor(operatorName: string, parentType: K8sType) {
     if (!DNS_1123_SUBDOMAIN.test(operatorName) || operatorName.length > 63) {
-      invalid(`operator name ${JSON.stringify(operatorName)} must be a DNS-1123 label (lowercase, digits, '-')`);
+      invalid(
+        `operator name ${JSON.stringify(operatorName)} must be a DNS-1123 label (lowercase, digits, '-')`,
+      );
     }
     checkType(parentType, "parent type");
     this.operatorName = operatorName;
@@ -143,7 +168,8 @@ export class OperatorConfig {
 
   /** Finalizer name used when the handler defines finalize (default "tsoperator.dev/<operatorName>"). */
   withFinalizerName(name: string): this {
-    if (!name.includes("/")) invalid(`finalizer ${JSON.stringify(name)} must be domain-qualified ("example.com/x")`);
+    if (!name.includes("/"))
+      invalid(`finalizer ${JSON.stringify(name)} must be domain-qualified ("example.com/x")`);
     this.finalizer = name;
     return this;
   }
@@ -168,6 +194,19 @@ export class OperatorConfig {
   }
 
   /**
+   * How long one call of `sync` or `finalize` may take (default 300 000 ms). Past it, the call's
+   * `context.signal` aborts, the parent shows `Synced=False` with reason `SyncTimeout` and is retried with
+   * backoff; other parents are not held up. A handler that ignores the signal and never settles keeps counting
+   * as busy, which `/healthz` reports.
+   */
+  syncTimeoutMs(ms: number): this {
+    if (!(ms > 0) || !Number.isFinite(ms))
+      invalid(`syncTimeoutMs must be a positive number of ms, got ${ms}`);
+    this.syncTimeoutValue = ms;
+    return this;
+  }
+
+  /**
    * How long `stop()` (and SIGTERM) lets in-flight syncs finish (default 30 000 ms, controller-runtime's
    * GracefulShutdownTimeout). Then their writes and handler signals are aborted, stop waits at most a further
    * STOP_ABORT_WAIT_MS for them, and abandons any that still run. 0 aborts at once. Keep the pod's
@@ -176,6 +215,19 @@ export class OperatorConfig {
   stopGracePeriodMs(ms: number): this {
     if (!(ms >= 0) || !Number.isFinite(ms)) invalid(`stopGracePeriodMs must be >= 0 ms, got ${ms}`);
     this.stopGraceValue = ms;
+    return this;
+  }
+
+  /**
+   * `/healthz` fails (HTTP 500) once a sync, or a handler call abandoned after a timeout or stop, has been busy
+   * for longer than this, so the kubelet restarts a process whose workers are stuck. Default: twice the sync
+   * timeout (600 000 ms with the default `syncTimeoutMs`).
+   */
+  stuckThresholdMs(ms: number): this {
+    if (!(ms > 0) || !Number.isFinite(ms)) {
+      invalid(`stuckThresholdMs must be a positive number of ms, got ${ms}`);
+    }
+    this.stuckThresholdValue = ms;
     return this;
   }
 
@@ -237,6 +289,12 @@ export class OperatorConfig {
   get retryLimit(): Readonly<RetryRateLimit> | false {
     return this.retryLimitValue;
   }
+  get stuckThreshold(): number {
+    return this.stuckThresholdValue ?? 2 * this.syncTimeoutValue;
+  }
+  get syncTimeout(): number {
+    return this.syncTimeoutValue;
+  }
   get fieldManager(): string {
     return this.fieldManagerValue ?? this.operatorName;
   }
@@ -248,7 +306,8 @@ export class OperatorConfig {
 }
 
 function checkType(type: K8sType, what: string): void {
-  if (!type || typeof type.apiVersion !== "string" || !type.apiVersion) invalid(`${what}: apiVersion is missing`);
+  if (!type || typeof type.apiVersion !== "string" || !type.apiVersion)
+    invalid(`${what}: apiVersion is missing`);
   if (typeof type.kind !== "string" || !type.kind) invalid(`${what} ${type.apiVersion}: kind is missing`);
   if (typeof type.plural !== "string" || !type.plural) invalid(`${what} ${type.kind}: plural is missing`);
 }

@@ -55,15 +55,32 @@ export interface FinalizeResponse<S = unknown> {
   retryAfterMs?: number | undefined;
 }
 
+/**
+ * What a handler gets besides the snapshot. Handlers that ignore it (plain `sync(request)`) still work.
+ */
+export interface SyncContext {
+  /**
+   * Aborted when the sync times out (`OperatorConfig.syncTimeoutMs`) or the operator stops. Pass it to any slow
+   * work the handler does (fetch, timers); its result is ignored once aborted.
+   */
+  readonly signal: AbortSignal;
+  /** The operator's name (OperatorConfig's first argument). */
+  readonly operatorName: string;
+}
+
 export type SyncFunction<P extends KubeObject = KubeObject, S = unknown> = (
   request: SyncRequest<P>,
+  context: SyncContext,
 ) => SyncResponse<S> | Promise<SyncResponse<S>>;
 
 /** roperator's Handler. `finalize` is optional; when present, parents get a finalizer. */
 export interface Handler<P extends KubeObject = KubeObject, S = unknown> {
-  sync(request: SyncRequest<P>): SyncResponse<S> | Promise<SyncResponse<S>>;
+  sync(request: SyncRequest<P>, context: SyncContext): SyncResponse<S> | Promise<SyncResponse<S>>;
   /** Returning nothing (or no retryAfterMs) means done: the finalizer is removed. */
-  finalize?(request: SyncRequest<P>): FinalizeResponse<S> | void | Promise<FinalizeResponse<S> | void>;
+  finalize?(
+    request: SyncRequest<P>,
+    context: SyncContext,
+  ): FinalizeResponse<S> | void | Promise<FinalizeResponse<S> | void>;
 }
 
 /** A plain function is a handler too (roperator's blanket impl). */

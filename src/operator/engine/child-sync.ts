@@ -1,81 +1,84 @@
 /**
- * Brings one parent's children to the desired state, per update strategy, writing only what differs:
- * a child whose desired-hash annotation matches and whose fields our field manager owns are unchanged costs no
- * request. Every object the server returns is handed to `recordWrite` so the next sync reads its own writes.
+ * Brings one parent's children to the desired state, per update strategy, writing only what differs, and never
+ * touching an object this parent does not control.
+ *
+ * A child is skipped (no request) when its desired-hash annotation matches and our field manager still owns
+ * every field of the desired object (field-ownership.ts): drift is read from the object, so it is repaired after
+ * a restart too. Every object the server returns is handed to `recordWrite` so the next sync reads its own
+ * writes.
+ *
+ * Safety: an existing object without this parent's controller ownerReference is never modified or deleted. It is
+ * reported as a conflict, unless its child type opted in to adoption and it has no controller at all; adoption
+ * adds our reference with a JSON patch guarded by the resourceVersion, keeping every other reference.
  */
 import { isAlreadyExists, isConflict, isNotFound } from "../../core/errors.js";
-import { describeObject, type K8sType, type KubeObject, type ManagedFieldsEntry } from "../../core/types.js";
+import { describeObject, type K8sType, type KubeObject, type OwnerReference } from "../../core/types.js";
 import type { ResourceApi } from "../../client/resource-api.js";
 import type { OperatorConfig } from "../api/config.js";
-import { hashOf } from "../../core/json.js";
 import { DESIRED_HASH_ANNOTATION, type DesiredChild } from "./desired-state.js";
+import { ownsAllFields } from "./field-ownership.js";
+
+export type ChildWriteVerb = "create" | "apply" | "replace" | "delete" | "adopt";
 
 export interface ChildSyncDeps {
   readonly config: OperatorConfig;
+  /** The parent's uid: children are ours only with a controller ownerReference to it. */
+  readonly parentUid: string;
   api(type: K8sType): ResourceApi;
   /** Stores a server answer in the cache (read your own writes). */
   recordWrite(type: K8sType, obj: KubeObject): void;
-  onWrite(verb: "create" | "apply" | "replace" | "delete" | "adopt", what: string): void;
+  onWrite(verb: ChildWriteVerb, what: string): void;
   readonly signal: AbortSignal;
 }
 
-/**
- * What the operator's field manager owned right after its last write, per child uid. A difference later means
- * another writer took fields from us (drift), so we write again. Not persisted: after a restart the current
- * ownership becomes the baseline, so a restart costs no writes.
- */
-export class OwnershipMemory {
-  /** Per child uid: the fingerprint, and the resourceVersion it was taken from. */
-  readonly #owned = new Map<string, { fingerprint: string; resourceVersion: string | undefined }>();
-
-  fingerprint(obj: KubeObject, manager: string): string | undefined {
-    const entries = (obj.metadata.managedFields ?? []).filter(
-      (e: ManagedFieldsEntry) => e.manager === manager && !e.subresource,
-    );
-    return entries.length ? hashOf(entries.map((e) => [e.operation, e.fieldsV1])) : undefined;
-  }
-
-  remember(obj: KubeObject, manager: string): void {
-    const uid = obj.metadata.uid;
-    const fingerprint = this.fingerprint(obj, manager);
-    if (uid && fingerprint)
-      this.#owned.set(uid, { fingerprint, resourceVersion: obj.metadata.resourceVersion });
-  }
-
-  /** True when our ownership shrank or changed since our last write. Unknown children get a baseline. */
-  drifted(obj: KubeObject, manager: string): boolean {
-    const uid = obj.metadata.uid;
-    if (!uid) return false;
-    const known = this.#owned.get(uid);
-    // The very version we fingerprinted: nothing can have changed (the common case, and no hashing).
-    if (known && known.resourceVersion === obj.metadata.resourceVersion) return false;
-    const fingerprint = this.fingerprint(obj, manager);
-    if (!known || fingerprint === known.fingerprint) {
-      if (fingerprint) this.#owned.set(uid, { fingerprint, resourceVersion: obj.metadata.resourceVersion });
-      return false;
-    }
-    return true;
-  }
-
-  forget(uid: string | undefined): void {
-    if (uid) this.#owned.delete(uid);
-  }
+/** An object the handler wants that exists and is not ours to change. */
+export interface ChildConflict {
+  /** "ConfigMap.v1 default/web" */
+  readonly object: string;
+  readonly message: string;
 }
 
 export interface ChildSyncResult {
+  /** Requests that changed something on the server (a 404 on delete is not one). */
   writes: number;
   /** Some child is waiting for an old instance to disappear (recreate, or deletion in progress). */
   waiting: boolean;
+  /** Desired children left alone because an object we do not control holds their name. */
+  conflicts: ChildConflict[];
+}
+
+/**
+ * Per child uid, the resourceVersion our own last write produced. A child still at that version is as we left
+ * it, whatever the ownership check says: this guards against a write loop if the server ever reports a path
+ * differently from how we send it. Freed when the child is deleted or its parent forgotten.
+ */
+export class ChildWriteMemory {
+  readonly #written = new Map<string, string>();
+
+  remember(obj: KubeObject): void {
+    const { uid, resourceVersion } = obj.metadata;
+    if (uid && resourceVersion) this.#written.set(uid, resourceVersion);
+  }
+  isOurLastWrite(obj: KubeObject): boolean {
+    const uid = obj.metadata.uid;
+    return uid !== undefined && obj.metadata.resourceVersion === this.#written.get(uid);
+  }
+  forget(uid: string | undefined): void {
+    if (uid) this.#written.delete(uid);
+  }
+  get size(): number {
+    return this.#written.size;
+  }
 }
 
 /** Applies the desired children and deletes the existing ones that are not desired any more. */
 export async function syncChildren(
   desired: readonly DesiredChild[],
   existingByType: ReadonlyMap<K8sType, readonly KubeObject[]>,
-  memory: OwnershipMemory,
+  memory: ChildWriteMemory,
   deps: ChildSyncDeps,
 ): Promise<ChildSyncResult> {
-  const result: ChildSyncResult = { writes: 0, waiting: false };
+  const result: ChildSyncResult = { writes: 0, waiting: false, conflicts: [] };
   const wanted = new Set<string>();
   // Children are independent of each other: write them concurrently (bounded), as a parent with K children
   // would otherwise take K round trips.
@@ -86,18 +89,20 @@ export async function syncChildren(
     );
     await syncOne(child, existing, memory, deps, result);
   });
-  // Deletions only once every desired child is written, so a replacement exists before the old one goes.
+  // Deletions only once every desired child is written, so a replacement exists before the old one goes. Only
+  // objects this parent controls: a label alone (copied by someone) does not make an object ours.
   const unwanted: Array<[K8sType, KubeObject]> = [];
   for (const [type, objects] of existingByType) {
     for (const obj of objects) {
       const id = `${type.apiVersion}/${type.kind}|${obj.metadata.namespace ?? ""}|${obj.metadata.name ?? ""}`;
-      if (!wanted.has(id) && !obj.metadata.deletionTimestamp) unwanted.push([type, obj]);
+      if (wanted.has(id) || obj.metadata.deletionTimestamp) continue;
+      if (controllerOf(obj)?.uid !== deps.parentUid) continue;
+      unwanted.push([type, obj]);
     }
   }
   await inParallel(unwanted, CHILD_WRITE_CONCURRENCY, async ([type, obj]) => {
-    await deleteChild(type, obj, deps);
+    if (await deleteChild(type, obj, deps)) result.writes++;
     memory.forget(obj.metadata.uid);
-    result.writes++;
   });
   return result;
 }
@@ -127,83 +132,159 @@ async function inParallel<T>(
   if (failure) throw failure.error;
 }
 
+/** The controller ownerReference of an object, if any. */
+export function controllerOf(obj: KubeObject): OwnerReference | undefined {
+  return obj.metadata.ownerReferences?.find((ref) => ref.controller === true);
+}
+
 async function syncOne(
   child: DesiredChild,
-  existing: KubeObject | undefined,
-  memory: OwnershipMemory,
+  cached: KubeObject | undefined,
+  memory: ChildWriteMemory,
   deps: ChildSyncDeps,
   result: ChildSyncResult,
 ): Promise<void> {
   const manager = deps.config.fieldManager;
   const api = deps.api(child.type);
   const what = describeObject(child.type, child.namespace, child.name);
-  if (existing?.metadata.deletionTimestamp) {
+  /** Records a write the server answered: metrics/logs, the loop guard, the cache. */
+  const written = (verb: ChildWriteVerb, obj: KubeObject) => {
+    result.writes++;
+    deps.onWrite(verb, what);
+    memory.remember(obj);
+    deps.recordWrite(child.type, obj);
+    return obj;
+  };
+
+  let existing = cached;
+  if (!existing) {
+    // Not in our cache (which holds only objects with our ownership label): create it, never changing an object
+    // that exists already; a 409 tells us to look at it before doing anything.
+    try {
+      if (child.strategy === "apply") {
+        written(
+          "apply",
+          await api.apply(createOnly(child.object), {
+            fieldManager: manager,
+            force: true,
+            signal: deps.signal,
+          }),
+        );
+      } else {
+        written("create", await api.create(child.object, { fieldManager: manager, signal: deps.signal }));
+      }
+      return;
+    } catch (err) {
+      if (!isAlreadyExists(err) && !isConflict(err)) throw err;
+    }
+    existing = await api.get({ namespace: child.namespace, name: child.name }, { signal: deps.signal });
+  }
+  if (existing.metadata.deletionTimestamp) {
     // Being deleted (by us for recreate, or by someone else): create it again once it is gone.
     result.waiting = true;
     return;
   }
-  /** Records a write the server answered: metrics/logs, our ownership baseline, the cache. */
-  const written = (verb: "create" | "apply" | "replace", obj: KubeObject) => {
-    deps.onWrite(verb, what);
-    memory.remember(obj, manager);
-    deps.recordWrite(child.type, obj);
-  };
-  if (existing) {
-    const unchanged = existing.metadata.annotations?.[DESIRED_HASH_ANNOTATION] === child.hash;
-    if (child.strategy === "onDelete") return;
-    if (unchanged && !memory.drifted(existing, manager)) return;
-    result.writes++;
-    if (child.strategy === "apply") {
-      written(
-        "apply",
-        await api.apply(child.object, { fieldManager: manager, force: true, signal: deps.signal }),
-      );
-    } else if (child.strategy === "replace") {
-      const body = {
-        ...child.object,
-        metadata: { ...child.object.metadata, resourceVersion: existing.metadata.resourceVersion },
-      };
-      written("replace", await api.replace(body, { fieldManager: manager, signal: deps.signal }));
-    } else {
-      // recreate: delete now; the deletion event brings us back to create the new one.
-      await deleteChild(child.type, existing, deps);
-      memory.forget(existing.metadata.uid);
-      result.waiting = true;
+  const controller = controllerOf(existing);
+  if (controller?.uid !== deps.parentUid) {
+    if (controller || !child.adoptOrphans) {
+      result.conflicts.push({ object: what, message: conflictMessage(what, controller, deps.config) });
+      return;
     }
-    return;
+    existing = written("adopt", await adopt(child, existing, deps));
   }
-  result.writes++;
+  if (child.strategy === "onDelete") return;
+  const unchanged =
+    existing.metadata.annotations?.[DESIRED_HASH_ANNOTATION] === child.hash &&
+    (memory.isOurLastWrite(existing) || ownsAllFields(existing, child.object, manager));
+  if (unchanged) return;
   if (child.strategy === "apply") {
-    // SSA creates or adopts an unlabelled object of the same name in one request.
     written(
       "apply",
       await api.apply(child.object, { fieldManager: manager, force: true, signal: deps.signal }),
     );
-    return;
-  }
-  try {
-    written("create", await api.create(child.object, { fieldManager: manager, signal: deps.signal }));
-  } catch (err) {
-    if (!isAlreadyExists(err)) throw err;
-    // Exists but not in our cache: it lacks our ownership label (made by someone else, or before us). Adopt it
-    // by adding labels and ownerReference only; its content follows the strategy on the next sync.
-    const adopted = await api.patch(
-      { namespace: child.namespace, name: child.name },
-      "merge",
-      {
-        metadata: {
-          labels: child.object.metadata.labels,
-          ownerReferences: child.object.metadata.ownerReferences,
-        },
+  } else if (child.strategy === "replace") {
+    // A PUT replaces the whole list: keep the references of other owners (an adopted object may have some).
+    const mine = new Set(child.object.metadata.ownerReferences?.map((r) => r.uid));
+    const others = (existing.metadata.ownerReferences ?? []).filter((r) => !mine.has(r.uid));
+    const body = {
+      ...child.object,
+      metadata: {
+        ...child.object.metadata,
+        ownerReferences: [...others, ...(child.object.metadata.ownerReferences ?? [])],
+        resourceVersion: existing.metadata.resourceVersion,
       },
-      { fieldManager: manager, signal: deps.signal },
-    );
-    deps.onWrite("adopt", what);
-    deps.recordWrite(child.type, adopted);
+    };
+    written("replace", await api.replace(body, { fieldManager: manager, signal: deps.signal }));
+  } else {
+    // recreate: delete now; the deletion event brings us back to create the new one.
+    if (await deleteChild(child.type, existing, deps)) result.writes++;
+    memory.forget(existing.metadata.uid);
+    result.waiting = true;
   }
 }
 
-async function deleteChild(type: K8sType, obj: KubeObject, deps: ChildSyncDeps): Promise<void> {
+/**
+ * The apply body for a child we believe absent. Server-side apply creates a missing object, but on an existing one
+ * it would take over every field we send. A resourceVersion precondition no existing object can meet ("1" is the
+ * very first write of the cluster's storage) makes it answer 409 instead; creation ignores it. A POST would be
+ * safe as well, but it records our fields under an Update entry, and a later apply could then not remove them.
+ */
+function createOnly(object: KubeObject): KubeObject {
+  return { ...object, metadata: { ...object.metadata, resourceVersion: CREATE_ONLY_RESOURCE_VERSION } };
+}
+
+const CREATE_ONLY_RESOURCE_VERSION = "1";
+
+function conflictMessage(
+  what: string,
+  controller: OwnerReference | undefined,
+  config: OperatorConfig,
+): string {
+  const parentKind = config.parentType.kind;
+  if (controller) {
+    return `${what} exists and is controlled by ${controller.kind} ${controller.name}, not by this ${parentKind}`;
+  }
+  return (
+    `${what} exists and is not owned by this ${parentKind}` +
+    " (declare the child type with ChildConfig...adoptOrphans() to adopt objects that have no controller)"
+  );
+}
+
+/**
+ * Adds our labels and controller ownerReference to an object with no controller. A JSON patch with a
+ * resourceVersion test: it appends to the lists rather than replacing them (other owners' references stay), and
+ * fails with 409 if the object changed since we looked.
+ */
+async function adopt(child: DesiredChild, existing: KubeObject, deps: ChildSyncDeps): Promise<KubeObject> {
+  const meta = existing.metadata;
+  const ours = child.object.metadata;
+  const owner = ours.ownerReferences?.find((ref) => ref.uid === deps.parentUid);
+  const ops: unknown[] = [{ op: "test", path: "/metadata/resourceVersion", value: meta.resourceVersion }];
+  if (meta.ownerReferences?.length)
+    ops.push({ op: "add", path: "/metadata/ownerReferences/-", value: owner });
+  else ops.push({ op: "add", path: "/metadata/ownerReferences", value: [owner] });
+  const labels = {
+    [deps.config.trackingLabelName]: deps.parentUid,
+    [deps.config.ownershipLabelName]: deps.config.operatorName,
+  };
+  if (!meta.labels) ops.push({ op: "add", path: "/metadata/labels", value: labels });
+  else {
+    for (const [name, value] of Object.entries(labels)) {
+      ops.push({
+        op: "add",
+        path: `/metadata/labels/${name.replace(/~/g, "~0").replace(/\//g, "~1")}`,
+        value,
+      });
+    }
+  }
+  return deps.api(child.type).patch({ namespace: child.namespace, name: child.name }, "json", ops, {
+    fieldManager: deps.config.fieldManager,
+    signal: deps.signal,
+  });
+}
+
+/** Deletes this instance of a child. Returns false when there was nothing to delete (already gone). */
+async function deleteChild(type: K8sType, obj: KubeObject, deps: ChildSyncDeps): Promise<boolean> {
   try {
     await deps.api(type).delete(
       { namespace: obj.metadata.namespace, name: obj.metadata.name ?? "" },
@@ -215,9 +296,10 @@ async function deleteChild(type: K8sType, obj: KubeObject, deps: ChildSyncDeps):
       },
     );
     deps.onWrite("delete", describeObject(type, obj.metadata.namespace, obj.metadata.name));
+    return true;
   } catch (err) {
     // Already gone, or replaced by a new object with the same name (uid precondition): nothing to delete.
-    if (isNotFound(err) || isConflict(err)) return;
+    if (isNotFound(err) || isConflict(err)) return false;
     throw err;
   }
 }

@@ -27,6 +27,8 @@ const SERVER_METADATA = [
 export interface DesiredChild {
   readonly type: K8sType;
   readonly strategy: UpdateStrategy;
+  /** The child type opted in to adopting objects with no controller. */
+  readonly adoptOrphans: boolean;
   readonly namespace: string | undefined;
   readonly name: string;
   /** The object to write: labels, ownerReference and hash annotation included. */
@@ -202,7 +204,15 @@ export function prepareDesiredChildren(response: SyncResponse, ctx: PrepareConte
     const object = finishChild(child, namespace, ctx);
     const hash = hashOf(object);
     object.metadata.annotations = { ...object.metadata.annotations, [DESIRED_HASH_ANNOTATION]: hash };
-    out.push({ type: declared.type, strategy: declared.config.strategy, namespace, name, object, hash });
+    out.push({
+      type: declared.type,
+      strategy: declared.config.strategy,
+      adoptOrphans: declared.config.adoptsOrphans,
+      namespace,
+      name,
+      object,
+      hash,
+    });
   });
 
   if (problems.length > 0) throw new HandlerOutputError(problems);

@@ -33,7 +33,9 @@ export class StatusMemory {
     if (jsonEqual(parent.status ?? {}, desired)) return true;
     const uid = parent.metadata.uid ?? "";
     const last = this.#written.get(uid);
-    return last !== undefined && last.desired === hashOf(desired) && last.stored === hashOf(parent.status ?? {});
+    return (
+      last !== undefined && last.desired === hashOf(desired) && last.stored === hashOf(parent.status ?? {})
+    );
   }
 
   remember(uid: string | undefined, desired: unknown, stored: unknown): void {
@@ -42,6 +44,10 @@ export class StatusMemory {
 
   forget(uid: string | undefined): void {
     if (uid) this.#written.delete(uid);
+  }
+
+  get size(): number {
+    return this.#written.size;
   }
 }
 
@@ -52,9 +58,60 @@ export interface ParentWriteDeps {
   recordWrite(obj: KubeObject): void;
 }
 
-/** The status a handler asked for, plus observedGeneration. */
+/**
+ * The status after a successful sync: what the handler asked for, `observedGeneration` (the children of this
+ * generation are applied) and `Synced=True`. Its lastTransitionTime is kept while it stays True, so an unchanged
+ * success costs no write.
+ */
 export function desiredStatus(parent: KubeObject, status: object): StatusObject {
+  const asked = status as StatusObject;
+  const conditions = (Array.isArray(asked.conditions) ? asked.conditions : []).filter(
+    (c) => c?.type !== SYNC_CONDITION,
+  );
+  return {
+    ...asked,
+    observedGeneration: parent.metadata.generation ?? 0,
+    conditions: [...conditions, syncedCondition(parent)],
+  };
+}
+
+/** The status `finalize` asked for, plus observedGeneration (no Synced condition: there is nothing to apply). */
+export function finalizeStatus(parent: KubeObject, status: object): StatusObject {
   return { ...(status as StatusObject), observedGeneration: parent.metadata.generation ?? 0 };
+}
+
+/** `Synced=True` for the parent's generation, keeping the transition time of an earlier True. */
+function syncedCondition(parent: KubeObject): Condition {
+  const previous = currentSyncCondition(parent);
+  return {
+    type: SYNC_CONDITION,
+    status: "True",
+    reason: "Synced",
+    message: "the desired children are applied",
+    lastTransitionTime:
+      previous?.status === "True" && previous.lastTransitionTime ? previous.lastTransitionTime : now(),
+    observedGeneration: parent.metadata.generation ?? 0,
+  };
+}
+
+/**
+ * For a handler that leaves the status alone (`status: null`): only a failure condition of ours is turned back
+ * to True. Undefined when nothing needs writing.
+ */
+export function statusAfterRecovery(parent: KubeObject): StatusObject | undefined {
+  if (!hasSyncError(parent)) return undefined;
+  const current = (parent.status ?? {}) as StatusObject;
+  const others = (current.conditions ?? []).filter((c) => c.type !== SYNC_CONDITION);
+  return { ...current, conditions: [...others, syncedCondition(parent)] };
+}
+
+function currentSyncCondition(parent: KubeObject): Condition | undefined {
+  const conditions = (parent.status as StatusObject | undefined)?.conditions;
+  return Array.isArray(conditions) ? conditions.find((c) => c?.type === SYNC_CONDITION) : undefined;
+}
+
+function now(): string {
+  return new Date().toISOString().replace(/\.\d+Z$/, "Z");
 }
 
 /** Writes `desired` as the parent's status unless it is already there. Returns whether it wrote. */
@@ -79,21 +136,25 @@ export async function writeStatus(
   return true;
 }
 
-/** The current status with the engine's Synced=False condition set (error) or removed (recovery). */
-export function statusWithSyncError(parent: KubeObject, error: { reason: string; message: string } | undefined) {
+/**
+ * The current status with the engine's Synced=False condition set. Everything else, `observedGeneration`
+ * included, stays as it is: a failed sync has not applied this generation. The transition time of an earlier
+ * False is kept, so the same failure again costs no write.
+ */
+export function statusWithSyncError(
+  parent: KubeObject,
+  error: { reason: string; message: string },
+): StatusObject {
   const current = (parent.status ?? {}) as StatusObject;
   const others = (current.conditions ?? []).filter((c) => c.type !== SYNC_CONDITION);
-  if (!error) return { ...current, conditions: others.length ? others : undefined };
-  const previous = (current.conditions ?? []).find((c) => c.type === SYNC_CONDITION);
+  const previous = currentSyncCondition(parent);
   const condition: Condition = {
     type: SYNC_CONDITION,
     status: "False",
     reason: error.reason,
     message: error.message.slice(0, 4096),
     lastTransitionTime:
-      previous?.status === "False" && previous.lastTransitionTime
-        ? previous.lastTransitionTime
-        : new Date().toISOString().replace(/\.\d+Z$/, "Z"),
+      previous?.status === "False" && previous.lastTransitionTime ? previous.lastTransitionTime : now(),
     observedGeneration: parent.metadata.generation ?? 0,
   };
   return { ...current, conditions: [...others, condition] };
@@ -101,7 +162,9 @@ export function statusWithSyncError(parent: KubeObject, error: { reason: string;
 
 export function hasSyncError(parent: KubeObject): boolean {
   const conditions = (parent.status as StatusObject | undefined)?.conditions;
-  return Array.isArray(conditions) && conditions.some((c) => c.type === SYNC_CONDITION && c.status === "False");
+  return (
+    Array.isArray(conditions) && conditions.some((c) => c.type === SYNC_CONDITION && c.status === "False")
+  );
 }
 
 export function hasFinalizer(parent: KubeObject, name: string): boolean {
@@ -109,7 +172,11 @@ export function hasFinalizer(parent: KubeObject, name: string): boolean {
 }
 
 /** Adds our finalizer; the resourceVersion makes it fail (409) rather than overwrite a concurrent change. */
-export async function addFinalizer(parent: KubeObject, name: string, deps: ParentWriteDeps): Promise<KubeObject> {
+export async function addFinalizer(
+  parent: KubeObject,
+  name: string,
+  deps: ParentWriteDeps,
+): Promise<KubeObject> {
   const updated = await deps.api.patch(
     { namespace: parent.metadata.namespace, name: parent.metadata.name ?? "" },
     "merge",
@@ -126,7 +193,11 @@ export async function addFinalizer(parent: KubeObject, name: string, deps: Paren
 }
 
 /** Removes our finalizer, testing its position first so a concurrent change cannot make us remove another. */
-export async function removeFinalizer(parent: KubeObject, name: string, deps: ParentWriteDeps): Promise<void> {
+export async function removeFinalizer(
+  parent: KubeObject,
+  name: string,
+  deps: ParentWriteDeps,
+): Promise<void> {
   const index = parent.metadata.finalizers?.indexOf(name) ?? -1;
   if (index < 0) return;
   try {

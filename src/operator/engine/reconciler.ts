@@ -1,22 +1,28 @@
 /**
- * The sync engine: reconciles one parent. Reads the parent and its children from the cache, calls the handler,
- * validates its answer, then writes status, children and deletions, in that order, writing only what differs.
- * Finalization and the finalizer live here too. It never reads the API server to decide anything.
+ * The sync engine: reconciles one parent. Reads the parent and its children from the cache, calls the handler
+ * (bounded by the sync timeout), validates its answer, writes the children, and only then the status, so that
+ * `observedGeneration` and `Synced=True` mean the children of that generation are applied. Finalization and the
+ * finalizer live here too. It never reads the API server to decide anything the cache can answer.
+ *
+ * Failures are shown on the parent (a stable `Synced=False`, built from the latest parent) except transient
+ * ones (overload, server errors the client already retried): those are weather, retried with backoff quietly.
  */
-import { TsOperatorError, errorMessage, isApiError } from "../../core/errors.js";
+import { TsOperatorError, errorMessage, isApiError, isConflict, isTransient } from "../../core/errors.js";
 import type { K8sType, KubeObject } from "../../core/types.js";
 import type { ResourceApi } from "../../client/resource-api.js";
-import { OwnershipMemory, syncChildren } from "./child-sync.js";
+import { ChildWriteMemory, syncChildren, type ChildConflict, type ChildWriteVerb } from "./child-sync.js";
 import type { OperatorConfig } from "../api/config.js";
 import { HandlerOutputError, prepareDesiredChildren } from "./desired-state.js";
-import { UNCHANGED_CHILDREN, type Handler, type SyncResponse } from "../api/handler.js";
+import { UNCHANGED_CHILDREN, type Handler, type SyncContext, type SyncResponse } from "../api/handler.js";
 import {
   StatusMemory,
   addFinalizer,
   desiredStatus,
+  finalizeStatus,
   hasFinalizer,
   hasSyncError,
   removeFinalizer,
+  statusAfterRecovery,
   statusWithSyncError,
   writeStatus,
   type ParentWriteDeps,
@@ -39,14 +45,17 @@ export interface ReconcilerContext {
   readonly observer: ReconcileObserver;
 }
 
-export type SyncErrorKind = "handler" | "validation" | "api";
+/** Whose fault a failure shown on the parent was. */
+export type SyncErrorKind = "handler" | "validation" | "api" | "conflict" | "timeout";
 
 export interface ReconcileObserver {
-  onWrite(parentKey: string, verb: string, what: string): void;
+  onWrite(parentKey: string, verb: ChildWriteVerb, what: string): void;
   onStatusWrite(parentKey: string): void;
   onSyncError(parent: KubeObject, kind: SyncErrorKind, error: unknown): void;
   onFinalize(parent: KubeObject, outcome: "done" | "retry" | "error"): void;
   onRecovered(parent: KubeObject): void;
+  /** A failure the engine could not show on the parent because its own status write failed too. */
+  onReportFailed?(parent: KubeObject, error: unknown, writeError: unknown): void;
 }
 
 export type ReconcileOutcome =
@@ -55,36 +64,65 @@ export type ReconcileOutcome =
   | { kind: "waiting"; writes: number }
   | { kind: "finalizing"; retryAfterMs: number }
   | { kind: "finalized" }
+  /** Our view was stale (409 on a guarded write): try again once the watch catches up; not a failure. */
+  | { kind: "stale" }
   | { kind: "ignored" };
 
-/** A sync that failed; the queue retries it with backoff. `kind` says whose fault it was. */
+/**
+ * A sync that failed; the queue retries it with backoff. `kind` says whose fault it was; "transient" failures
+ * (429, 5xx, timeouts the client gave up on) are not shown on the parent.
+ */
 export class SyncError extends TsOperatorError {
-  readonly kind: SyncErrorKind;
-  constructor(kind: SyncErrorKind, message: string, cause: unknown) {
-    super(
-      kind === "api"
-        ? "TSOP_API_ERROR"
-        : kind === "validation"
-          ? "TSOP_HANDLER_OUTPUT_INVALID"
-          : "TSOP_HANDLER_FAILED",
-      message,
-      {
-        cause,
-      },
-    );
+  readonly kind: SyncErrorKind | "transient";
+  constructor(kind: SyncErrorKind | "transient", message: string, cause: unknown) {
+    super(CODES[kind], message, { cause });
     this.kind = kind;
+  }
+}
+
+const CODES = {
+  api: "TSOP_API_ERROR",
+  transient: "TSOP_API_ERROR",
+  validation: "TSOP_HANDLER_OUTPUT_INVALID",
+  handler: "TSOP_HANDLER_FAILED",
+  timeout: "TSOP_SYNC_TIMEOUT",
+  conflict: "TSOP_CHILD_CONFLICT",
+} as const;
+
+/** Names the objects a parent may not take over, for its status and its Event. */
+export class ChildConflictError extends TsOperatorError {
+  readonly conflicts: readonly ChildConflict[];
+  constructor(conflicts: readonly ChildConflict[]) {
+    super("TSOP_CHILD_CONFLICT", conflicts.map((c) => c.message).join("; "));
+    this.conflicts = conflicts;
   }
 }
 
 export class Reconciler {
   readonly #ctx: ReconcilerContext;
   readonly #statusMemory = new StatusMemory();
-  readonly #ownership = new OwnershipMemory();
+  readonly #writeMemory = new ChildWriteMemory();
   /** Parents whose finalize asked to be called again, and when: a retry is honoured once, not twice. */
   readonly #finalizeNotBefore = new Map<string, number>();
+  /** Handler calls not settled yet (start times), including ones abandoned after a timeout or stop. */
+  readonly #pendingCalls = new Set<{ startedAt: number }>();
 
   constructor(ctx: ReconcilerContext) {
     this.#ctx = ctx;
+  }
+
+  /** Start times (Date.now()) of handler calls that have not settled, abandoned ones included. */
+  pendingHandlerCalls(): number[] {
+    return [...this.#pendingCalls].map((c) => c.startedAt);
+  }
+
+  /** Sizes of the engine's per-object bookkeeping (each entry is freed when its object goes). */
+  memorySizes(): { statuses: number; childWrites: number; finalizeRetries: number } {
+    return {
+      statuses: this.#statusMemory.size,
+      childWrites: this.#writeMemory.size,
+      finalizeRetries: this.#finalizeNotBefore.size,
+    };
   }
 
   async reconcile(key: string, signal: AbortSignal): Promise<ReconcileOutcome> {
@@ -102,30 +140,42 @@ export class Reconciler {
       if (!hasFinalizer(parent, finalizer)) return { kind: "ignored" };
       if (!hasFinalize) {
         // finalize was removed from the handler since the finalizer was added: let the deletion proceed.
-        await this.#api(() => removeFinalizer(parent!, finalizer, deps), parent);
+        await this.#api(key, () => removeFinalizer(parent!, finalizer, deps), parent);
         return { kind: "finalized" };
       }
       return this.#finalize(key, parent, signal);
     }
     this.#finalizeNotBefore.delete(uid);
 
-    if (hasFinalize && !hasFinalizer(parent, finalizer)) {
-      parent = await this.#api(() => addFinalizer(parent!, finalizer, deps), parent);
-    } else if (!hasFinalize && hasFinalizer(parent, finalizer)) {
-      parent = await this.#api(async () => {
-        await removeFinalizer(parent!, finalizer, deps);
-        return ctx.getParent(key) ?? parent!;
-      }, parent);
+    try {
+      if (hasFinalize && !hasFinalizer(parent, finalizer)) {
+        parent = await this.#api(key, () => addFinalizer(parent!, finalizer, deps), parent);
+      } else if (!hasFinalize && hasFinalizer(parent, finalizer)) {
+        parent = await this.#api(
+          key,
+          async () => {
+            await removeFinalizer(parent!, finalizer, deps);
+            return ctx.getParent(key) ?? parent!;
+          },
+          parent,
+        );
+      }
+    } catch (error) {
+      // The guarded finalizer write lost a race with another change: the watch brings the newer parent.
+      if (error instanceof SyncError && isConflict(error.cause)) return { kind: "stale" };
+      throw error;
     }
 
     const children = ctx.childrenOf(uid);
     const request = this.#request(parent, children);
     let response: SyncResponse;
     try {
-      response = await ctx.handler.sync(request);
+      response = await this.#callHandler((context) => ctx.handler.sync(request, context), signal);
     } catch (error) {
-      await this.#reportFailure(parent, "handler", error, signal);
-      throw new SyncError("handler", `sync failed: ${errorMessage(error)}`, error);
+      if (signal.aborted) throw error; // stopping: not the handler's failure
+      const kind = error instanceof SyncTimeoutError ? "timeout" : "handler";
+      await this.#reportFailure(key, parent, kind, error, signal);
+      throw new SyncError(kind, `sync failed: ${errorMessage(error)}`, error);
     }
     let desired;
     try {
@@ -137,42 +187,62 @@ export class Reconciler {
       });
     } catch (error) {
       if (!(error instanceof HandlerOutputError)) throw error;
-      await this.#reportFailure(parent, "validation", error, signal);
+      await this.#reportFailure(key, parent, "validation", error, signal);
       throw new SyncError("validation", error.message, error);
     }
 
     let writes = 0;
-    const current = parent;
-    await this.#api(async () => {
-      if (response.status !== null && response.status !== undefined) {
-        if (await writeStatus(current, desiredStatus(current, response.status), this.#statusMemory, deps)) {
-          writes++;
-          ctx.observer.onStatusWrite(key);
-        }
-      } else if (hasSyncError(current)) {
-        // No status from the handler, but our error condition from an earlier failure must go.
-        const cleared = statusWithSyncError(current, undefined);
-        if (await writeStatus(current, cleared, this.#statusMemory, deps)) writes++;
+    if (response.children !== UNCHANGED_CHILDREN) {
+      const result = await this.#api(
+        key,
+        () =>
+          syncChildren(desired, children, this.#writeMemory, {
+            config: ctx.config,
+            parentUid: uid,
+            api: (type) => ctx.api(type),
+            recordWrite: (type, obj) => ctx.recordWrite(type, obj),
+            onWrite: (verb, what) => ctx.observer.onWrite(key, verb, what),
+            signal,
+          }),
+        parent,
+      );
+      writes = result.writes;
+      if (result.conflicts.length > 0) {
+        const error = new ChildConflictError(result.conflicts);
+        await this.#reportFailure(key, parent, "conflict", error, signal);
+        throw new SyncError("conflict", error.message, error);
       }
-      if (response.children === UNCHANGED_CHILDREN) return;
-      const result = await syncChildren(desired, children, this.#ownership, {
-        config: ctx.config,
-        api: (type) => ctx.api(type),
-        recordWrite: (type, obj) => ctx.recordWrite(type, obj),
-        onWrite: (verb, what) => ctx.observer.onWrite(key, verb, what),
-        signal,
-      });
-      writes += result.writes;
-      if (result.waiting) return;
-    }, current);
-    if (hasSyncError(current) && response.status != null) ctx.observer.onRecovered(current);
+      // An old instance is still going away: this generation is not applied yet, so its status waits too.
+      if (result.waiting) return { kind: "waiting", writes };
+    }
+
+    // Children applied: now the status may say so. Built from the latest parent (a finalizer write may have
+    // changed it), so nothing we wrote before is undone.
+    const latest = ctx.getParent(key) ?? parent;
+    const status =
+      response.status !== null && response.status !== undefined
+        ? desiredStatus(latest, response.status)
+        : statusAfterRecovery(latest);
+    if (
+      status &&
+      (await this.#api(key, () => writeStatus(latest, status, this.#statusMemory, deps), latest))
+    ) {
+      ctx.observer.onStatusWrite(key);
+    }
+    if (hasSyncError(latest)) ctx.observer.onRecovered(latest);
     return { kind: "synced", resyncAfterMs: response.resyncAfterMs ?? undefined, writes };
   }
 
-  /** Drops what the engine remembers about a parent that is gone. */
-  forget(parent: KubeObject): void {
+  /** Drops what the engine remembers about a parent that is gone, and about its children. */
+  forget(parent: KubeObject, children: Iterable<KubeObject> = []): void {
     this.#statusMemory.forget(parent.metadata.uid);
     this.#finalizeNotBefore.delete(parent.metadata.uid ?? "");
+    for (const child of children) this.#writeMemory.forget(child.metadata.uid);
+  }
+
+  /** Drops what the engine remembers about a child that is gone. */
+  forgetChild(child: KubeObject): void {
+    this.#writeMemory.forget(child.metadata.uid);
   }
 
   async #finalize(key: string, parent: KubeObject, signal: AbortSignal): Promise<ReconcileOutcome> {
@@ -186,16 +256,18 @@ export class Reconciler {
     const request = this.#request(parent, ctx.childrenOf(uid));
     let response;
     try {
-      response = await ctx.handler.finalize!(request);
+      response = await this.#callHandler((context) => ctx.handler.finalize!(request, context), signal);
     } catch (error) {
+      if (signal.aborted) throw error;
+      const kind = error instanceof SyncTimeoutError ? "timeout" : "handler";
       ctx.observer.onFinalize(parent, "error");
-      await this.#reportFailure(parent, "handler", error, signal);
-      throw new SyncError("handler", `finalize failed: ${errorMessage(error)}`, error);
+      await this.#reportFailure(key, parent, kind, error, signal);
+      throw new SyncError(kind, `finalize failed: ${errorMessage(error)}`, error);
     }
     const deps = this.#parentDeps(signal);
     if (response?.status !== null && response?.status !== undefined) {
-      const status = desiredStatus(parent, response.status);
-      if (await this.#api(() => writeStatus(parent, status, this.#statusMemory, deps), parent)) {
+      const status = finalizeStatus(parent, response.status);
+      if (await this.#api(key, () => writeStatus(parent, status, this.#statusMemory, deps), parent)) {
         ctx.observer.onStatusWrite(key);
       }
     }
@@ -206,10 +278,45 @@ export class Reconciler {
       return { kind: "finalizing", retryAfterMs: retry };
     }
     const latest = ctx.getParent(key) ?? parent;
-    await this.#api(() => removeFinalizer(latest, ctx.config.finalizerName, deps), parent);
+    await this.#api(key, () => removeFinalizer(latest, ctx.config.finalizerName, deps), parent);
     this.#finalizeNotBefore.delete(uid);
     ctx.observer.onFinalize(parent, "done");
     return { kind: "finalized" };
+  }
+
+  /**
+   * Calls the handler with a signal that aborts on stop or after the sync timeout, and stops waiting for it then.
+   * A handler that ignores the signal keeps running on its own; it stays in #pendingCalls until it settles.
+   */
+  async #callHandler<T>(call: (context: SyncContext) => T | Promise<T>, stop: AbortSignal): Promise<T> {
+    const timeoutMs = this.#ctx.config.syncTimeout;
+    const abort = new AbortController();
+    const entry = { startedAt: Date.now() };
+    this.#pendingCalls.add(entry);
+    const onStop = () => abort.abort(stop.reason);
+    let timer: NodeJS.Timeout | undefined;
+    const aborted = new Promise<never>((_, reject) => {
+      abort.signal.addEventListener("abort", () => reject(asError(abort.signal.reason)), { once: true });
+    });
+    aborted.catch(() => {});
+    try {
+      if (stop.aborted) onStop();
+      else stop.addEventListener("abort", onStop, { once: true });
+      timer = setTimeout(() => abort.abort(new SyncTimeoutError(timeoutMs)), timeoutMs);
+      const running = Promise.resolve().then(() =>
+        call({ signal: abort.signal, operatorName: this.#ctx.config.operatorName }),
+      );
+      void running.then(
+        () => this.#pendingCalls.delete(entry),
+        () => this.#pendingCalls.delete(entry),
+      );
+      return await Promise.race([running, aborted]);
+    } finally {
+      clearTimeout(timer);
+      stop.removeEventListener("abort", onStop);
+      // Tells a handler still running that its answer is no longer wanted.
+      if (!abort.signal.aborted) abort.abort(new TsOperatorError("TSOP_ABORTED", "the sync is over"));
+    }
   }
 
   #request(parent: KubeObject, children: Map<K8sType, readonly KubeObject[]>) {
@@ -232,44 +339,72 @@ export class Reconciler {
     };
   }
 
-  /** Runs API writes; an API failure is reported on the parent and becomes a SyncError("api"). */
-  async #api<T>(fn: () => Promise<T>, parent: KubeObject): Promise<T> {
+  /**
+   * Runs API writes. A transient failure becomes a quiet SyncError("transient") (retried with backoff, not shown
+   * on the parent); any other API failure is reported on the parent and becomes a SyncError("api").
+   */
+  async #api<T>(key: string, fn: () => Promise<T>, parent: KubeObject): Promise<T> {
     try {
       return await fn();
     } catch (error) {
-      if (error instanceof SyncError) throw error;
-      if (signalAborted(error)) throw error;
-      await this.#reportFailure(parent, "api", error, undefined);
+      if (error instanceof SyncError || isAbort(error)) throw error;
+      if (isTransient(error))
+        throw new SyncError("transient", `API request failed: ${errorMessage(error)}`, error);
+      if (isConflict(error)) throw new SyncError("api", `API request failed: ${errorMessage(error)}`, error);
+      await this.#reportFailure(key, parent, "api", error, undefined);
       throw new SyncError("api", `API request failed: ${errorMessage(error)}`, error);
     }
   }
 
-  /** Shows a failure on the parent: the Synced=False condition (best effort) and the observer (events, metrics). */
+  /**
+   * Shows a failure on the parent: the Synced=False condition (skipped when it already says exactly this) and the
+   * observer (events, metrics). Built from the latest cached parent, so it never undoes a status we just wrote.
+   */
   async #reportFailure(
+    key: string,
     parent: KubeObject,
     kind: SyncErrorKind,
     error: unknown,
     signal: AbortSignal | undefined,
   ): Promise<void> {
-    this.#ctx.observer.onSyncError(parent, kind, error);
-    const reason =
-      kind === "validation" ? "InvalidHandlerOutput" : kind === "handler" ? "HandlerError" : apiReason(error);
-    const status = statusWithSyncError(parent, { reason, message: errorMessage(error) });
+    const ctx = this.#ctx;
+    ctx.observer.onSyncError(parent, kind, error);
+    const latest = ctx.getParent(key) ?? parent;
+    const status = statusWithSyncError(latest, {
+      reason: REASONS[kind](error),
+      message: errorMessage(error),
+    });
     try {
-      await writeStatus(parent, status, this.#statusMemory, {
-        ...this.#parentDeps(signal ?? new AbortController().signal),
-      });
-    } catch {
-      // Best effort: the error itself is what matters, and it is logged and counted by the observer.
+      const deps = this.#parentDeps(signal ?? new AbortController().signal);
+      if (await writeStatus(latest, status, this.#statusMemory, deps)) ctx.observer.onStatusWrite(key);
+    } catch (writeError) {
+      ctx.observer.onReportFailed?.(parent, error, writeError);
     }
   }
 }
 
-function apiReason(error: unknown): string {
-  if (isApiError(error)) return `Api${error.reason ?? error.statusCode}`;
-  return "ApiError";
+const REASONS: Record<SyncErrorKind, (error: unknown) => string> = {
+  handler: () => "HandlerError",
+  validation: () => "InvalidHandlerOutput",
+  timeout: () => "SyncTimeout",
+  conflict: () => "ChildConflict",
+  api: (error) => (isApiError(error) ? `Api${error.reason ?? error.statusCode}` : "ApiError"),
+};
+
+/** The handler did not settle within the sync timeout. */
+export class SyncTimeoutError extends TsOperatorError {
+  constructor(timeoutMs: number) {
+    super("TSOP_SYNC_TIMEOUT", `the handler did not finish within ${timeoutMs} ms (syncTimeoutMs)`);
+  }
 }
 
-function signalAborted(error: unknown): boolean {
-  return error instanceof TsOperatorError && error.code === "TSOP_ABORTED";
+function isAbort(error: unknown): boolean {
+  return (
+    (error instanceof TsOperatorError && (error.code === "TSOP_ABORTED" || error.code === "TSOP_SHUTDOWN")) ||
+    (error instanceof Error && error.name === "AbortError")
+  );
+}
+
+function asError(reason: unknown): Error {
+  return reason instanceof Error ? reason : new TsOperatorError("TSOP_ABORTED", String(reason));
 }

@@ -24,6 +24,8 @@ const PARENT_UID_INDEX = "uid";
 export const STOP_ABORT_WAIT_MS = 2_000;
 /** First retry of a failed sync (then doubling up to maxErrorBackoffMs). client-go's 5 ms only hammers a broken parent. */
 const ERROR_BACKOFF_INITIAL_MS = 100;
+/** Fallback retry after a guarded write found our view stale (the watch event normally comes first). */
+const STALE_RETRY_MS = 1_000;
 const CHILD_PARENT_INDEX = "parent";
 
 export interface ControllerOptions {
@@ -110,6 +112,17 @@ export class OperatorController {
           observer.onFinalize?.(parent, outcome);
         },
         onRecovered: (parent) => observer.onRecovered?.(parent),
+        onReportFailed: (parent, error, writeError) => {
+          this.#logger.warn(
+            {
+              parent: describeObject(config.parentType, parent.metadata.namespace, parent.metadata.name),
+              err: errorSummary(error),
+              statusWriteErr: errorSummary(writeError),
+            },
+            "could not write the failure to the parent's status",
+          );
+          observer.onReportFailed?.(parent, error, writeError);
+        },
       },
     });
   }
@@ -231,6 +244,27 @@ export class OperatorController {
     await this.factory.stop();
   }
 
+  /** Start times (Date.now()) of handler calls not settled yet, including ones abandoned after a timeout. */
+  pendingHandlerCalls(): number[] {
+    return this.#reconciler.pendingHandlerCalls();
+  }
+
+  /** Sizes of the engine's per-object bookkeeping; each entry is freed when its object is deleted. */
+  engineMemorySizes(): { statuses: number; childWrites: number; finalizeRetries: number } {
+    return this.#reconciler.memorySizes();
+  }
+
+  /**
+   * How long the busiest sync has been running, in ms: the longest-running worker of the queue or the oldest
+   * handler call not settled yet (abandoned after a timeout or stop included). 0 when idle. For `/healthz`.
+   */
+  longestBusyMs(): number {
+    const now = Date.now();
+    let longest = this.#queue.longestRunningProcessorSeconds() * 1000;
+    for (const started of this.#reconciler.pendingHandlerCalls()) longest = Math.max(longest, now - started);
+    return longest;
+  }
+
   /** The current work queue (a new one per worker term). */
   get queue(): WorkQueue {
     return this.#queue;
@@ -277,6 +311,10 @@ export class OperatorController {
             seconds(),
           );
           return outcome.resyncAfterMs !== undefined ? { requeueAfterMs: outcome.resyncAfterMs } : undefined;
+        case "stale":
+          // The watch delivers the newer object and queues the parent; this is only a fallback.
+          this.#options.onReconcile?.("requeue_after", seconds());
+          return { requeueAfterMs: STALE_RETRY_MS };
         case "finalizing":
           this.#options.onReconcile?.("requeue_after", seconds());
           return { requeueAfterMs: outcome.retryAfterMs };
@@ -288,6 +326,8 @@ export class OperatorController {
       this.#options.onReconcile?.("error", seconds(), error);
       if (!(error instanceof SyncError)) {
         this.#logger.error({ parent: key, err: errorSummary(error) }, "unexpected error in sync");
+      } else if (error.kind === "transient") {
+        this.#logger.info({ parent: key, err: errorSummary(error.cause) }, "transient API failure, retrying");
       }
       throw error;
     }
@@ -295,7 +335,8 @@ export class OperatorController {
 
   #onParentEvent(event: StoreEvent): void {
     if (event.type === "deleted") {
-      this.#reconciler.forget(event.object);
+      const uid = event.object.metadata.uid;
+      this.#reconciler.forget(event.object, uid ? [...this.#childrenOf(uid).values()].flat() : []);
       return;
     }
     if (event.type === "updated" && !parentChangeMatters(event.old, event.object)) return;
@@ -303,6 +344,7 @@ export class OperatorController {
   }
 
   #onChildEvent(event: StoreEvent): void {
+    if (event.type === "deleted") this.#reconciler.forgetChild(event.object);
     for (const uid of this.#parentUidsOf(event.object)) {
       const parent = this.#parentInformer?.store.byIndex(PARENT_UID_INDEX, uid)[0];
       if (parent) this.#queue.add(keyOf(parent));

@@ -12,7 +12,7 @@ import type { ClientMetrics, RequestMetricEvent } from "../../client/transport.j
 import type { WorkQueueMetricsHooks } from "../../runtime/work-queue.js";
 
 export type ReconcileResult = "success" | "error" | "requeue" | "requeue_after";
-export type SyncErrorKind = "handler" | "validation" | "api";
+export type SyncErrorKind = "handler" | "validation" | "api" | "conflict" | "timeout";
 export type FinalizeResult = "success" | "retry" | "error";
 export type ChildWriteVerb = "create" | "apply" | "update" | "patch" | "delete";
 export type EventOutcome = "created" | "aggregated" | "dropped" | "failed";

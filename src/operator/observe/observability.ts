@@ -20,6 +20,8 @@ const ERROR_REASONS: Record<SyncErrorKind, string> = {
   handler: "SyncFailed",
   validation: "InvalidHandlerOutput",
   api: "ApiError",
+  conflict: "ChildConflict",
+  timeout: "SyncTimeout",
 };
 
 export function fanOutObserver(

@@ -1,0 +1,177 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { k8sTypes } from "../../src/core/k8s-types.js";
+import type { K8sType, KubeObject } from "../../src/core/types.js";
+import { ChildConfig, OperatorConfig } from "../../src/operator/api/config.js";
+import type { Handler } from "../../src/operator/api/handler.js";
+import { Reconciler, SyncError, type ReconcileObserver } from "../../src/operator/engine/reconciler.js";
+import { FakeWriteApi, apiError } from "../support/fake-write-api.js";
+
+const Parent: K8sType = { apiVersion: "example.com/v1", kind: "Widget", plural: "widgets", namespaced: true };
+const ConfigMap = k8sTypes.core.v1.ConfigMap;
+
+interface Harness {
+  fake: FakeWriteApi;
+  reconciler: Reconciler;
+  errors: string[];
+  parent(): KubeObject;
+  statusWrites(): number;
+}
+
+function harness(
+  handler: Handler,
+  config = new OperatorConfig("test-operator", Parent).withChild(ConfigMap, ChildConfig.apply()),
+): Harness {
+  const fake = new FakeWriteApi();
+  fake.put({
+    apiVersion: Parent.apiVersion,
+    kind: Parent.kind,
+    metadata: { name: "w", namespace: "ns", uid: "p-uid", generation: 2 },
+  });
+  const errors: string[] = [];
+  const observer: ReconcileObserver = {
+    onWrite() {},
+    onStatusWrite() {},
+    onSyncError: (_p, kind) => errors.push(kind),
+    onFinalize() {},
+    onRecovered() {},
+  };
+  const reconciler = new Reconciler({
+    config,
+    handler,
+    isNamespaced: () => true,
+    api: (type) => fake.api(type),
+    getParent: () => fake.objects.get("ns/w"),
+    childrenOf: () =>
+      new Map([[ConfigMap, [...fake.objects.values()].filter((o) => o.kind === "ConfigMap")]]),
+    recordWrite: () => {},
+    observer,
+  });
+  return {
+    fake,
+    reconciler,
+    errors,
+    parent: () => fake.objects.get("ns/w")!,
+    statusWrites: () => fake.requests.filter((r) => r.verb === "applyStatus").length,
+  };
+}
+
+const child = (name: string): KubeObject => ({
+  apiVersion: "v1",
+  kind: "ConfigMap",
+  metadata: { name },
+  data: { a: "1" },
+});
+const synced = (p: KubeObject) =>
+  (
+    p.status as { conditions?: Array<{ type: string; status: string; message?: string }> } | undefined
+  )?.conditions?.find((c) => c.type === "Synced");
+const signal = () => new AbortController().signal;
+
+describe("reconciler: status tells the truth", () => {
+  it("writes the status after the children, with observedGeneration and Synced=True", async () => {
+    const h = harness({ sync: () => ({ status: { ready: true }, children: [child("a")] }) });
+    await h.reconciler.reconcile("ns/w", signal());
+    assert.deepEqual(
+      h.fake.writes().map((r) => r.verb),
+      ["apply", "applyStatus"],
+    );
+    const status = h.parent().status as Record<string, unknown>;
+    assert.equal(status.ready, true);
+    assert.equal(status.observedGeneration, 2);
+    assert.equal(synced(h.parent())?.status, "True");
+  });
+
+  it("keeps a rejected child's failure stable: Synced=False every time, one status write, generation not advanced", async () => {
+    const h = harness({ sync: () => ({ status: { ready: true }, children: [child("a")] }) });
+    for (let i = 0; i < 5; i++) {
+      h.fake.failures.set("apply", [apiError(422, "Invalid", 'ConfigMap "a" is invalid: data[bad key!]')]);
+      await assert.rejects(h.reconciler.reconcile("ns/w", signal()), SyncError);
+      const condition = synced(h.parent());
+      assert.equal(condition?.status, "False", `attempt ${i}`);
+      assert.match(condition?.message ?? "", /bad key!/);
+      assert.equal((h.parent().status as Record<string, unknown>).observedGeneration, undefined);
+    }
+    assert.equal(h.statusWrites(), 1);
+    // Fixed: the children apply, then Synced=True and the generation advances.
+    await h.reconciler.reconcile("ns/w", signal());
+    assert.equal(synced(h.parent())?.status, "True");
+    assert.equal((h.parent().status as Record<string, unknown>).observedGeneration, 2);
+  });
+
+  it("treats a 429 the client gave up on as weather: no condition, no Event, a quiet retry", async () => {
+    const h = harness({ sync: () => ({ status: { ready: true }, children: [child("a")] }) });
+    h.fake.failures.set("apply", [apiError(429, "TooManyRequests")]);
+    await assert.rejects(
+      h.reconciler.reconcile("ns/w", signal()),
+      (e: unknown) => e instanceof SyncError && e.kind === "transient",
+    );
+    assert.deepEqual(h.errors, []);
+    assert.equal(h.statusWrites(), 0);
+  });
+
+  it("reports a child held by another controller as ChildConflict and still applies the other children", async () => {
+    const h = harness({ sync: () => ({ status: {}, children: [child("taken"), child("free")] }) });
+    h.fake.put({
+      ...child("taken"),
+      metadata: {
+        name: "taken",
+        namespace: "ns",
+        ownerReferences: [{ apiVersion: "v1", kind: "Other", name: "o", uid: "o", controller: true }],
+      },
+    });
+    await assert.rejects(
+      h.reconciler.reconcile("ns/w", signal()),
+      (e: unknown) => e instanceof SyncError && e.kind === "conflict",
+    );
+    assert.ok(h.fake.objects.get("ns/free"), "the valid child is applied");
+    assert.equal(h.fake.objects.get("ns/taken")?.metadata.ownerReferences?.length, 1);
+    const condition = synced(h.parent()) as { reason?: string; message?: string } | undefined;
+    assert.equal(condition?.reason, "ChildConflict");
+    assert.match(
+      condition?.message ?? "",
+      /ConfigMap.v1 ns\/taken exists and is controlled by Other o, not by this Widget/,
+    );
+    assert.deepEqual(h.errors, ["conflict"]);
+  });
+});
+
+describe("reconciler: a stuck handler", () => {
+  it("times out a sync that never resolves, says so on the parent, and keeps counting it as pending", async () => {
+    let seen: AbortSignal | undefined;
+    const h = harness(
+      {
+        sync: (_request, context) => {
+          seen = context.signal;
+          return new Promise(() => {});
+        },
+      },
+      new OperatorConfig("test-operator", Parent).withChild(ConfigMap).syncTimeoutMs(50),
+    );
+    await assert.rejects(
+      h.reconciler.reconcile("ns/w", signal()),
+      (e: unknown) => e instanceof SyncError && e.kind === "timeout",
+    );
+    assert.equal(seen?.aborted, true);
+    assert.equal((synced(h.parent()) as { reason?: string } | undefined)?.reason, "SyncTimeout");
+    assert.equal(h.reconciler.pendingHandlerCalls().length, 1, "the abandoned call is still running");
+  });
+
+  it("stops waiting for the handler when the operator stops, without reporting a failure", async () => {
+    const h = harness({ sync: () => new Promise(() => {}) });
+    const stop = new AbortController();
+    const running = h.reconciler.reconcile("ns/w", stop.signal);
+    setTimeout(() => stop.abort(new Error("stopping")), 20);
+    await assert.rejects(running, /stopping/);
+    assert.deepEqual(h.errors, []);
+    assert.equal(h.statusWrites(), 0);
+  });
+
+  it("forgets the per-object bookkeeping of a deleted parent and its children", async () => {
+    const h = harness({ sync: () => ({ status: { ok: 1 }, children: [child("a")] }) });
+    await h.reconciler.reconcile("ns/w", signal());
+    assert.deepEqual(h.reconciler.memorySizes(), { statuses: 1, childWrites: 1, finalizeRetries: 0 });
+    h.reconciler.forget(h.parent(), [h.fake.objects.get("ns/a")!]);
+    assert.deepEqual(h.reconciler.memorySizes(), { statuses: 0, childWrites: 0, finalizeRetries: 0 });
+  });
+});
