@@ -14,15 +14,6 @@ import {
 export type { KubeconfigOptions } from "./kubeconfig.js";
 export type { ServiceAccountOptions } from "./service-account.js";
 
-/**
- * The client-side rate limit when `qps` / `burst` are not set. client-go's own default (5/10) is too slow for an
- * operator, which shares one client between all its controllers; 50/100 is what kube-scheduler and many
- * operators use. It is a guard against a runaway loop rather than the cluster's protection: that is the API
- * server's Priority and Fairness, whose 429 answers the client retries. `qps: Infinity` turns it off.
- */
-export const DEFAULT_QPS = 50;
-export const DEFAULT_BURST = 100;
-
 /** Options of `ClientConfig.fromEnvironment`: those of both sources it may use. */
 export interface EnvironmentOptions {
   kubeconfig?: KubeconfigOptions;
@@ -53,12 +44,14 @@ export interface ClientConfigInit {
   /** The namespace the configuration points at (context namespace, or the service account's). */
   namespace?: string | undefined;
   /**
-   * Client-side rate limit (client-go's QPS): requests per second, after a burst of `burst`. Default 50
-   * (`DEFAULT_QPS`); `Infinity` turns the client-side limit off and leaves protection to the API server's
-   * Priority and Fairness, whose 429 answers are retried after their Retry-After.
+   * Client-side rate limit (client-go's QPS): requests per second, after a burst of `burst`. Default: none, as
+   * in controller-runtime since 0.21. The API server's Priority and Fairness is the limiter: its 429 answers
+   * are retried after their Retry-After, and the operator's work queue bounds how fast failed syncs come back.
+   * Set it to cap one client's own rate (a shared cluster without APF tuned for it); `Infinity` is the same as
+   * unset.
    */
   qps?: number | undefined;
-  /** Requests that may go at once before `qps` applies. Default 100 (`DEFAULT_BURST`), or `qps` if only that is set. */
+  /** Requests that may go at once before `qps` applies, when `qps` is set. Default `qps` (rounded up). */
   burst?: number | undefined;
   /** Where this configuration came from, for error messages ("kubeconfig /x/y context foo"). */
   source?: string | undefined;
@@ -77,9 +70,9 @@ export class ClientConfig {
   readonly impersonateUid: string | undefined;
   readonly proxyUrl: string | undefined;
   readonly namespace: string | undefined;
-  /** As given; undefined means the default (`DEFAULT_QPS`). */
+  /** As given; undefined means no client-side limit. */
   readonly qps: number | undefined;
-  /** As given; undefined means the default (`DEFAULT_BURST`, or `qps` when only that is set). */
+  /** As given; undefined means `qps` (rounded up). Ignored without `qps`. */
   readonly burst: number | undefined;
   readonly source: string | undefined;
 

@@ -2,7 +2,7 @@
  * `tsoperator/client`: talking to the API server. Configuration, credentials, the KubeClient with its dynamic
  * resource API, watch streams and the typed errors they throw.
  */
-export { ClientConfig, DEFAULT_BURST, DEFAULT_QPS, type ClientConfigInit } from "./config.js";
+export { ClientConfig, type ClientConfigInit } from "./config.js";
 export type { Credentials, CredentialProvider, ResolvedCredentials } from "./credentials.js";
 export { credentialProviderFor } from "./credential-providers.js";
 export { KubeClient, type KubeClientOptions, type KubeRequest } from "./kube-client.js";

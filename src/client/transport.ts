@@ -1,9 +1,9 @@
 /**
  * The HTTP layer under KubeClient: one pooled undici dispatcher per client certificate, auth and impersonation
- * headers, client-side rate limit, bounded retries of what is safe to retry, one retry after a 401 with
+ * headers, an optional client-side rate limit, bounded retries of what is safe to retry, one retry after a 401 with
  * refreshed credentials, typed errors and metrics hooks.
  *
- * What is retried (every attempt takes a rate-limit token and is reported to the metrics hook):
+ * What is retried (every attempt is reported to the metrics hook, and takes a token when a rate limit is set):
  * - 429 on every request, after the server's Retry-After: the API server (API Priority and Fairness, max
  *   in-flight) rejected it before doing anything, as client-go assumes too;
  * - 500, 502, 503, 504 and connections lost after sending, only when the request is `idempotent` (safe to
@@ -18,7 +18,7 @@ import { readFile } from "node:fs/promises";
 import { Pool, ProxyAgent, type Dispatcher } from "undici";
 import { ApiError, TsOperatorError, type ApiStatus, type ErrorCode } from "../core/errors.js";
 import { AbortScope } from "./abort-scope.js";
-import { DEFAULT_BURST, DEFAULT_QPS, type ClientConfig } from "./config.js";
+import type { ClientConfig } from "./config.js";
 import type { CredentialProvider, ResolvedCredentials } from "./credentials.js";
 import { TokenBucket, abortedError, sleep } from "./rate-limiter.js";
 
@@ -419,10 +419,15 @@ export class Transport {
   }
 }
 
-/** The limiter for `ClientConfig.qps` / `burst`: the defaults when unset, none for `qps: Infinity`. */
+/**
+ * The limiter for `ClientConfig.qps` / `burst`: none unless `qps` is set (controller-runtime >= 0.21 made the
+ * same choice). A client-side bucket cannot know the cluster's capacity, so it either throttles a fast cluster
+ * for nothing or lets an overloaded one be overloaded; the API server's Priority and Fairness knows, and answers
+ * 429 with a Retry-After that every request honours. Retries of failed syncs are bounded by the work queue's
+ * retry bucket, not here.
+ */
 function rateLimiterFor(qps: number | undefined, burst: number | undefined): TokenBucket | undefined {
-  if (qps === Number.POSITIVE_INFINITY) return undefined;
-  if (qps === undefined) return new TokenBucket(DEFAULT_QPS, burst ?? DEFAULT_BURST);
+  if (qps === undefined || qps === Number.POSITIVE_INFINITY) return undefined;
   // client-go turns its limiter off with a negative QPS; say what does it here rather than guess.
   if (!(qps > 0)) {
     throw new TsOperatorError(
