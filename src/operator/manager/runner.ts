@@ -16,7 +16,7 @@ import type { ReconcileObserver } from "../engine/reconciler.js";
 import { EventRecorder } from "../observe/events.js";
 import { OperatorMetrics } from "../observe/metrics.js";
 import { fanOutObserver } from "../observe/observability.js";
-import { startOperatorServer, type OperatorServer } from "../observe/server.js";
+import { startOperatorServer, type LivenessReport, type OperatorServer } from "../observe/server.js";
 import { k8sTypes } from "../../core/k8s-types.js";
 import { LeaderElector, defaultIdentity } from "../../runtime/leader-election.js";
 import { runWithLeadership, type LeadershipRun } from "./leadership.js";
@@ -154,7 +154,7 @@ export function startOperator<P extends KubeObject = KubeObject, S = unknown>(
           metrics: config.metricsExposed ? metrics : undefined,
           health: config.healthExposed
             ? {
-                live: () => true,
+                live: () => liveness(controller, config),
                 ready: () => ({
                   ok: controller.hasSynced,
                   detail: { cachesSynced: controller.hasSynced, caches: controller.cachedObjects() },
@@ -245,6 +245,24 @@ export async function runOperatorWithClientConfig<P extends KubeObject = KubeObj
     logger.error({ err: errorSummary(err) }, "operator failed");
     throw err;
   }
+}
+
+/**
+ * `/healthz`: fails once a sync (or a handler call abandoned after a timeout or stop) has been busy for longer
+ * than `stuckThresholdMs`, so the kubelet restarts a process whose workers are stuck. The detail names durations
+ * only, never parents or object data (the endpoint is unauthenticated).
+ */
+function liveness(controller: OperatorController, config: OperatorConfig): LivenessReport {
+  const busyMs = controller.longestBusyMs();
+  if (busyMs <= config.stuckThreshold) return { ok: true };
+  return {
+    ok: false,
+    detail: {
+      reason: "SyncStuck",
+      longestBusySeconds: Math.round(busyMs / 1000),
+      thresholdSeconds: config.stuckThreshold / 1000,
+    },
+  };
 }
 
 interface Lifecycle {
