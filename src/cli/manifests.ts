@@ -150,10 +150,11 @@ export function rbacPlan(config: OperatorConfig, options: ManifestOptions = {}):
       rule: {
         apiGroups: [groupOf(type)],
         resources: [type.plural],
-        verbs: sortVerbs(["list", "watch", "create", "patch", "delete", ...extra]),
+        verbs: sortVerbs(["get", "list", "watch", "create", "patch", "delete", ...extra]),
       },
       why:
         `${type.kind} children (${childConfig.strategy}): informer (list, watch), create, ` +
+        "a look at an object that already holds a child's name (get), " +
         `${childConfig.strategy === "apply" ? "server-side apply" : "adoption"} (patch), removal (delete)` +
         (extra.includes("update") ? ", replace (update)" : ""),
     });

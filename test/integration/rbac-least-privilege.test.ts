@@ -36,11 +36,14 @@ interface RbacWidgetSpec {
 }
 type RbacWidget = KubeObject<RbacWidgetSpec, Record<string, unknown>>;
 
-/** ConfigMap by server-side apply, Service by replace (PUT): together they use every child verb. */
+/**
+ * ConfigMap by server-side apply, Service by replace (PUT) with adoption of orphans (a JSON patch): together they
+ * use every child verb.
+ */
 function configFor(namespace: string): OperatorConfig {
   return new OperatorConfig(OPERATOR, Widget)
     .withChild(k8sTypes.core.v1.ConfigMap, ChildConfig.apply())
-    .withChild(k8sTypes.core.v1.Service, ChildConfig.replace())
+    .withChild(k8sTypes.core.v1.Service, ChildConfig.replace().adoptOrphans())
     .withinNamespace(namespace)
     .withLeaderElection({ leaseNamespace: namespace })
     .serverPort(0)
@@ -291,7 +294,7 @@ void describe("generated RBAC is least privilege (real control plane)", () => {
           : undefined,
       );
 
-      // A Service of that name made by someone else is adopted (merge patch of labels and ownerReference).
+      // A Service of that name with no controller is adopted (opted in: JSON patch of labels and ownerReference).
       await services(ns).create({
         apiVersion: "v1",
         kind: "Service",
@@ -360,6 +363,28 @@ void describe("generated RBAC is least privilege (real control plane)", () => {
         await createParent(ns);
         await eventually("config map", () => configMaps(ns).getOrUndefined("p-cm"));
         await patchWidget(ns, "p", { noConfigMap: true });
+      },
+    },
+    {
+      resource: "configmaps",
+      verb: "get",
+      trigger: async (ns) => {
+        // The name is taken: the create-only apply answers 409 and the engine looks at the object.
+        await configMaps(ns).create({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "p-cm" }, data: {} });
+        await createParent(ns);
+      },
+    },
+    {
+      resource: "services",
+      verb: "get",
+      trigger: async (ns) => {
+        await services(ns).create({
+          apiVersion: "v1",
+          kind: "Service",
+          metadata: { name: "p-svc" },
+          spec: { ports: [{ port: 80 }] },
+        });
+        await createParent(ns);
       },
     },
     { resource: "services", verb: "list" },

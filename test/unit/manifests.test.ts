@@ -48,11 +48,11 @@ void describe("manifests", () => {
       { apiGroups: ["test.tsoperator.dev"], resources: ["widgets"], verbs: ["list", "watch", "patch"] },
       { apiGroups: ["test.tsoperator.dev"], resources: ["widgets/status"], verbs: ["patch"] },
       { apiGroups: ["test.tsoperator.dev"], resources: ["widgets/finalizers"], verbs: ["update"] },
-      { apiGroups: [""], resources: ["configmaps"], verbs: ["list", "watch", "create", "patch", "delete"] },
+      { apiGroups: [""], resources: ["configmaps"], verbs: ["get", "list", "watch", "create", "patch", "delete"] },
       {
         apiGroups: [""],
         resources: ["services"],
-        verbs: ["list", "watch", "create", "update", "patch", "delete"],
+        verbs: ["get", "list", "watch", "create", "update", "patch", "delete"],
       },
       { apiGroups: [""], resources: ["events"], verbs: ["create", "patch"] },
     ]);
@@ -145,9 +145,9 @@ void describe("manifests", () => {
       .namespaced.get("apps")!
       .map((r) => r.rule);
     const verbs = (res: string) => rules.find((r) => r.resources[0] === res)?.verbs;
-    assert.deepEqual(verbs("configmaps"), ["list", "watch", "create", "patch", "delete"]);
-    assert.deepEqual(verbs("secrets"), ["list", "watch", "create", "patch", "delete"]);
-    assert.deepEqual(verbs("services"), ["list", "watch", "create", "update", "patch", "delete"]);
+    assert.deepEqual(verbs("configmaps"), ["get", "list", "watch", "create", "patch", "delete"]);
+    assert.deepEqual(verbs("secrets"), ["get", "list", "watch", "create", "patch", "delete"]);
+    assert.deepEqual(verbs("services"), ["get", "list", "watch", "create", "update", "patch", "delete"]);
   });
 
   void it("runs a single-replica StatefulSet without leader election and a Deployment with it", () => {
