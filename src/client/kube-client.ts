@@ -12,7 +12,7 @@ import {
   type KubeObject,
   type ObjectId,
 } from "../core/types.js";
-import { AbortScope } from "./abort-scope.js";
+import { AbortScope } from "../core/abort-scope.js";
 import type { ClientConfig } from "./config.js";
 import { credentialProviderFor } from "./credential-providers.js";
 import { Discovery } from "./discovery.js";

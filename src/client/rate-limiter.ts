@@ -4,6 +4,7 @@
  * (the token count may go negative), which also makes the common no-wait path allocation-free.
  */
 import { TsOperatorError } from "../core/errors.js";
+import { sleep } from "../core/sleep.js";
 
 export class TokenBucket {
   readonly qps: number;
@@ -46,27 +47,11 @@ export class TokenBucket {
   acquire(signal?: AbortSignal): Promise<void> | undefined {
     const waitMs = this.reserve();
     if (waitMs === 0) return undefined;
-    return sleep(waitMs, signal).catch((err: unknown) => {
+    return sleep(waitMs, signal).catch(() => {
       this.release();
-      throw err;
+      throw abortedError(signal);
     });
   }
-}
-
-/** setTimeout as a promise that rejects with TSOP_ABORTED when the signal fires. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  if (signal?.aborted) return Promise.reject(abortedError(signal));
-  return new Promise<void>((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(abortedError(signal));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }
 
 export function abortedError(signal: AbortSignal | undefined): TsOperatorError {

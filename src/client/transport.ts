@@ -17,10 +17,12 @@
 import { readFile } from "node:fs/promises";
 import { Pool, ProxyAgent, type Dispatcher } from "undici";
 import { ApiError, TsOperatorError, type ApiStatus, type ErrorCode } from "../core/errors.js";
-import { AbortScope } from "./abort-scope.js";
+import { AbortScope } from "../core/abort-scope.js";
+import { backoffDelay, resolveBackoff, type ResolvedBackoff } from "../core/backoff.js";
+import { sleep } from "../core/sleep.js";
 import type { ClientConfig } from "./config.js";
 import type { CredentialProvider, ResolvedCredentials } from "./credentials.js";
-import { TokenBucket, abortedError, sleep } from "./rate-limiter.js";
+import { TokenBucket, abortedError } from "./rate-limiter.js";
 
 export type HttpMethod = "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE";
 
@@ -144,6 +146,7 @@ export class Transport {
   private readonly bodyTimeoutMs: number;
   private readonly maxRetries: number;
   private readonly maxRetryDelayMs: number;
+  private readonly retryBackoff: ResolvedBackoff;
   private readonly keepAliveTimeoutMs: number;
   private readonly connections: number | undefined;
   private readonly metrics: ClientMetrics | undefined;
@@ -169,6 +172,11 @@ export class Transport {
     this.bodyTimeoutMs = options.bodyTimeoutMs ?? 120_000;
     this.maxRetries = options.maxRetries ?? 3;
     this.maxRetryDelayMs = options.maxRetryDelayMs ?? 10_000;
+    // Delays spread over [50%, 100%] of 100 ms x 2^attempt (0.75 x that, +-1/3), so many clients failing together
+    // do not retry in lockstep.
+    const initialMs = Math.max(1, Math.min(75, this.maxRetryDelayMs));
+    const maxMs = Math.max(initialMs, this.maxRetryDelayMs);
+    this.retryBackoff = resolveBackoff({ multiplier: 2, jitter: 1 / 3 }, { initialMs, maxMs });
     this.keepAliveTimeoutMs = options.keepAliveTimeoutMs ?? 30_000;
     this.connections = options.connections;
     this.metrics = options.metrics;
@@ -413,9 +421,7 @@ export class Transport {
   }
 
   private backoffMs(attempt: number): number {
-    // Exponential with full jitter, so many clients failing together do not retry in lockstep.
-    const base = Math.min(this.maxRetryDelayMs, 100 * 2 ** attempt);
-    return base / 2 + Math.random() * (base / 2);
+    return backoffDelay(this.retryBackoff, attempt);
   }
 }
 

@@ -41,10 +41,12 @@ export class SharedInformer<T extends KubeObject = KubeObject> {
   readonly reflector: Reflector<T>;
   readonly #handlers = new Set<InformerHandler<T>>();
   readonly #onHandlerError: ((error: unknown) => void) | undefined;
+  readonly #inScope: (obj: KubeObject) => boolean;
 
   constructor(api: ResourceApi<T>, scope: InformerScope, options: SharedReflectorOptions = {}) {
     this.type = api.type;
     this.scope = Object.freeze({ ...scope });
+    this.#inScope = scopeMatcher(this.scope);
     this.#onHandlerError = options.onError ? (error) => options.onError?.(error, "handler") : undefined;
     this.reflector = new Reflector(api, this.store, {
       ...(options as ReflectorOptions<T>),
@@ -95,7 +97,7 @@ export class SharedInformer<T extends KubeObject = KubeObject> {
    * selector we cannot evaluate here) is never stored: the watch would never update or remove it.
    */
   recordWrite(obj: T): void {
-    if (!inScope(obj, this.scope)) return;
+    if (!this.#inScope(obj)) return;
     this.reflector.recordWrite(obj);
   }
 
@@ -193,26 +195,36 @@ export class InformerFactory {
  * an object the watch would not cover is worse than waiting for the watch.
  */
 export function inScope(obj: KubeObject, scope: InformerScope): boolean {
-  if (scope.namespace && obj.metadata.namespace !== scope.namespace) return false;
-  if (scope.fieldSelector) return false;
-  const selector = scope.labelSelector?.trim();
-  if (!selector) return true;
-  const labels = obj.metadata.labels ?? {};
+  return scopeMatcher(scope)(obj);
+}
+
+type LabelTerm = (labels: Readonly<Record<string, string>>) => boolean;
+
+/** `inScope` for one scope, its selector parsed once (a write is recorded on every sync: a hot path). */
+export function scopeMatcher(scope: InformerScope): (obj: KubeObject) => boolean {
+  const terms = labelTerms(scope.labelSelector?.trim() ?? "");
+  if (scope.fieldSelector || terms === undefined) return () => false;
+  const namespace = scope.namespace;
+  return (obj) => {
+    if (namespace && obj.metadata.namespace !== namespace) return false;
+    const labels = obj.metadata.labels ?? {};
+    return terms.every((term) => term(labels));
+  };
+}
+
+/** The terms of an equality-based selector; undefined when it has a term we do not evaluate. */
+function labelTerms(selector: string): LabelTerm[] | undefined {
+  const terms: LabelTerm[] = [];
   for (const term of selector.split(",").map((t) => t.trim())) {
     if (!term) continue;
     const m = /^(!?)([A-Za-z0-9_./-]+)\s*(?:(==|=|!=)\s*([A-Za-z0-9_.-]*))?$/.exec(term);
-    if (!m) return false;
+    if (!m) return undefined;
     const [, negate, key = "", op, value = ""] = m;
-    const actual = labels[key];
-    if (!op) {
-      if ((actual !== undefined) === (negate === "!")) return false;
-    } else if (negate) {
-      return false;
-    } else if (op === "!=") {
-      if (actual === value) return false;
-    } else if (actual !== value) {
-      return false;
-    }
+    if (!op)
+      terms.push(negate ? (labels) => labels[key] === undefined : (labels) => labels[key] !== undefined);
+    else if (negate) return undefined;
+    else if (op === "!=") terms.push((labels) => labels[key] !== value);
+    else terms.push((labels) => labels[key] === value);
   }
-  return true;
+  return terms;
 }

@@ -4,6 +4,7 @@
  * fresh namespace, and offers "eventually" assertions, counts of handler calls and errors per parent, and a
  * cleanup that leaves nothing behind even when the test failed.
  */
+import { sleep } from "../core/sleep.js";
 import { AssertionError } from "node:assert";
 import { randomBytes } from "node:crypto";
 import { stringify } from "yaml";
@@ -107,8 +108,6 @@ interface Tracked {
   type: K8sType;
   id: ObjectId;
 }
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * Runs an operator in-process for tests and checks what it does.

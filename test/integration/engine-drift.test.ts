@@ -11,7 +11,7 @@ import type { KubeObject } from "../../src/core/types.js";
 import { ChildConfig, type OperatorConfig } from "../../src/operator/api/config.js";
 import { useTestEnvironment } from "../support/integration-env.js";
 import { widgetCrd } from "../support/crds.js";
-import { eventually, sleep } from "../support/operator-harness.js";
+import { eventually, sleep, syncedOf } from "../support/operator-harness.js";
 import { startScenario, type Scenario } from "../support/operator-scenario.js";
 
 const Deployment = k8sTypes.apps.v1.Deployment;
@@ -52,11 +52,7 @@ async function converge(s: Scenario): Promise<void> {
     "every parent Synced=True",
     async () => {
       const list = await s.parents.list();
-      const done = list.items.filter((p) =>
-        ((p.status as { conditions?: Array<{ type: string; status: string }> })?.conditions ?? []).some(
-          (c) => c.type === "Synced" && c.status === "True",
-        ),
-      );
+      const done = list.items.filter((p) => syncedOf(p)?.status === "True");
       return done.length === N;
     },
     90_000,

@@ -10,19 +10,11 @@ import type { KubeObject } from "../../src/core/types.js";
 import { ChildConfig } from "../../src/operator/api/config.js";
 import { useTestEnvironment } from "../support/integration-env.js";
 import { widgetCrd } from "../support/crds.js";
-import { ConfigMap, Secret, cm, eventually, sleep } from "../support/operator-harness.js";
+import { ConfigMap, Secret, cm, eventually, sleep, syncedOf } from "../support/operator-harness.js";
+import { grantUserClusterRole } from "../support/user-rbac.js";
 import { startScenario, type Scenario } from "../support/operator-scenario.js";
 
 const shared = useTestEnvironment([widgetCrd]);
-
-interface Condition {
-  type: string;
-  status: string;
-  reason?: string;
-  message?: string;
-}
-const syncedOf = (p: KubeObject) =>
-  ((p.status as { conditions?: Condition[] } | undefined)?.conditions ?? []).find((c) => c.type === "Synced");
 
 async function eventsFor(ns: string, name: string): Promise<KubeObject[]> {
   const list = await shared.admin.resource(k8sTypes.core.v1.Event, ns).list();
@@ -204,26 +196,12 @@ describe("status tells the truth", () => {
   it("shows a 403 on a child as Synced=False with the server's message", async () => {
     // A user that may read Secrets but not create them.
     const user = "truth-limited-operator";
-    const rbac = (kind: string, plural: string) => ({
-      apiVersion: "rbac.authorization.k8s.io/v1",
-      kind,
-      plural,
-      namespaced: false,
-    });
-    await shared.admin.resource(rbac("ClusterRole", "clusterroles")).create({
-      metadata: { name: user },
-      rules: [
-        { apiGroups: ["test.tsoperator.dev"], resources: ["widgets", "widgets/status"], verbs: ["*"] },
-        { apiGroups: [""], resources: ["configmaps", "serviceaccounts", "podtemplates"], verbs: ["*"] },
-        { apiGroups: [""], resources: ["secrets"], verbs: ["get", "list", "watch"] },
-        { apiGroups: ["", "events.k8s.io"], resources: ["events"], verbs: ["create", "patch"] },
-      ],
-    });
-    await shared.admin.resource(rbac("ClusterRoleBinding", "clusterrolebindings")).create({
-      metadata: { name: user },
-      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: user },
-      subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "User", name: user }],
-    });
+    await grantUserClusterRole(shared.admin, user, [
+      { apiGroups: ["test.tsoperator.dev"], resources: ["widgets", "widgets/status"], verbs: ["*"] },
+      { apiGroups: [""], resources: ["configmaps", "serviceaccounts", "podtemplates"], verbs: ["*"] },
+      { apiGroups: [""], resources: ["secrets"], verbs: ["get", "list", "watch"] },
+      { apiGroups: ["", "events.k8s.io"], resources: ["events"], verbs: ["create", "patch"] },
+    ]);
     const s = await startScenario(shared.env, shared.admin, (c) => c, {
       prefix: "truth",
       clientConfig: shared.env.clientConfig("scenario-operator").with({ impersonate: user }),

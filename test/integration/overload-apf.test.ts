@@ -12,8 +12,9 @@ import { k8sTypes } from "../../src/core/k8s-types.js";
 import type { K8sType, KubeObject } from "../../src/core/types.js";
 import { TestEnvironment } from "../../src/testing/test-environment.js";
 import { widgetCrd } from "../support/crds.js";
-import { ConfigMap, cm, eventually, sleep } from "../support/operator-harness.js";
+import { ConfigMap, cm, eventually, sleep, syncedOf } from "../support/operator-harness.js";
 import { startScenario, type Scenario } from "../support/operator-scenario.js";
+import { grantUserClusterRole, revokeUserClusterRole } from "../support/user-rbac.js";
 
 const PARENTS = 500;
 const THROTTLED_USER = "apf-operator";
@@ -33,12 +34,6 @@ const PriorityLevel = clusterType(
   "PriorityLevelConfiguration",
   "prioritylevelconfigurations",
 );
-const ClusterRole = clusterType("rbac.authorization.k8s.io/v1", "ClusterRole", "clusterroles");
-const ClusterRoleBinding = clusterType(
-  "rbac.authorization.k8s.io/v1",
-  "ClusterRoleBinding",
-  "clusterrolebindings",
-);
 
 let env: TestEnvironment;
 let admin: KubeClient;
@@ -52,16 +47,7 @@ after(async () => {
   // Cluster-wide objects go even when the control plane is shared (USE_EXISTING_CLUSTER).
   if (admin) {
     await deleteApfObjects();
-    for (const user of [THROTTLED_USER, BASELINE_USER]) {
-      await admin
-        .resource(ClusterRoleBinding)
-        .delete(user)
-        .catch(() => undefined);
-      await admin
-        .resource(ClusterRole)
-        .delete(user)
-        .catch(() => undefined);
-    }
+    for (const user of [THROTTLED_USER, BASELINE_USER]) await revokeUserClusterRole(admin, user);
     await admin.close();
   }
   await env?.stop();
@@ -74,33 +60,25 @@ after(async () => {
  * what lets a FlowSchema single out the operator's requests.
  */
 async function grantOperatorRole(user: string): Promise<void> {
-  await admin.resource(ClusterRole).create({
-    metadata: { name: user },
-    rules: [
-      {
-        apiGroups: ["test.tsoperator.dev"],
-        resources: ["widgets"],
-        verbs: ["get", "list", "watch", "patch", "update"],
-      },
-      {
-        apiGroups: ["test.tsoperator.dev"],
-        resources: ["widgets/status"],
-        verbs: ["get", "patch", "update"],
-      },
-      { apiGroups: [""], resources: ["configmaps"], verbs: ["*"] },
-      {
-        apiGroups: [""],
-        resources: ["secrets", "serviceaccounts", "podtemplates"],
-        verbs: ["get", "list", "watch"],
-      },
-      { apiGroups: ["", "events.k8s.io"], resources: ["events"], verbs: ["create", "patch"] },
-    ],
-  });
-  await admin.resource(ClusterRoleBinding).create({
-    metadata: { name: user },
-    roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: user },
-    subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "User", name: user }],
-  });
+  await grantUserClusterRole(admin, user, [
+    {
+      apiGroups: ["test.tsoperator.dev"],
+      resources: ["widgets"],
+      verbs: ["get", "list", "watch", "patch", "update"],
+    },
+    {
+      apiGroups: ["test.tsoperator.dev"],
+      resources: ["widgets/status"],
+      verbs: ["get", "patch", "update"],
+    },
+    { apiGroups: [""], resources: ["configmaps"], verbs: ["*"] },
+    {
+      apiGroups: [""],
+      resources: ["secrets", "serviceaccounts", "podtemplates"],
+      verbs: ["get", "list", "watch"],
+    },
+    { apiGroups: ["", "events.k8s.io"], resources: ["events"], verbs: ["create", "patch"] },
+  ]);
 }
 
 /**
@@ -184,14 +162,6 @@ async function seatsOfTinyLevel(): Promise<string[]> {
     .filter((l) => l.includes(`priority_level="${PRIORITY_LEVEL}"`) && /_limit_seats\{/.test(l));
 }
 
-interface Condition {
-  type: string;
-  status: string;
-  reason?: string;
-  message?: string;
-}
-const syncedOf = (p: KubeObject) =>
-  ((p.status as { conditions?: Condition[] } | undefined)?.conditions ?? []).find((c) => c.type === "Synced");
 const mentions429 = (text: string) => /429|TooManyRequests|too many requests/i.test(text);
 
 interface RunFigures {

@@ -135,7 +135,8 @@ async function eventually<T>(
     } catch (err) {
       last = err;
     }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last instanceof Error ? `: ${last.message}` : ""}`);
+    if (Date.now() > end)
+      throw new Error(`timed out waiting for ${what}${last instanceof Error ? `: ${last.message}` : ""}`);
     await delay(100);
   }
 }
@@ -339,6 +340,16 @@ void describe("generated RBAC is least privilege (real control plane)", () => {
   const createFailingParent = async (ns: string) => {
     await createWidget(ns, "f", { fail: true });
   };
+  /** The parent's Service name is already taken by an object with no controller: look (get), then adopt (patch). */
+  const createParentOverTakenServiceName = async (ns: string) => {
+    await services(ns).create({
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: { name: "p-svc" },
+      spec: { ports: [{ port: 80 }] },
+    });
+    await createParent(ns);
+  };
   const scenarios: Scenario[] = [
     { resource: "events", verb: "create", trigger: createFailingParent },
     { resource: "events", verb: "patch", trigger: createFailingParent },
@@ -370,22 +381,19 @@ void describe("generated RBAC is least privilege (real control plane)", () => {
       verb: "get",
       trigger: async (ns) => {
         // The name is taken: the create-only apply answers 409 and the engine looks at the object.
-        await configMaps(ns).create({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "p-cm" }, data: {} });
+        await configMaps(ns).create({
+          apiVersion: "v1",
+          kind: "ConfigMap",
+          metadata: { name: "p-cm" },
+          data: {},
+        });
         await createParent(ns);
       },
     },
     {
       resource: "services",
       verb: "get",
-      trigger: async (ns) => {
-        await services(ns).create({
-          apiVersion: "v1",
-          kind: "Service",
-          metadata: { name: "p-svc" },
-          spec: { ports: [{ port: 80 }] },
-        });
-        await createParent(ns);
-      },
+      trigger: createParentOverTakenServiceName,
     },
     { resource: "services", verb: "list" },
     { resource: "services", verb: "watch" },
@@ -402,15 +410,7 @@ void describe("generated RBAC is least privilege (real control plane)", () => {
     {
       resource: "services",
       verb: "patch",
-      trigger: async (ns) => {
-        await services(ns).create({
-          apiVersion: "v1",
-          kind: "Service",
-          metadata: { name: "p-svc" },
-          spec: { ports: [{ port: 80 }] },
-        });
-        await createParent(ns);
-      },
+      trigger: createParentOverTakenServiceName,
     },
     {
       resource: "services",
@@ -545,5 +545,4 @@ void describe("generated RBAC is least privilege (real control plane)", () => {
       assert.equal(elector.isLeader, false);
     });
   });
-
 });

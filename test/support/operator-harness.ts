@@ -82,7 +82,9 @@ export async function eventually<T>(
       last = err;
     }
     if (Date.now() > deadline) {
-      assert.fail(`not within ${timeoutMs} ms: ${what}${last ? ` (last error: ${last instanceof Error ? last.message : JSON.stringify(last)})` : ""}`);
+      assert.fail(
+        `not within ${timeoutMs} ms: ${what}${last ? ` (last error: ${last instanceof Error ? last.message : JSON.stringify(last)})` : ""}`,
+      );
     }
     await sleep(100);
   }
@@ -92,7 +94,11 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-export const cm = (name: string, data: Record<string, string>, extra: Partial<KubeObject> = {}): KubeObject => ({
+export const cm = (
+  name: string,
+  data: Record<string, string>,
+  extra: Partial<KubeObject> = {},
+): KubeObject => ({
   apiVersion: "v1",
   kind: "ConfigMap",
   metadata: { name, ...(extra.metadata ?? {}) },
@@ -112,3 +118,16 @@ export const ConfigMap = k8sTypes.core.v1.ConfigMap;
 export const Secret = k8sTypes.core.v1.Secret;
 export const ServiceAccount = k8sTypes.core.v1.ServiceAccount;
 export const PodTemplate = k8sTypes.core.v1.PodTemplate;
+
+export interface Condition {
+  type: string;
+  status: string;
+  reason?: string;
+  message?: string;
+}
+
+/** The engine's Synced condition on a parent, if any. */
+export function syncedOf(parent: KubeObject): Condition | undefined {
+  const conditions = (parent.status as { conditions?: Condition[] } | undefined)?.conditions ?? [];
+  return conditions.find((c) => c.type === "Synced");
+}

@@ -71,6 +71,13 @@ const LABEL_NAME =
   /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 const DNS_1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
+/** A finite duration in ms: positive, or >= 0 when zero means "at once". */
+function checkDuration(setting: string, ms: number, options: { zeroAllowed?: boolean } = {}): void {
+  const ok = Number.isFinite(ms) && (options.zeroAllowed ? ms >= 0 : ms > 0);
+  if (!ok)
+    invalid(`${setting} must be ${options.zeroAllowed ? ">= 0" : "a positive number of"} ms, got ${ms}`);
+}
+
 function invalid(message: string): never {
   throw new TsOperatorError("TSOP_CONFIG_INVALID", message);
 }
@@ -200,8 +207,7 @@ export class OperatorConfig {
    * as busy, which `/healthz` reports.
    */
   syncTimeoutMs(ms: number): this {
-    if (!(ms > 0) || !Number.isFinite(ms))
-      invalid(`syncTimeoutMs must be a positive number of ms, got ${ms}`);
+    checkDuration("syncTimeoutMs", ms);
     this.syncTimeoutValue = ms;
     return this;
   }
@@ -213,7 +219,7 @@ export class OperatorConfig {
    * `terminationGracePeriodSeconds` above this plus a few seconds, or the kubelet kills the process first.
    */
   stopGracePeriodMs(ms: number): this {
-    if (!(ms >= 0) || !Number.isFinite(ms)) invalid(`stopGracePeriodMs must be >= 0 ms, got ${ms}`);
+    checkDuration("stopGracePeriodMs", ms, { zeroAllowed: true });
     this.stopGraceValue = ms;
     return this;
   }
@@ -224,9 +230,7 @@ export class OperatorConfig {
    * timeout (600 000 ms with the default `syncTimeoutMs`).
    */
   stuckThresholdMs(ms: number): this {
-    if (!(ms > 0) || !Number.isFinite(ms)) {
-      invalid(`stuckThresholdMs must be a positive number of ms, got ${ms}`);
-    }
+    checkDuration("stuckThresholdMs", ms);
     this.stuckThresholdValue = ms;
     return this;
   }

@@ -65,33 +65,16 @@ export interface ParentWriteDeps {
  */
 export function desiredStatus(parent: KubeObject, status: object): StatusObject {
   const asked = status as StatusObject;
-  const conditions = (Array.isArray(asked.conditions) ? asked.conditions : []).filter(
-    (c) => c?.type !== SYNC_CONDITION,
+  return withSyncCondition(
+    { ...asked, conditions: Array.isArray(asked.conditions) ? asked.conditions : [] },
+    syncCondition(parent, "True", "Synced", "the desired children are applied"),
+    parent,
   );
-  return {
-    ...asked,
-    observedGeneration: parent.metadata.generation ?? 0,
-    conditions: [...conditions, syncedCondition(parent)],
-  };
 }
 
 /** The status `finalize` asked for, plus observedGeneration (no Synced condition: there is nothing to apply). */
 export function finalizeStatus(parent: KubeObject, status: object): StatusObject {
   return { ...(status as StatusObject), observedGeneration: parent.metadata.generation ?? 0 };
-}
-
-/** `Synced=True` for the parent's generation, keeping the transition time of an earlier True. */
-function syncedCondition(parent: KubeObject): Condition {
-  const previous = currentSyncCondition(parent);
-  return {
-    type: SYNC_CONDITION,
-    status: "True",
-    reason: "Synced",
-    message: "the desired children are applied",
-    lastTransitionTime:
-      previous?.status === "True" && previous.lastTransitionTime ? previous.lastTransitionTime : now(),
-    observedGeneration: parent.metadata.generation ?? 0,
-  };
 }
 
 /**
@@ -100,13 +83,63 @@ function syncedCondition(parent: KubeObject): Condition {
  */
 export function statusAfterRecovery(parent: KubeObject): StatusObject | undefined {
   if (!hasSyncError(parent)) return undefined;
-  const current = (parent.status ?? {}) as StatusObject;
-  const others = (current.conditions ?? []).filter((c) => c.type !== SYNC_CONDITION);
-  return { ...current, conditions: [...others, syncedCondition(parent)] };
+  return withSyncCondition(
+    currentStatus(parent),
+    syncCondition(parent, "True", "Synced", "the desired children are applied"),
+  );
+}
+
+/**
+ * The current status with the engine's Synced=False condition set. Everything else, `observedGeneration`
+ * included, stays as it is: a failed sync has not applied this generation. The transition time of an earlier
+ * False is kept, so the same failure again costs no write.
+ */
+export function statusWithSyncError(
+  parent: KubeObject,
+  error: { reason: string; message: string },
+): StatusObject {
+  return withSyncCondition(
+    currentStatus(parent),
+    syncCondition(parent, "False", error.reason, error.message.slice(0, 4096)),
+  );
+}
+
+/** `status` with our condition in place of any earlier one; `observedGeneration` set when `appliedFor` is given. */
+function withSyncCondition(
+  status: StatusObject,
+  condition: Condition,
+  appliedFor?: KubeObject,
+): StatusObject {
+  const others = (status.conditions ?? []).filter((c) => c?.type !== SYNC_CONDITION);
+  const observed = appliedFor ? { observedGeneration: appliedFor.metadata.generation ?? 0 } : {};
+  return { ...status, ...observed, conditions: [...others, condition] };
+}
+
+/** Our condition for the parent's generation; the transition time of an earlier condition with this status stays. */
+function syncCondition(
+  parent: KubeObject,
+  status: "True" | "False",
+  reason: string,
+  message: string,
+): Condition {
+  const previous = currentSyncCondition(parent);
+  return {
+    type: SYNC_CONDITION,
+    status,
+    reason,
+    message,
+    lastTransitionTime:
+      previous?.status === status && previous.lastTransitionTime ? previous.lastTransitionTime : now(),
+    observedGeneration: parent.metadata.generation ?? 0,
+  };
+}
+
+function currentStatus(parent: KubeObject): StatusObject {
+  return (parent.status ?? {}) as StatusObject;
 }
 
 function currentSyncCondition(parent: KubeObject): Condition | undefined {
-  const conditions = (parent.status as StatusObject | undefined)?.conditions;
+  const conditions = currentStatus(parent).conditions;
   return Array.isArray(conditions) ? conditions.find((c) => c?.type === SYNC_CONDITION) : undefined;
 }
 
@@ -136,35 +169,8 @@ export async function writeStatus(
   return true;
 }
 
-/**
- * The current status with the engine's Synced=False condition set. Everything else, `observedGeneration`
- * included, stays as it is: a failed sync has not applied this generation. The transition time of an earlier
- * False is kept, so the same failure again costs no write.
- */
-export function statusWithSyncError(
-  parent: KubeObject,
-  error: { reason: string; message: string },
-): StatusObject {
-  const current = (parent.status ?? {}) as StatusObject;
-  const others = (current.conditions ?? []).filter((c) => c.type !== SYNC_CONDITION);
-  const previous = currentSyncCondition(parent);
-  const condition: Condition = {
-    type: SYNC_CONDITION,
-    status: "False",
-    reason: error.reason,
-    message: error.message.slice(0, 4096),
-    lastTransitionTime:
-      previous?.status === "False" && previous.lastTransitionTime ? previous.lastTransitionTime : now(),
-    observedGeneration: parent.metadata.generation ?? 0,
-  };
-  return { ...current, conditions: [...others, condition] };
-}
-
 export function hasSyncError(parent: KubeObject): boolean {
-  const conditions = (parent.status as StatusObject | undefined)?.conditions;
-  return (
-    Array.isArray(conditions) && conditions.some((c) => c.type === SYNC_CONDITION && c.status === "False")
-  );
+  return currentSyncCondition(parent)?.status === "False";
 }
 
 export function hasFinalizer(parent: KubeObject, name: string): boolean {

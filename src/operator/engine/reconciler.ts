@@ -10,6 +10,8 @@
 import { TsOperatorError, errorMessage, isApiError, isConflict, isTransient } from "../../core/errors.js";
 import type { K8sType, KubeObject } from "../../core/types.js";
 import type { ResourceApi } from "../../client/resource-api.js";
+import { AbortScope } from "../../core/abort-scope.js";
+import { sleep } from "../../core/sleep.js";
 import { ChildWriteMemory, syncChildren, type ChildConflict, type ChildWriteVerb } from "./child-sync.js";
 import type { OperatorConfig } from "../api/config.js";
 import { HandlerOutputError, prepareDesiredChildren } from "./desired-state.js";
@@ -56,6 +58,16 @@ export interface ReconcileObserver {
   onRecovered(parent: KubeObject): void;
   /** A failure the engine could not show on the parent because its own status write failed too. */
   onReportFailed?(parent: KubeObject, error: unknown, writeError: unknown): void;
+}
+
+/** Entries of the engine's per-object bookkeeping (for tests and diagnostics). */
+export interface EngineMemorySizes {
+  /** Parents whose last status write is remembered. */
+  statuses: number;
+  /** Children whose last write of ours is remembered (the loop guard). */
+  childWrites: number;
+  /** Parents whose finalize asked to be retried later. */
+  finalizeRetries: number;
 }
 
 export type ReconcileOutcome =
@@ -117,7 +129,7 @@ export class Reconciler {
   }
 
   /** Sizes of the engine's per-object bookkeeping (each entry is freed when its object goes). */
-  memorySizes(): { statuses: number; childWrites: number; finalizeRetries: number } {
+  memorySizes(): EngineMemorySizes {
     return {
       statuses: this.#statusMemory.size,
       childWrites: this.#writeMemory.size,
@@ -172,10 +184,7 @@ export class Reconciler {
     try {
       response = await this.#callHandler((context) => ctx.handler.sync(request, context), signal);
     } catch (error) {
-      if (signal.aborted) throw error; // stopping: not the handler's failure
-      const kind = error instanceof SyncTimeoutError ? "timeout" : "handler";
-      await this.#reportFailure(key, parent, kind, error, signal);
-      throw new SyncError(kind, `sync failed: ${errorMessage(error)}`, error);
+      throw await this.#handlerFailed(key, parent, "sync", error, signal);
     }
     let desired;
     try {
@@ -258,11 +267,8 @@ export class Reconciler {
     try {
       response = await this.#callHandler((context) => ctx.handler.finalize!(request, context), signal);
     } catch (error) {
-      if (signal.aborted) throw error;
-      const kind = error instanceof SyncTimeoutError ? "timeout" : "handler";
-      ctx.observer.onFinalize(parent, "error");
-      await this.#reportFailure(key, parent, kind, error, signal);
-      throw new SyncError(kind, `finalize failed: ${errorMessage(error)}`, error);
+      if (!signal.aborted) ctx.observer.onFinalize(parent, "error");
+      throw await this.#handlerFailed(key, parent, "finalize", error, signal);
     }
     const deps = this.#parentDeps(signal);
     if (response?.status !== null && response?.status !== undefined) {
@@ -290,33 +296,44 @@ export class Reconciler {
    */
   async #callHandler<T>(call: (context: SyncContext) => T | Promise<T>, stop: AbortSignal): Promise<T> {
     const timeoutMs = this.#ctx.config.syncTimeout;
-    const abort = new AbortController();
+    const scope = new AbortScope([stop]);
     const entry = { startedAt: Date.now() };
     this.#pendingCalls.add(entry);
-    const onStop = () => abort.abort(stop.reason);
-    let timer: NodeJS.Timeout | undefined;
-    const aborted = new Promise<never>((_, reject) => {
-      abort.signal.addEventListener("abort", () => reject(asError(abort.signal.reason)), { once: true });
+    const running = Promise.resolve().then(() =>
+      call({ signal: scope.signal, operatorName: this.#ctx.config.operatorName }),
+    );
+    const settled = () => this.#pendingCalls.delete(entry);
+    void running.then(settled, settled);
+    // Rejects with the stop's reason when stopping, with SyncTimeoutError once the timeout passes.
+    const deadline = sleep(timeoutMs, scope.signal).then(() => {
+      const timeout = new SyncTimeoutError(timeoutMs);
+      scope.abort(timeout);
+      throw timeout;
     });
-    aborted.catch(() => {});
     try {
-      if (stop.aborted) onStop();
-      else stop.addEventListener("abort", onStop, { once: true });
-      timer = setTimeout(() => abort.abort(new SyncTimeoutError(timeoutMs)), timeoutMs);
-      const running = Promise.resolve().then(() =>
-        call({ signal: abort.signal, operatorName: this.#ctx.config.operatorName }),
-      );
-      void running.then(
-        () => this.#pendingCalls.delete(entry),
-        () => this.#pendingCalls.delete(entry),
-      );
-      return await Promise.race([running, aborted]);
+      return await Promise.race([running, deadline]);
     } finally {
-      clearTimeout(timer);
-      stop.removeEventListener("abort", onStop);
-      // Tells a handler still running that its answer is no longer wanted.
-      if (!abort.signal.aborted) abort.abort(new TsOperatorError("TSOP_ABORTED", "the sync is over"));
+      scope.release();
+      // Tells a handler still running that its answer is no longer wanted (and clears the deadline's timer).
+      scope.abort(new TsOperatorError("TSOP_ABORTED", "the sync is over"));
     }
+  }
+
+  /**
+   * What a failed handler call becomes: while stopping, the error itself (not the handler's fault); otherwise a
+   * failure shown on the parent, as a timeout or a handler error, and the SyncError to throw.
+   */
+  async #handlerFailed(
+    key: string,
+    parent: KubeObject,
+    call: "sync" | "finalize",
+    error: unknown,
+    signal: AbortSignal,
+  ): Promise<unknown> {
+    if (signal.aborted) return error;
+    const kind = error instanceof SyncTimeoutError ? "timeout" : "handler";
+    await this.#reportFailure(key, parent, kind, error, signal);
+    return new SyncError(kind, `${call} failed: ${errorMessage(error)}`, error);
   }
 
   #request(parent: KubeObject, children: Map<K8sType, readonly KubeObject[]>) {
@@ -348,11 +365,11 @@ export class Reconciler {
       return await fn();
     } catch (error) {
       if (error instanceof SyncError || isAbort(error)) throw error;
-      if (isTransient(error))
-        throw new SyncError("transient", `API request failed: ${errorMessage(error)}`, error);
-      if (isConflict(error)) throw new SyncError("api", `API request failed: ${errorMessage(error)}`, error);
-      await this.#reportFailure(key, parent, "api", error, undefined);
-      throw new SyncError("api", `API request failed: ${errorMessage(error)}`, error);
+      const message = `API request failed: ${errorMessage(error)}`;
+      if (isTransient(error)) throw new SyncError("transient", message, error);
+      // A conflict means our view was stale: the watch brings the newer object, nothing to show on the parent.
+      if (!isConflict(error)) await this.#reportFailure(key, parent, "api", error, undefined);
+      throw new SyncError("api", message, error);
     }
   }
 
@@ -403,8 +420,4 @@ function isAbort(error: unknown): boolean {
     (error instanceof TsOperatorError && (error.code === "TSOP_ABORTED" || error.code === "TSOP_SHUTDOWN")) ||
     (error instanceof Error && error.name === "AbortError")
   );
-}
-
-function asError(reason: unknown): Error {
-  return reason instanceof Error ? reason : new TsOperatorError("TSOP_ABORTED", String(reason));
 }

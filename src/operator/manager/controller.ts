@@ -14,7 +14,12 @@ import type { OperatorConfig } from "../api/config.js";
 import type { Handler } from "../api/handler.js";
 import type { Logger } from "../../core/logger.js";
 import { jsonEqual } from "../../core/json.js";
-import { Reconciler, SyncError, type ReconcileObserver } from "../engine/reconciler.js";
+import {
+  Reconciler,
+  SyncError,
+  type EngineMemorySizes,
+  type ReconcileObserver,
+} from "../engine/reconciler.js";
 
 const PARENT_UID_INDEX = "uid";
 /**
@@ -73,6 +78,8 @@ export class OperatorController {
     });
     this.#queue = this.#newQueue();
     const observer = options.observer ?? {};
+    const nameOf = (parent: KubeObject) =>
+      describeObject(config.parentType, parent.metadata.namespace, parent.metadata.name);
     this.#reconciler = new Reconciler({
       config,
       handler,
@@ -93,7 +100,7 @@ export class OperatorController {
         onSyncError: (parent, kind, error) => {
           this.#logger.warn(
             {
-              parent: describeObject(config.parentType, parent.metadata.namespace, parent.metadata.name),
+              parent: nameOf(parent),
               kind,
               err: errorSummary(error),
             },
@@ -104,7 +111,7 @@ export class OperatorController {
         onFinalize: (parent, outcome) => {
           this.#logger.info(
             {
-              parent: describeObject(config.parentType, parent.metadata.namespace, parent.metadata.name),
+              parent: nameOf(parent),
               outcome,
             },
             "finalize",
@@ -115,7 +122,7 @@ export class OperatorController {
         onReportFailed: (parent, error, writeError) => {
           this.#logger.warn(
             {
-              parent: describeObject(config.parentType, parent.metadata.namespace, parent.metadata.name),
+              parent: nameOf(parent),
               err: errorSummary(error),
               statusWriteErr: errorSummary(writeError),
             },
@@ -250,7 +257,7 @@ export class OperatorController {
   }
 
   /** Sizes of the engine's per-object bookkeeping; each entry is freed when its object is deleted. */
-  engineMemorySizes(): { statuses: number; childWrites: number; finalizeRetries: number } {
+  engineMemorySizes(): EngineMemorySizes {
     return this.#reconciler.memorySizes();
   }
 

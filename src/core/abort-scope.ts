@@ -70,6 +70,11 @@ export class AbortScope {
     return this.controller.signal;
   }
 
+  /** Aborts the scope's own signal (not the sources): a timeout, or "this work is over". No-op once aborted. */
+  abort(reason: Error): void {
+    if (!this.controller.signal.aborted) this.controller.abort(reason);
+  }
+
   /** Stops following the sources; the signal keeps its state. Idempotent. */
   release(): void {
     for (const source of this.sources) unfollow(source, this.controller);
