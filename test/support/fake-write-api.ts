@@ -2,7 +2,7 @@
  * A tiny in-memory API for unit tests of the sync engine: objects by namespace/name, every request logged, and
  * per-verb failures to inject. It is a test tool for edge cases, never a substitute for the real-apiserver tests.
  */
-import { ApiError } from "../../src/core/errors.js";
+import { ApiError, TsOperatorError } from "../../src/core/errors.js";
 import type { K8sType, KubeObject, ObjectId } from "../../src/core/types.js";
 import type { ResourceApi } from "../../src/client/resource-api.js";
 
@@ -11,6 +11,7 @@ export interface LoggedRequest {
   name: string;
   body?: unknown;
   patchType?: string;
+  signal?: AbortSignal | undefined;
 }
 
 export function apiError(code: number, reason: string, message = reason): ApiError {
@@ -27,6 +28,8 @@ export function apiError(code: number, reason: string, message = reason): ApiErr
 export class FakeWriteApi {
   readonly objects = new Map<string, KubeObject>();
   readonly requests: LoggedRequest[] = [];
+  /** Called once a request is sent, before it is answered (to make something happen meanwhile). */
+  onRequest: ((verb: LoggedRequest["verb"]) => void) | undefined = undefined;
   /** Errors thrown by the next requests of a verb, in order. */
   readonly failures = new Map<LoggedRequest["verb"], Error[]>();
   #rv = 100;
@@ -56,7 +59,10 @@ export class FakeWriteApi {
     // eslint-disable-next-line @typescript-eslint/no-this-alias -- the fake's methods close over the store
     const self = this;
     const log = (verb: LoggedRequest["verb"], name: string, extra: Partial<LoggedRequest> = {}) => {
+      // Like the real client: a request whose signal has aborted is not sent.
+      if (extra.signal?.aborted) throw new TsOperatorError("TSOP_ABORTED", "request aborted");
       self.requests.push({ verb, name, ...extra });
+      self.onRequest?.(verb);
       self.#fail(verb);
     };
     const find = (id: ObjectId | string | KubeObject["metadata"]) => {
@@ -67,17 +73,17 @@ export class FakeWriteApi {
     };
     const api: Partial<ResourceApi> = {
       type,
-      async get(id) {
-        log("get", typeof id === "string" ? id : id.name);
+      async get(id, options) {
+        log("get", typeof id === "string" ? id : id.name, { signal: options?.signal });
         return structuredClone(find(id));
       },
-      async create(obj) {
-        log("create", obj.metadata.name ?? "", { body: obj });
+      async create(obj, options) {
+        log("create", obj.metadata.name ?? "", { body: obj, signal: options?.signal });
         if (self.objects.has(keyOf(obj.metadata))) throw apiError(409, "AlreadyExists");
         return self.put(withManager(obj, self.manager, "Update"));
       },
-      async apply(obj) {
-        log("apply", obj.metadata.name ?? "", { body: obj });
+      async apply(obj, options) {
+        log("apply", obj.metadata.name ?? "", { body: obj, signal: options?.signal });
         const old = self.objects.get(keyOf(obj.metadata));
         const precondition = obj.metadata.resourceVersion;
         if (old && precondition && precondition !== old.metadata.resourceVersion) {
@@ -100,17 +106,17 @@ export class FakeWriteApi {
           },
         });
       },
-      async replace(obj) {
-        log("replace", obj.metadata.name ?? "", { body: obj });
+      async replace(obj, options) {
+        log("replace", obj.metadata.name ?? "", { body: obj, signal: options?.signal });
         const old = find(obj.metadata);
         return self.put({
           ...withManager(obj, self.manager, "Update"),
           metadata: { ...withManager(obj, self.manager, "Update").metadata, uid: old.metadata.uid },
         });
       },
-      async patch(id, patchType, patch) {
+      async patch(id, patchType, patch, options) {
         const name = typeof id === "string" ? id : id.name;
-        log("patch", name, { body: patch, patchType });
+        log("patch", name, { body: patch, patchType, signal: options?.signal });
         const obj = structuredClone(find(id));
         if (patchType === "json") {
           for (const op of patch as Array<{ op: string; path: string; value?: unknown }>) {
@@ -130,14 +136,14 @@ export class FakeWriteApi {
         }
         return self.put(obj);
       },
-      async delete(id) {
-        log("delete", typeof id === "string" ? id : id.name);
+      async delete(id, options) {
+        log("delete", typeof id === "string" ? id : id.name, { signal: options?.signal });
         find(id);
         self.objects.delete(typeof id === "string" ? id : keyOf(id));
         return {};
       },
-      async applyStatus(obj) {
-        log("applyStatus", obj.metadata.name ?? "", { body: obj });
+      async applyStatus(obj, options) {
+        log("applyStatus", obj.metadata.name ?? "", { body: obj, signal: options?.signal });
         const stored = structuredClone(find(obj.metadata));
         stored.status = structuredClone(obj.status);
         return self.put(stored);

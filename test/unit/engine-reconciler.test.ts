@@ -136,6 +136,21 @@ describe("reconciler: status tells the truth", () => {
   });
 });
 
+describe("reconciler: stopping", () => {
+  it("does not write a failure to the parent once the sync's signal has aborted (stop, lost lease)", async () => {
+    const h = harness({ sync: () => ({ status: { ready: true }, children: [child("a")] }) });
+    const stop = new AbortController();
+    // The operator stops while the child write is on the wire; the server then rejects the write.
+    h.fake.onRequest = (verb) => {
+      if (verb === "apply") stop.abort(new Error("stopping"));
+    };
+    h.fake.failures.set("apply", [apiError(422, "Invalid", "rejected")]);
+    await assert.rejects(h.reconciler.reconcile("ns/w", stop.signal));
+    assert.equal(h.statusWrites(), 0, "no status write after the stop");
+    assert.equal(synced(h.parent()), undefined);
+  });
+});
+
 describe("reconciler: a stuck handler", () => {
   it("times out a sync that never resolves, says so on the parent, and keeps counting it as pending", async () => {
     let seen: AbortSignal | undefined;

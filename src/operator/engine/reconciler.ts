@@ -152,7 +152,7 @@ export class Reconciler {
       if (!hasFinalizer(parent, finalizer)) return { kind: "ignored" };
       if (!hasFinalize) {
         // finalize was removed from the handler since the finalizer was added: let the deletion proceed.
-        await this.#api(key, () => removeFinalizer(parent!, finalizer, deps), parent);
+        await this.#api(key, parent, signal, () => removeFinalizer(parent!, finalizer, deps));
         return { kind: "finalized" };
       }
       return this.#finalize(key, parent, signal);
@@ -161,16 +161,12 @@ export class Reconciler {
 
     try {
       if (hasFinalize && !hasFinalizer(parent, finalizer)) {
-        parent = await this.#api(key, () => addFinalizer(parent!, finalizer, deps), parent);
+        parent = await this.#api(key, parent, signal, () => addFinalizer(parent!, finalizer, deps));
       } else if (!hasFinalize && hasFinalizer(parent, finalizer)) {
-        parent = await this.#api(
-          key,
-          async () => {
-            await removeFinalizer(parent!, finalizer, deps);
-            return ctx.getParent(key) ?? parent!;
-          },
-          parent,
-        );
+        parent = await this.#api(key, parent, signal, async () => {
+          await removeFinalizer(parent!, finalizer, deps);
+          return ctx.getParent(key) ?? parent!;
+        });
       }
     } catch (error) {
       // The guarded finalizer write lost a race with another change: the watch brings the newer parent.
@@ -202,18 +198,15 @@ export class Reconciler {
 
     let writes = 0;
     if (response.children !== UNCHANGED_CHILDREN) {
-      const result = await this.#api(
-        key,
-        () =>
-          syncChildren(desired, children, this.#writeMemory, {
-            config: ctx.config,
-            parentUid: uid,
-            api: (type) => ctx.api(type),
-            recordWrite: (type, obj) => ctx.recordWrite(type, obj),
-            onWrite: (verb, what) => ctx.observer.onWrite(key, verb, what),
-            signal,
-          }),
-        parent,
+      const result = await this.#api(key, parent, signal, () =>
+        syncChildren(desired, children, this.#writeMemory, {
+          config: ctx.config,
+          parentUid: uid,
+          api: (type) => ctx.api(type),
+          recordWrite: (type, obj) => ctx.recordWrite(type, obj),
+          onWrite: (verb, what) => ctx.observer.onWrite(key, verb, what),
+          signal,
+        }),
       );
       writes = result.writes;
       if (result.conflicts.length > 0) {
@@ -234,7 +227,7 @@ export class Reconciler {
         : statusAfterRecovery(latest);
     if (
       status &&
-      (await this.#api(key, () => writeStatus(latest, status, this.#statusMemory, deps), latest))
+      (await this.#api(key, latest, signal, () => writeStatus(latest, status, this.#statusMemory, deps)))
     ) {
       ctx.observer.onStatusWrite(key);
     }
@@ -273,7 +266,7 @@ export class Reconciler {
     const deps = this.#parentDeps(signal);
     if (response?.status !== null && response?.status !== undefined) {
       const status = finalizeStatus(parent, response.status);
-      if (await this.#api(key, () => writeStatus(parent, status, this.#statusMemory, deps), parent)) {
+      if (await this.#api(key, parent, signal, () => writeStatus(parent, status, this.#statusMemory, deps))) {
         ctx.observer.onStatusWrite(key);
       }
     }
@@ -284,7 +277,7 @@ export class Reconciler {
       return { kind: "finalizing", retryAfterMs: retry };
     }
     const latest = ctx.getParent(key) ?? parent;
-    await this.#api(key, () => removeFinalizer(latest, ctx.config.finalizerName, deps), parent);
+    await this.#api(key, parent, signal, () => removeFinalizer(latest, ctx.config.finalizerName, deps));
     this.#finalizeNotBefore.delete(uid);
     ctx.observer.onFinalize(parent, "done");
     return { kind: "finalized" };
@@ -360,15 +353,16 @@ export class Reconciler {
    * Runs API writes. A transient failure becomes a quiet SyncError("transient") (retried with backoff, not shown
    * on the parent); any other API failure is reported on the parent and becomes a SyncError("api").
    */
-  async #api<T>(key: string, fn: () => Promise<T>, parent: KubeObject): Promise<T> {
+  async #api<T>(key: string, parent: KubeObject, signal: AbortSignal, fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
     } catch (error) {
-      if (error instanceof SyncError || isAbort(error)) throw error;
+      // Stopping (or leadership lost): not the parent's failure to show, and no write may follow.
+      if (error instanceof SyncError || isAbort(error) || signal.aborted) throw error;
       const message = `API request failed: ${errorMessage(error)}`;
       if (isTransient(error)) throw new SyncError("transient", message, error);
       // A conflict means our view was stale: the watch brings the newer object, nothing to show on the parent.
-      if (!isConflict(error)) await this.#reportFailure(key, parent, "api", error, undefined);
+      if (!isConflict(error)) await this.#reportFailure(key, parent, "api", error, signal);
       throw new SyncError("api", message, error);
     }
   }
@@ -382,7 +376,7 @@ export class Reconciler {
     parent: KubeObject,
     kind: SyncErrorKind,
     error: unknown,
-    signal: AbortSignal | undefined,
+    signal: AbortSignal,
   ): Promise<void> {
     const ctx = this.#ctx;
     ctx.observer.onSyncError(parent, kind, error);
@@ -392,7 +386,7 @@ export class Reconciler {
       message: errorMessage(error),
     });
     try {
-      const deps = this.#parentDeps(signal ?? new AbortController().signal);
+      const deps = this.#parentDeps(signal);
       if (await writeStatus(latest, status, this.#statusMemory, deps)) ctx.observer.onStatusWrite(key);
     } catch (writeError) {
       ctx.observer.onReportFailed?.(parent, error, writeError);
