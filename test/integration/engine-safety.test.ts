@@ -10,7 +10,18 @@ import type { KubeObject } from "../../src/core/types.js";
 import { ChildConfig } from "../../src/operator/api/config.js";
 import { useTestEnvironment } from "../support/integration-env.js";
 import { widgetCrd } from "../support/crds.js";
-import { ConfigMap, Secret, cm, eventually, sleep, syncedOf } from "../support/operator-harness.js";
+import type { Handler } from "../../src/operator/api/handler.js";
+import {
+  ConfigMap,
+  Secret,
+  cm,
+  eventually,
+  newCallLog,
+  scenarioSync,
+  sleep,
+  syncedOf,
+  type ScenarioParent,
+} from "../support/operator-harness.js";
 import { grantUserClusterRole } from "../support/user-rbac.js";
 import { startScenario, type Scenario } from "../support/operator-scenario.js";
 
@@ -225,6 +236,45 @@ describe("status tells the truth", () => {
 });
 
 describe("no request loops", () => {
+  it("a child deleted by someone else after the cache was read costs exactly one DELETE", async () => {
+    let deleteBehindTheEngine: (() => Promise<void>) | undefined;
+    const handler: Handler<ScenarioParent> = {
+      async sync(request) {
+        // The request (and the engine's view of the children) is taken; now someone else deletes "b" and the
+        // handler no longer wants it: the engine will delete an object that is already gone (404).
+        await deleteBehindTheEngine?.();
+        return scenarioSync(newCallLog())(request);
+      },
+    };
+    const s = await startScenario(shared.env, shared.admin, (c) => c, { prefix: "loops", handler });
+    try {
+      await s.createParent("p", { children: [cm("a", { v: "1" }), cm("b", { v: "1" })] });
+      await eventually("both children", async () => (await s.get(ConfigMap, "b")) !== undefined);
+      await eventually("converged", async () => syncedOf(await s.parents.get("p"))?.status === "True");
+      await sleep(500);
+      const deletesBefore = await s.op.metrics.requestCount({ method: "DELETE" });
+      deleteBehindTheEngine = async () => {
+        deleteBehindTheEngine = undefined;
+        await shared.admin.resource(ConfigMap, s.ns).delete("b");
+      };
+      await s.setSpec("p", { children: [cm("a", { v: "1" })] });
+      await eventually("b gone", async () => (await s.get(ConfigMap, "b")) === undefined);
+      await sleep(3_000);
+      assert.equal((await s.op.metrics.requestCount({ method: "DELETE" })) - deletesBefore, 1, "one DELETE");
+      assert.equal(
+        await s.op.metrics.requestCount({ method: "DELETE", code: "404" }),
+        1,
+        "and it found nothing",
+      );
+      assert.ok(
+        !s.writes.some((w) => w.startsWith("delete")),
+        `a 404 is not a write: ${s.writes.join(", ")}`,
+      );
+    } finally {
+      await s.stop();
+    }
+  });
+
   it("an idle converged operator with 100 parents sends no request but its watches for 30 s", async () => {
     const s = await startScenario(shared.env, shared.admin, (c) => c.concurrency(8), { prefix: "idle" });
     try {

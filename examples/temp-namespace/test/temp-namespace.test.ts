@@ -91,6 +91,35 @@ describe("temp-namespace example", () => {
     await kit.assertResourceDeletedEventually(Namespace, name, { timeoutMs: 30_000 });
   });
 
+  it("never takes over a Namespace it did not create: it and its contents survive expiry and deletion", async () => {
+    // Someone's Namespace (think "prod") with something in it, then a TempNamespace with the same name.
+    const name = uniqueName("prod");
+    await kit.api(Namespace).create({ metadata: { name } });
+    await kit.client.resource(ConfigMap, name).create({ metadata: { name: "payload" }, data: { keep: "me" } });
+    await kit.createParent(tempNamespace(name, 2));
+    let conflict: { reason?: string; message?: string } | undefined;
+    for (const deadline = Date.now() + 15_000; conflict?.reason !== "ChildConflict"; ) {
+      assert.ok(Date.now() < deadline, `no ChildConflict on the TempNamespace: ${JSON.stringify(conflict)}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const parent = await kit.getResource<TempNamespace>(TempNamespaceType, name);
+      const status = parent?.status as { conditions?: Array<{ type: string; reason?: string; message?: string }> };
+      conflict = status?.conditions?.find((c) => c.type === "Synced");
+    }
+    assert.match(conflict.message ?? "", new RegExp(`Namespace.v1 ${name} exists and is not owned by this TempNamespace`));
+    // Past its TTL the operator wants no children any more, and then the TempNamespace is deleted.
+    await kit.assertResourceEqEventually(TempNamespaceType, name, { status: { phase: "Expired" } }, { timeoutMs: 15_000 });
+    await kit.deleteParent(name);
+    await kit.assertResourceDeletedEventually(TempNamespaceType, name, { timeoutMs: 15_000 });
+    await new Promise((resolve) => setTimeout(resolve, 3000)); // room for a wrong deletion to show
+    const namespace = await kit.getResource(Namespace, name);
+    assert.ok(namespace, "the Namespace is still there");
+    assert.equal(namespace.metadata.deletionTimestamp, undefined, "and not terminating");
+    assert.equal(namespace.metadata.ownerReferences, undefined, "and owned by no TempNamespace");
+    const payload = await kit.client.resource(ConfigMap, name).getOrUndefined("payload");
+    assert.deepEqual(payload?.data, { keep: "me" }, "its contents survive");
+    await kit.api(Namespace).delete(name);
+  });
+
   it("finalize keeps the TempNamespace while its Namespace is terminating, retrying until it is gone", async () => {
     const name = uniqueName("hold");
     const hold = "examples.tsoperator.dev/test-hold";
