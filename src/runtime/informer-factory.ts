@@ -95,10 +95,13 @@ export class SharedInformer<T extends KubeObject = KubeObject> {
    *
    * An object outside this informer's scope (another namespace, labels its selector does not match, or a
    * selector we cannot evaluate here) is never stored: the watch would never update or remove it.
+   *
+   * Returns whether the cache holds this object (this uid) afterwards: false when it is out of scope or already
+   * deleted, so a writer keeps no bookkeeping for an object that no deletion event will ever free.
    */
-  recordWrite(obj: T): void {
-    if (!this.#inScope(obj)) return;
-    this.reflector.recordWrite(obj);
+  recordWrite(obj: T): boolean {
+    if (!this.#inScope(obj)) return false;
+    return this.reflector.recordWrite(obj);
   }
 
   stop(): Promise<void> {

@@ -200,10 +200,16 @@ export class Reflector<T extends KubeObject = KubeObject> {
     const started = performance.now();
     const inactivityMs = this.#options.inactivityTimeoutMs ?? 300_000;
     const watchController = new AbortController();
-    // Rejects when stop() is called or the watchdog fires; raced against every read of the stream.
-    let interrupt: (error: unknown) => void = () => undefined;
-    const interrupted = new Promise<never>((_, reject) => (interrupt = reject));
-    interrupted.catch(() => undefined);
+    // stop() and the watchdog interrupt the read in progress, and every later one. Not a long-lived promise raced
+    // against each read: every race would leave a reaction on it holding that read's event (and its object) until
+    // the watch ends, minutes and thousands of events later.
+    let interruption: { error: Error } | undefined;
+    let interruptRead: ((error: Error) => void) | undefined;
+    const interrupt = (reason: unknown) => {
+      const error = reason instanceof Error ? reason : new TsOperatorError("TSOP_ABORTED", String(reason));
+      interruption ??= { error };
+      interruptRead?.(error);
+    };
     const onAbort = () => {
       watchController.abort(signal.reason);
       interrupt(signal.reason);
@@ -237,14 +243,28 @@ export class Reflector<T extends KubeObject = KubeObject> {
       signal: watchController.signal,
     });
     const iterator = stream[Symbol.asyncIterator]();
+    const read = () =>
+      new Promise<IteratorResult<WatchEvent<T>>>((resolve, reject) => {
+        if (interruption) {
+          reject(interruption.error);
+          return;
+        }
+        interruptRead = reject;
+        void iterator
+          .next()
+          .then(resolve, reject)
+          .finally(() => {
+            if (interruptRead === reject) interruptRead = undefined;
+          });
+      });
     let events = 0;
     try {
       for (;;) {
-        // Racing the stream against the watchdog and stop() means a client that ignores its signal still cannot
-        // hang the reflector.
+        // A read that stop() or the watchdog interrupts ends at once: a client that ignores its signal still
+        // cannot hang the reflector.
         let next: IteratorResult<WatchEvent<T>>;
         try {
-          next = await Promise.race([iterator.next(), interrupted]);
+          next = await read();
         } catch (error) {
           if (inactive) throw inactiveError();
           throw error;
@@ -266,11 +286,19 @@ export class Reflector<T extends KubeObject = KubeObject> {
   }
 
   /** See SharedInformer.recordWrite. */
-  recordWrite(obj: T): void {
-    if (!this.store.hasSynced) return;
+  recordWrite(obj: T): boolean {
+    if (!this.store.hasSynced) return false;
+    const rv = obj.metadata.resourceVersion;
     const existing = this.store.get({ namespace: obj.metadata.namespace, name: obj.metadata.name ?? "" });
-    if (existing && !isNewer(obj.metadata.resourceVersion, existing.metadata.resourceVersion)) return;
+    if (existing && !isNewer(rv, existing.metadata.resourceVersion)) {
+      return existing.metadata.uid === obj.metadata.uid;
+    }
+    // Not stored although the watch is already past this version: it was deleted (or left our scope) after the
+    // write, and the answer to the write arrived after the watch said so. Storing it would resurrect it.
+    const seen = this.store.resourceVersion;
+    if (!existing && (rv === seen || isNewer(seen, rv))) return false;
     this.store.upsert(compactObject(obj, this.#options.compact));
+    return true;
   }
 
   #apply(event: WatchEvent<T>): void {

@@ -16,6 +16,11 @@ const obj = (name: string, extra: Partial<KubeObject["metadata"]> = {}): KubeObj
   metadata: { name, namespace: "ns", uid: `uid-${name}`, resourceVersion: "10", ...extra },
 });
 
+async function waitFor(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 5));
+  assert.ok(condition(), "condition not reached");
+}
+
 describe("read your own writes", () => {
   it("stores a write of ours at once, so the next sync sees it before the watch does", async () => {
     const api = new FakeResourceApi(ConfigMap, "ns");
@@ -27,6 +32,23 @@ describe("read your own writes", () => {
     // An older version (the watch catching up later) does not replace it.
     informer.recordWrite(obj("mine", { resourceVersion: "499" }));
     assert.equal(informer.store.get({ namespace: "ns", name: "mine" })?.metadata.resourceVersion, "500");
+    await informer.stop();
+  });
+
+  it("never resurrects an object whose deletion the watch delivered before the answer to our write", async () => {
+    const api = new FakeResourceApi(ConfigMap, "ns");
+    const informer = new SharedInformer(api, { namespace: "ns" });
+    informer.start();
+    await informer.synced;
+    const written = api.put("gone", { a: "1" }); // our write, as the server answered it
+    await waitFor(() => informer.store.get({ namespace: "ns", name: "gone" }) !== undefined);
+    api.remove("gone"); // someone deletes it; the watch delivers that first
+    await waitFor(() => informer.store.get({ namespace: "ns", name: "gone" }) === undefined);
+    informer.recordWrite(structuredClone(written)); // then the answer to our write arrives
+    assert.equal(informer.store.get({ namespace: "ns", name: "gone" }), undefined);
+    // A write the watch has not reached yet is still recorded (read your own writes).
+    informer.recordWrite(obj("new", { resourceVersion: String(api.rv + 5) }));
+    assert.ok(informer.store.get({ namespace: "ns", name: "new" }));
     await informer.stop();
   });
 
@@ -88,7 +110,7 @@ describe("finalizer race", () => {
       api: (type) => fake.api(type),
       getParent: () => fake.objects.get("ns/w"),
       childrenOf: () => new Map(),
-      recordWrite: () => {},
+      recordWrite: () => true,
       observer: {
         onWrite() {},
         onStatusWrite() {},

@@ -40,7 +40,7 @@ function deps(config: OperatorConfig, fake: FakeWriteApi): ChildSyncDeps & { rec
     config,
     parentUid: PARENT_UID,
     api: (type) => fake.api(type),
-    recordWrite: (_type, obj) => recorded.push(obj),
+    recordWrite: (_type, obj) => recorded.push(obj) > 0,
     onWrite: () => {},
     signal: new AbortController().signal,
     recorded,

@@ -21,6 +21,8 @@ interface Harness {
 function harness(
   handler: Handler,
   config = new OperatorConfig("test-operator", Parent).withChild(ConfigMap, ChildConfig.apply()),
+  /** What the cache says after recording a write: false = the object was deleted meanwhile. */
+  cacheHolds = () => true,
 ): Harness {
   const fake = new FakeWriteApi();
   fake.put({
@@ -44,7 +46,7 @@ function harness(
     getParent: () => fake.objects.get("ns/w"),
     childrenOf: () =>
       new Map([[ConfigMap, [...fake.objects.values()].filter((o) => o.kind === "ConfigMap")]]),
-    recordWrite: () => {},
+    recordWrite: () => cacheHolds(),
     observer,
   });
   return {
@@ -180,6 +182,17 @@ describe("reconciler: a stuck handler", () => {
     await assert.rejects(running, /stopping/);
     assert.deepEqual(h.errors, []);
     assert.equal(h.statusWrites(), 0);
+  });
+
+  it("keeps no bookkeeping for objects deleted before the answers to our writes came", async () => {
+    const h = harness(
+      { sync: () => ({ status: { ok: 1 }, children: [child("a")] }) },
+      undefined,
+      () => false,
+    );
+    await h.reconciler.reconcile("ns/w", signal());
+    assert.equal(h.fake.writes().length, 2, "a child and a status written");
+    assert.deepEqual(h.reconciler.memorySizes(), { statuses: 0, childWrites: 0, finalizeRetries: 0 });
   });
 
   it("forgets the per-object bookkeeping of a deleted parent and its children", async () => {

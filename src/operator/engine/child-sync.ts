@@ -25,8 +25,8 @@ export interface ChildSyncDeps {
   /** The parent's uid: children are ours only with a controller ownerReference to it. */
   readonly parentUid: string;
   api(type: K8sType): ResourceApi;
-  /** Stores a server answer in the cache (read your own writes). */
-  recordWrite(type: K8sType, obj: KubeObject): void;
+  /** Stores a server answer in the cache (read your own writes); false when the cache does not hold it. */
+  recordWrite(type: K8sType, obj: KubeObject): boolean;
   onWrite(verb: ChildWriteVerb, what: string): void;
   readonly signal: AbortSignal;
 }
@@ -147,12 +147,12 @@ async function syncOne(
   const manager = deps.config.fieldManager;
   const api = deps.api(child.type);
   const what = describeObject(child.type, child.namespace, child.name);
-  /** Records a write the server answered: metrics/logs, the loop guard, the cache. */
+  /** Records a write the server answered: metrics/logs, the cache, and the loop guard while the cache holds it. */
   const written = (verb: ChildWriteVerb, obj: KubeObject) => {
     result.writes++;
     deps.onWrite(verb, what);
-    memory.remember(obj);
-    deps.recordWrite(child.type, obj);
+    // Deleted before its answer came (the deletion event has passed): nothing would ever free an entry for it.
+    if (deps.recordWrite(child.type, obj)) memory.remember(obj);
     return obj;
   };
 

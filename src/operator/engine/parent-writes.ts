@@ -55,7 +55,8 @@ export interface ParentWriteDeps {
   readonly api: ResourceApi;
   readonly fieldManager: string;
   readonly signal: AbortSignal;
-  recordWrite(obj: KubeObject): void;
+  /** Stores a server answer in the cache; false when the cache does not hold it (deleted meanwhile). */
+  recordWrite(obj: KubeObject): boolean;
 }
 
 /**
@@ -164,8 +165,8 @@ export async function writeStatus(
     },
     { fieldManager: deps.fieldManager, force: true, signal: deps.signal },
   );
-  memory.remember(parent.metadata.uid, desired, updated.status);
-  deps.recordWrite(updated);
+  // A parent deleted before this answer came is not remembered: its deletion event, which frees the entry, is past.
+  if (deps.recordWrite(updated)) memory.remember(parent.metadata.uid, desired, updated.status);
   return true;
 }
 

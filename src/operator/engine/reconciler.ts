@@ -42,7 +42,8 @@ export interface ReconcilerContext {
   getParent(key: string): KubeObject | undefined;
   /** The cached children of a parent uid, per declared type. */
   childrenOf(parentUid: string): Map<K8sType, readonly KubeObject[]>;
-  recordWrite(type: K8sType, obj: KubeObject): void;
+  /** Stores a server answer in the cache; returns whether the cache holds the object afterwards. */
+  recordWrite(type: K8sType, obj: KubeObject): boolean;
   /** Observers (metrics, events, logs); all optional in effect. */
   readonly observer: ReconcileObserver;
 }

@@ -366,9 +366,9 @@ export class OperatorController {
     return out;
   }
 
-  #recordWrite(type: K8sType, obj: KubeObject): void {
+  #recordWrite(type: K8sType, obj: KubeObject): boolean {
     const informer = type === this.config.parentType ? this.#parentInformer : this.#childInformers.get(type);
-    informer?.recordWrite(obj);
+    return informer?.recordWrite(obj) ?? false;
   }
 
   #api(type: K8sType): ResourceApi {
