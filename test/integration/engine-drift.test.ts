@@ -96,6 +96,7 @@ async function runDriftScenario(s: Scenario, restart: () => Promise<void>): Prom
   await s.op.stop();
   const touched = await driftWhileDown(s);
   s.writes.length = 0;
+  s.statusWrites.length = 0;
   await restart();
   const api = shared.admin.resource(Deployment, s.ns);
   await eventually(
@@ -120,6 +121,16 @@ async function runDriftScenario(s: Scenario, restart: () => Promise<void>): Prom
   }
   assert.deepEqual([...written.keys()].sort(), [...touched].sort(), `writes: ${s.writes.join(", ")}`);
   for (const [child, count] of written) assert.equal(count, 1, `${child} written once`);
+  // Counted on the wire too: child writes (server-side apply) and status writes are PATCHes; nothing else is
+  // patched or deleted, so nothing was sent for the 80 untouched children. (POST and PUT are left out: a new
+  // leader creates or renews its Lease with them.)
+  const patches = await s.op.metrics.requestCount({ method: "PATCH" });
+  assert.equal(
+    patches,
+    20 + s.statusWrites.length,
+    `PATCH requests (${s.statusWrites.length} status writes)`,
+  );
+  assert.equal(await s.op.metrics.requestCount({ method: "DELETE" }), 0);
 }
 
 describe("drift made while the operator was down", () => {
