@@ -18,7 +18,7 @@ import { ClientConfig } from "../client/config.js";
 import { KubeClient } from "../client/kube-client.js";
 import type { HttpMethod } from "../client/transport.js";
 import { createPki, type ControlPlanePki, type KeyPair } from "./certificates.js";
-import { resolveBinaries, type BinaryPaths } from "./controlplane-binaries.js";
+import { resolveBinaries, type ControlPlaneBinaries } from "./controlplane-binaries.js";
 import { CleanupRegistry, freePort, startProcess, tailOf, type ManagedProcess } from "./processes.js";
 
 export interface TestEnvironmentOptions {
@@ -60,7 +60,7 @@ export class TestEnvironment implements EnvironmentInfo {
   private readonly dir: string | undefined;
   private readonly dataDir: string | undefined;
   private readonly pki: ControlPlanePki | undefined;
-  private readonly binaries: BinaryPaths | undefined;
+  private readonly binaries: ControlPlaneBinaries | undefined;
   private readonly registry: CleanupRegistry;
   private readonly processes = new Map<string, ManagedProcess>();
   private readonly apiServerArgs: string[];
@@ -78,7 +78,7 @@ export class TestEnvironment implements EnvironmentInfo {
     dir?: string;
     dataDir?: string;
     pki?: ControlPlanePki;
-    binaries?: BinaryPaths;
+    binaries?: ControlPlaneBinaries;
     adminToken?: string;
     apiServerArgs?: string[];
     registry?: CleanupRegistry;
@@ -151,7 +151,8 @@ export class TestEnvironment implements EnvironmentInfo {
   }
 
   private static async startLocal(options: TestEnvironmentOptions, startedAt: number): Promise<TestEnvironment> {
-    const binaries = await resolveBinaries();
+    // Without a controller manager, etcd and kube-apiserver alone will do (envtest's assets, macOS without Go).
+    const binaries = await resolveBinaries({ controllerManager: options.controllerManager !== false });
     const dir = await mkdtemp(join(tmpdir(), "tsoperator-env-"));
     // etcd fsyncs constantly; on tmpfs (and with --unsafe-no-fsync) the apiserver is several times faster.
     const shm = "/dev/shm";
@@ -244,10 +245,11 @@ export class TestEnvironment implements EnvironmentInfo {
       // 30 s, so CRDs installed first are garbage-collected from the first second.
       if (options.crds?.length) await env.installCrds(options.crds);
 
-      if (options.controllerManager !== false) {
+      const kcmBinary = binaries["kube-controller-manager"];
+      if (options.controllerManager !== false && kcmBinary) {
         const kcm = startProcess(
           "kube-controller-manager",
-          binaries["kube-controller-manager"],
+          kcmBinary,
           [
             `--kubeconfig=${env.kubeconfigPath}`,
             `--authentication-kubeconfig=${env.kubeconfigPath}`,

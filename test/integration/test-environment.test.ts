@@ -7,12 +7,15 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { Agent, request } from "undici";
+import { KubeClient } from "../../src/client/kube-client.js";
+import { k8sTypes } from "../../src/core/k8s-types.js";
 import type { KubeObject } from "../../src/core/types.js";
+import { resolveBinaries } from "../../src/testing/controlplane-binaries.js";
 import { TestEnvironment } from "../../src/testing/test-environment.js";
 import { widgetCrd } from "../support/crds.js";
 
@@ -207,6 +210,46 @@ describe("TestEnvironment lifecycle", () => {
       await eventually("temp dirs removed", async () => !dirs.some((d) => existsSync(d)), 15_000);
     });
   }
+
+  it("runs without a controller manager from etcd and kube-apiserver alone (envtest's assets)", async () => {
+    const built = await resolveBinaries();
+    const assets = await mkdtemp(join(tmpdir(), "tsoperator-envtest-assets-"));
+    const emptyCache = await mkdtemp(join(tmpdir(), "tsoperator-empty-cache-"));
+    const saved = { assets: process.env.KUBEBUILDER_ASSETS, cache: process.env.TSOPERATOR_CACHE_DIR };
+    let env: TestEnvironment | undefined;
+    try {
+      await symlink(built.etcd, join(assets, "etcd"));
+      await symlink(built["kube-apiserver"], join(assets, "kube-apiserver"));
+      // envtest's two binaries and nothing else anywhere: no kube-controller-manager in any cache.
+      process.env.KUBEBUILDER_ASSETS = assets;
+      process.env.TSOPERATOR_CACHE_DIR = emptyCache;
+      const withKcm = await TestEnvironment.start().then(
+        (started) => started,
+        (error: unknown) => error,
+      );
+      if (withKcm instanceof TestEnvironment) await withKcm.stop();
+      assert.match(String(withKcm), /no kube-controller-manager/, "the default still needs all three");
+      env = await TestEnvironment.start({ controllerManager: false });
+      const client = await KubeClient.fromConfig(env.clientConfig("no-kcm"));
+      try {
+        const namespaces = await client.resource(k8sTypes.core.v1.Namespace).list();
+        assert.ok(namespaces.items.some((n) => n.metadata.name === "default"));
+      } finally {
+        await client.close();
+      }
+    } finally {
+      await env?.stop();
+      for (const [name, value] of [
+        ["KUBEBUILDER_ASSETS", saved.assets],
+        ["TSOPERATOR_CACHE_DIR", saved.cache],
+      ] as const) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+      await rm(assets, { recursive: true, force: true });
+      await rm(emptyCache, { recursive: true, force: true });
+    }
+  });
 
   it("fails to start with the failing component's log tail and where the full log is", async () => {
     const fake = await mkdtemp(join(tmpdir(), "tsoperator-fake-assets-"));
