@@ -209,7 +209,7 @@ export class TestKit {
       await client.close();
     }
     try {
-      return await TestKit.#start(copyConfig(config).withinNamespace(namespace), namespace, resolved, handler, options);
+      return await TestKit.#start(copyConfig(config).withNamespace(namespace), namespace, resolved, handler, options);
     } catch (err) {
       // The operator did not start: the namespace must not outlive this call.
       const cleanup = await KubeClient.fromConfig(resolved.with({ userAgent: "tsoperator-testkit" }));
@@ -405,7 +405,7 @@ export class TestKit {
           ...((expected as { metadata?: Record<string, unknown> }).metadata ?? {}),
           labels: {
             ...((expected as { metadata?: { labels?: Record<string, string> } }).metadata?.labels ?? {}),
-            [this.config.trackingLabelName]: uid,
+            [this.config.trackingLabel]: uid,
           },
         },
       },
@@ -428,7 +428,7 @@ export class TestKit {
     const parent = parentInformer?.store.get(key);
     if (!parent) return undefined;
     const uid = parent.metadata.uid ?? "";
-    const ofParent = parentUidIndex(this.config.trackingLabelName);
+    const ofParent = parentUidIndex(this.config.trackingLabel);
     const byType = new Map<string, readonly KubeObject[]>();
     for (const { type } of this.config.children) {
       const informer = informers.find((i) => sameType(i.type, type) && i.scope.labelSelector);
@@ -746,24 +746,7 @@ function describe(type: K8sType, id: ObjectId): string {
   return `${typeName(type)} ${objectKey(id)}`;
 }
 
-/**
- * A copy of an OperatorConfig through its public builder methods (the class is a mutable builder, and the kit
- * must not scope the caller's config to its namespace). The copy serves metrics/health on a free port.
- */
+/** The caller's config, copied (not scoped in place) and serving metrics/health on a free port. */
 function copyConfig(source: OperatorConfig): OperatorConfig {
-  const copy = new OperatorConfig(source.operatorName, source.parentType);
-  for (const child of source.children) copy.withChild(child.type, child.config);
-  copy
-    .withinNamespace(source.namespace)
-    .exposeMetrics(source.metricsExposed)
-    .exposeHealth(source.healthExposed)
-    .serverPort(0)
-    .maxErrorBackoffMs(source.maxBackoff)
-    .withTrackingLabel(source.trackingLabelName)
-    .withOwnershipLabel(source.ownershipLabelName)
-    .withFinalizerName(source.finalizerName)
-    .concurrency(source.concurrencyLimit)
-    .withFieldManager(source.fieldManager);
-  if (source.leaderElection) copy.withLeaderElection(source.leaderElection);
-  return copy;
+  return source.clone().withServerPort(0);
 }

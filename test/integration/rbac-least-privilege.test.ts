@@ -44,10 +44,10 @@ function configFor(namespace: string): OperatorConfig {
   return new OperatorConfig(OPERATOR, Widget)
     .withChild(k8sTypes.core.v1.ConfigMap, ChildConfig.apply())
     .withChild(k8sTypes.core.v1.Service, ChildConfig.replace().adoptOrphans())
-    .withinNamespace(namespace)
+    .withNamespace(namespace)
     .withLeaderElection({ leaseNamespace: namespace })
-    .serverPort(0)
-    .maxErrorBackoffMs(1000);
+    .withServerPort(0)
+    .withMaxBackoffMs(1000);
 }
 
 const handler: Handler<RbacWidget> = {

@@ -59,7 +59,7 @@ export const config = new OperatorConfig("echo-server-operator", EchoServerType)
   .withChild(k8sTypes.apps.v1.Deployment, ChildConfig.apply())
   // replace (roperator's PUT) to show the strategy; the apiserver keeps the allocated clusterIP on a PUT.
   .withChild(k8sTypes.core.v1.Service, ChildConfig.replace())
-  .withinNamespace(process.env.WATCH_NAMESPACE);
+  .withNamespace(process.env.WATCH_NAMESPACE);
 
 /** Labels shared by the Deployment's pods and the Service's selector. */
 function podLabels(parent: EchoServer): Record<string, string> {

@@ -51,7 +51,7 @@ export interface RunningOperator {
   readonly client: KubeClient;
   readonly controller: OperatorController;
   readonly metrics: OperatorMetrics;
-  /** Port of the metrics/health server, when it runs (useful with serverPort(0)). */
+  /** Port of the metrics/health server, when it runs (useful with withServerPort(0)). */
   readonly serverPort: number | undefined;
 }
 
@@ -148,11 +148,11 @@ export function startOperator<P extends KubeObject = KubeObject, S = unknown>(
     options.signal?.addEventListener("abort", () => void stopFn(), { once: true });
     try {
       logger.info({ endpoint: clientConfig.apiServerEndpoint, parent: config.parentType.kind }, "starting");
-      if (config.metricsExposed || config.healthExposed) {
+      if (config.metricsEnabled || config.healthEnabled) {
         server = await startOperatorServer({
-          port: config.port,
-          metrics: config.metricsExposed ? metrics : undefined,
-          health: config.healthExposed
+          port: config.serverPort,
+          metrics: config.metricsEnabled ? metrics : undefined,
+          health: config.healthEnabled
             ? {
                 live: () => liveness(controller, config),
                 ready: () => ({
@@ -254,13 +254,13 @@ export async function runOperatorWithClientConfig<P extends KubeObject = KubeObj
  */
 function liveness(controller: OperatorController, config: OperatorConfig): LivenessReport {
   const busyMs = controller.longestBusyMs();
-  if (busyMs <= config.stuckThreshold) return { ok: true };
+  if (busyMs <= config.stuckThresholdMs) return { ok: true };
   return {
     ok: false,
     detail: {
       reason: "SyncStuck",
       longestBusySeconds: Math.round(busyMs / 1000),
-      thresholdSeconds: config.stuckThreshold / 1000,
+      thresholdSeconds: config.stuckThresholdMs / 1000,
     },
   };
 }
@@ -305,7 +305,7 @@ function leaderElected(
           startCaches: () => controller.startCaches(),
           startWorkers: (signal) => controller.startWorkers(signal),
           // Lost leadership: abort in-flight writes now, another replica may already be writing.
-          stopWorkers: (graceful) => controller.stopWorkers(graceful ? config.stopGracePeriod : 0),
+          stopWorkers: (graceful) => controller.stopWorkers(graceful ? config.stopGracePeriodMs : 0),
           stopCaches: () => controller.stopCaches(),
         },
         elector,
