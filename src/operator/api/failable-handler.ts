@@ -67,7 +67,8 @@ export interface BackoffConfig {
   jitter?: number | undefined;
 }
 
-type ResolvedBackoffConfig = Required<{ [K in keyof BackoffConfig]: NonNullable<BackoffConfig[K]> }>;
+/** A BackoffConfig with every default filled in. */
+export type ResolvedBackoffConfig = Required<{ [K in keyof BackoffConfig]: NonNullable<BackoffConfig[K]> }>;
 
 const DEFAULT_BACKOFF: ResolvedBackoffConfig = {
   initialMs: 500,
