@@ -191,6 +191,28 @@ void describe("reflector consistency against a real control plane (watch cache o
       await reflector.stop();
     }
   });
+
+  void it("store equals a fresh LIST after the apiserver crashes (SIGKILL) mid-burst and comes back", async () => {
+    const api = await namespaceFor(client, "crash");
+    const store = new Store();
+    const reflector = new Reflector(api, store, { pageSize: 50, backoff: { initialMs: 100, maxMs: 2000 } });
+    reflector.start();
+    const before = env.pids()["kube-apiserver"];
+    try {
+      await store.synced;
+      let crash: Promise<void> | undefined;
+      await burst(api, "cm", 1000, (done) => {
+        if (done === 300) crash = env.restartApiServer({ crash: true, downMs: 500 });
+      });
+      await crash;
+      assert.notEqual(env.pids()["kube-apiserver"], before, "a new kube-apiserver process");
+      assert.equal(env.pids().etcd !== undefined, true);
+      await assertStoreEqualsList(api, store, "crash");
+      assert.equal(reflector.state, "watching");
+    } finally {
+      await reflector.stop();
+    }
+  });
 });
 
 void describe("reflector consistency against a real control plane (etcd compaction, 410 Gone)", () => {
