@@ -233,7 +233,7 @@ void describe("reflector consistency against a real control plane (etcd compacti
     await burst(api, "pre", 300);
     const gate = new GatedApi(api);
     const store = new Store();
-    const events = { added: 0, updated: 0, deleted: 0 };
+    const events = { ADDED: 0, MODIFIED: 0, DELETED: 0 };
     const reflector = new Reflector(gate.wrap(), store, {
       pageSize: 50,
       backoff: { initialMs: 100, maxMs: 1000 },
@@ -244,7 +244,7 @@ void describe("reflector consistency against a real control plane (etcd compacti
       await store.synced;
       await until(() => reflector.state === "watching", "watching");
       const before = store.size;
-      events.added = events.updated = events.deleted = 0;
+      events.ADDED = events.MODIFIED = events.DELETED = 0;
       gate.close();
       await until(() => reflector.state === "backingOff" || reflector.status.watches > 1, "watch cut");
       await burst(api, "cm", 600);
@@ -252,9 +252,9 @@ void describe("reflector consistency against a real control plane (etcd compacti
       gate.open();
       await until(() => reflector.status.relists >= 1, "relist after 410 Gone");
       await assertStoreEqualsList(api, store, "compaction");
-      // The relist emitted a diff, not a replay: never more "added" than objects that did not exist before.
-      assert.ok(events.added < store.size, `added ${events.added} of ${store.size} (had ${before})`);
-      assert.ok(events.updated + events.deleted + events.added > 0);
+      // The relist emitted a diff, not a replay: never more ADDED than objects that did not exist before.
+      assert.ok(events.ADDED < store.size, `added ${events.ADDED} of ${store.size} (had ${before})`);
+      assert.ok(events.MODIFIED + events.DELETED + events.ADDED > 0);
     } finally {
       await reflector.stop();
     }
