@@ -25,6 +25,10 @@ export {
   type FinalizeResponse,
   type RequestChildren,
   type TypedChildren,
+  type RequestRelated,
+  type RelatedObjects,
+  type SyncContext,
+  type HandlerEvents,
 } from "./operator/api/handler.js";
 export {
   DefaultFailableHandler,

@@ -14,9 +14,12 @@ import type { OperatorConfig } from "../api/config.js";
 import type { Handler } from "../api/handler.js";
 import type { Logger } from "../../core/logger.js";
 import { jsonEqual } from "../../core/json.js";
+import type { ParentEventSink } from "../engine/handler-context.js";
+import type { SyncRequest } from "../api/handler.js";
 import {
   Reconciler,
   SyncError,
+  requestFromCache,
   type EngineMemorySizes,
   type ReconcileObserver,
 } from "../engine/reconciler.js";
@@ -37,6 +40,8 @@ export interface ControllerOptions {
   logger: Logger;
   observer?: Partial<ReconcileObserver>;
   queueMetrics?: WorkQueueMetricsHooks;
+  /** Where the handlers' Events go (`context.events`); without it they are dropped. */
+  events?: ParentEventSink;
   /** Called for every reconcile outcome (metrics). */
   onReconcile?: (result: "success" | "error" | "requeue_after", seconds: number, error?: unknown) => void;
 }
@@ -88,6 +93,8 @@ export class OperatorController {
       getParent: (key) => this.#parentInformer?.store.get(key),
       childrenOf: (uid) => this.#childrenOf(uid),
       recordWrite: (type, obj) => this.#recordWrite(type, obj),
+      handlerLogger: this.#logger,
+      handlerEvents: options.events,
       observer: {
         onWrite: (key, verb, what) => {
           this.#logger.info({ parent: key, verb, child: what }, "child written");
@@ -270,6 +277,13 @@ export class OperatorController {
     let longest = this.#queue.longestRunningProcessorSeconds() * 1000;
     for (const started of this.#reconciler.pendingHandlerCalls()) longest = Math.max(longest, now - started);
     return longest;
+  }
+
+  /** The request the handler would get for this parent now, from the cache; undefined when it is not cached. */
+  currentRequest(key: string): SyncRequest | undefined {
+    const parent = this.#parentInformer?.store.get(key);
+    if (!parent) return undefined;
+    return requestFromCache({ config: this.config }, parent, this.#childrenOf(parent.metadata.uid ?? ""));
   }
 
   /** The current work queue (a new one per worker term). */
