@@ -9,14 +9,7 @@ import { AssertionError } from "node:assert";
 import { randomBytes } from "node:crypto";
 import { stringify } from "yaml";
 import { isNotFound } from "../core/errors.js";
-import {
-  objectKey,
-  sameType,
-  typeName,
-  type K8sType,
-  type KubeObject,
-  type ObjectId,
-} from "../core/types.js";
+import { objectKey, sameType, typeName, type K8sType, type KubeObject, type ObjectId } from "../core/types.js";
 import type { ClientConfig } from "../client/config.js";
 import { KubeClient } from "../client/kube-client.js";
 import type { ResourceApi } from "../client/resource-api.js";
@@ -215,21 +208,12 @@ export class TestKit {
       await client.close();
     }
     try {
-      return await TestKit.#start(
-        copyConfig(config).withNamespace(namespace),
-        namespace,
-        resolved,
-        handler,
-        options,
-      );
+      return await TestKit.#start(copyConfig(config).withNamespace(namespace), namespace, resolved, handler, options);
     } catch (err) {
       // The operator did not start: the namespace must not outlive this call.
       const cleanup = await KubeClient.fromConfig(resolved.with({ userAgent: "tsoperator-testkit" }));
       try {
-        await cleanup
-          .resource(NAMESPACE)
-          .delete(namespace)
-          .catch(() => {});
+        await cleanup.resource(NAMESPACE).delete(namespace).catch(() => {});
       } finally {
         await cleanup.close();
       }
@@ -300,10 +284,7 @@ export class TestKit {
     await this.deleteResource(this.config.parentType, id);
   }
 
-  async getResource<T extends KubeObject = KubeObject>(
-    type: K8sType,
-    id: ObjectId | string,
-  ): Promise<T | undefined> {
+  async getResource<T extends KubeObject = KubeObject>(type: K8sType, id: ObjectId | string): Promise<T | undefined> {
     return (await this.api(type).getOrUndefined(await this.#id(type, id))) as T | undefined;
   }
 
@@ -347,14 +328,10 @@ export class TestKit {
   ): Promise<T> {
     const resolved = await this.#id(type, id);
     let found: T | undefined;
-    await this.#eventually(
-      options,
-      async () => {
-        found = (await this.api(type).getOrUndefined(resolved)) as T | undefined;
-        return found !== undefined;
-      },
-      () => `${describe(type, resolved)} does not exist`,
-    );
+    await this.#eventually(options, async () => {
+      found = (await this.api(type).getOrUndefined(resolved)) as T | undefined;
+      return found !== undefined;
+    }, () => `${describe(type, resolved)} does not exist`);
     return found!;
   }
 
@@ -366,17 +343,14 @@ export class TestKit {
   ): Promise<void> {
     const resolved = await this.#id(type, id);
     let last: KubeObject | undefined;
-    await this.#eventually(
-      options,
-      async () => {
-        last = await this.api(type).getOrUndefined(resolved);
-        return last === undefined;
-      },
-      () =>
-        `${describe(type, resolved)} still exists` +
-        (last?.metadata.deletionTimestamp
-          ? ` (being deleted since ${last.metadata.deletionTimestamp}, finalizers: ${JSON.stringify(last.metadata.finalizers ?? [])})`
-          : " (not being deleted)"),
+    await this.#eventually(options, async () => {
+      last = await this.api(type).getOrUndefined(resolved);
+      return last === undefined;
+    }, () =>
+      `${describe(type, resolved)} still exists` +
+      (last?.metadata.deletionTimestamp
+        ? ` (being deleted since ${last.metadata.deletionTimestamp}, finalizers: ${JSON.stringify(last.metadata.finalizers ?? [])})`
+        : " (not being deleted)"),
     );
   }
 
@@ -398,21 +372,12 @@ export class TestKit {
     const resolved = await this.#id(type, id);
     let last: T | undefined;
     try {
-      await this.#eventually(
-        options,
-        async () => {
-          last = (await this.api(type).getOrUndefined(resolved)) as T | undefined;
-          return last !== undefined && subsetDifferences(expected, last).length === 0;
-        },
-        () => "",
-      );
+      await this.#eventually(options, async () => {
+        last = (await this.api(type).getOrUndefined(resolved)) as T | undefined;
+        return last !== undefined && subsetDifferences(expected, last).length === 0;
+      }, () => "");
     } catch {
-      throw mismatchError(
-        describe(type, resolved),
-        expected,
-        last,
-        options.timeoutMs ?? this.#options.timeoutMs,
-      );
+      throw mismatchError(describe(type, resolved), expected, last, options.timeoutMs ?? this.#options.timeoutMs);
     }
     return last!;
   }
@@ -450,14 +415,11 @@ export class TestKit {
   // ---- operator state ------------------------------------------------------------------------------------
 
   /**
-   * The SyncRequest the handler would see now for this parent, built from the operator's own caches (parent
-   * informer and the label-selected child informers). Undefined when the parent is not in the cache.
+   * The SyncRequest the handler would see now for this parent, built by the engine from the operator's own
+   * caches (parent, children and related objects). Undefined when the parent is not in the cache.
    */
-  getCurrentStateForParent<P extends KubeObject = KubeObject>(
-    id: ObjectId | string,
-  ): SyncRequest<P> | undefined {
-    const key =
-      typeof id === "string" ? objectKey({ namespace: this.#parentNamespace(), name: id }) : objectKey(id);
+  getCurrentStateForParent<P extends KubeObject = KubeObject>(id: ObjectId | string): SyncRequest<P> | undefined {
+    const key = typeof id === "string" ? objectKey({ namespace: this.#parentNamespace(), name: id }) : objectKey(id);
     return this.operator.controller.currentRequest(key) as SyncRequest<P> | undefined;
   }
 
@@ -574,9 +536,7 @@ export class TestKit {
           await this.#stripFinalizers().catch((err: unknown) => problems.push(String(err)));
         }
         if (Date.now() > deadline) {
-          problems.push(
-            `still present after ${this.#options.cleanupTimeoutMs} ms: ${left.map((t) => describe(t.type, t.id)).join(", ")}`,
-          );
+          problems.push(`still present after ${this.#options.cleanupTimeoutMs} ms: ${left.map((t) => describe(t.type, t.id)).join(", ")}`);
           break;
         }
         await sleep(200);
@@ -598,10 +558,14 @@ export class TestKit {
         const index = parent.metadata.finalizers?.indexOf(finalizer) ?? -1;
         if (!parent.metadata.deletionTimestamp || index < 0) continue;
         await api
-          .patch({ namespace: parent.metadata.namespace, name: parent.metadata.name ?? "" }, "json", [
-            { op: "test", path: `/metadata/finalizers/${index}`, value: finalizer },
-            { op: "remove", path: `/metadata/finalizers/${index}` },
-          ])
+          .patch(
+            { namespace: parent.metadata.namespace, name: parent.metadata.name ?? "" },
+            "json",
+            [
+              { op: "test", path: `/metadata/finalizers/${index}`, value: finalizer },
+              { op: "remove", path: `/metadata/finalizers/${index}` },
+            ],
+          )
           .catch(() => {});
       }
     }
@@ -631,9 +595,7 @@ export class TestKit {
     if (!namespaced) return { name: given.name };
     const namespace = given.namespace || this.namespace;
     if (!namespace) {
-      throw new TypeError(
-        `${typeName(type)} ${given.name}: namespaced type needs a namespace (the kit has none)`,
-      );
+      throw new TypeError(`${typeName(type)} ${given.name}: namespaced type needs a namespace (the kit has none)`);
     }
     return { namespace, name: given.name };
   }
@@ -670,12 +632,11 @@ export class TestKit {
 }
 
 /** A recursive Partial for expected objects. */
-export type DeepPartial<T> =
-  T extends ReadonlyArray<infer E>
-    ? ReadonlyArray<DeepPartial<E>>
-    : T extends object
-      ? { [K in keyof T]?: DeepPartial<T[K]> }
-      : T;
+export type DeepPartial<T> = T extends ReadonlyArray<infer E>
+  ? ReadonlyArray<DeepPartial<E>>
+  : T extends object
+    ? { [K in keyof T]?: DeepPartial<T[K]> }
+    : T;
 
 const NAMESPACE: K8sType = { apiVersion: "v1", kind: "Namespace", plural: "namespaces", namespaced: false };
 
@@ -696,8 +657,7 @@ export interface SubsetDifference {
  */
 export function subsetDifferences(expected: unknown, actual: unknown, path = ""): SubsetDifference[] {
   if (Array.isArray(expected)) {
-    if (!Array.isArray(actual) || actual.length !== expected.length)
-      return [{ path: path || "(root)", expected, actual }];
+    if (!Array.isArray(actual) || actual.length !== expected.length) return [{ path: path || "(root)", expected, actual }];
     return expected.flatMap((e, i) => subsetDifferences(e, actual[i], `${path}[${i}]`));
   }
   if (expected !== null && typeof expected === "object") {
@@ -705,9 +665,7 @@ export function subsetDifferences(expected: unknown, actual: unknown, path = "")
       return [{ path: path || "(root)", expected, actual }];
     }
     return Object.entries(expected).flatMap(([key, value]) =>
-      value === undefined
-        ? []
-        : subsetDifferences(value, (actual as Record<string, unknown>)[key], path ? `${path}.${key}` : key),
+      value === undefined ? [] : subsetDifferences(value, (actual as Record<string, unknown>)[key], path ? `${path}.${key}` : key),
     );
   }
   return Object.is(expected, actual) ? [] : [{ path: path || "(root)", expected, actual }];
@@ -718,32 +676,17 @@ function project(expected: unknown, actual: unknown): unknown {
   if (Array.isArray(expected) && Array.isArray(actual)) {
     return actual.map((a: unknown, i) => (i < expected.length ? project(expected[i], a) : a));
   }
-  if (
-    expected !== null &&
-    typeof expected === "object" &&
-    actual !== null &&
-    typeof actual === "object" &&
-    !Array.isArray(actual)
-  ) {
+  if (expected !== null && typeof expected === "object" && actual !== null && typeof actual === "object" && !Array.isArray(actual)) {
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(expected)) {
-      if (key in actual)
-        out[key] = project(
-          (expected as Record<string, unknown>)[key],
-          (actual as Record<string, unknown>)[key],
-        );
+      if (key in actual) out[key] = project((expected as Record<string, unknown>)[key], (actual as Record<string, unknown>)[key]);
     }
     return out;
   }
   return actual;
 }
 
-function mismatchError(
-  what: string,
-  expected: unknown,
-  actual: KubeObject | undefined,
-  timeoutMs: number,
-): AssertionError {
+function mismatchError(what: string, expected: unknown, actual: KubeObject | undefined, timeoutMs: number): AssertionError {
   if (actual === undefined) {
     return new AssertionError({
       message: `not within ${timeoutMs} ms: ${what} does not exist; expected it to contain:\n${indent(stringify(expected))}`,
@@ -755,8 +698,7 @@ function mismatchError(
   const differences = subsetDifferences(expected, actual);
   const projected = project(expected, actual);
   const lines = differences.map(
-    (d) =>
-      `  ${d.path}: expected ${JSON.stringify(d.expected)}, actual ${d.actual === undefined ? "(missing)" : JSON.stringify(d.actual)}`,
+    (d) => `  ${d.path}: expected ${JSON.stringify(d.expected)}, actual ${d.actual === undefined ? "(missing)" : JSON.stringify(d.actual)}`,
   );
   return new AssertionError({
     message:
