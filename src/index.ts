@@ -14,7 +14,14 @@ export {
   type UpdateStrategy,
   type LeaderElectionConfig,
   type ChildTypeConfig,
+  type RelatedTypeConfig,
 } from "./operator/api/config.js";
+export {
+  RelatedConfig,
+  type ObjectRefs,
+  type ReferencesFunction,
+  type ParentsFunction,
+} from "./operator/api/related-config.js";
 export {
   UNCHANGED_CHILDREN,
   type Handler,
