@@ -2,6 +2,7 @@
  * Builds the SyncRequest a handler sees: the parent, its existing children grouped per declared child type, and
  * its related objects per declared related type, straight from the cache (frozen objects, no copies).
  */
+import { TsOperatorError } from "../../core/errors.js";
 import { typeName, type K8sType, type KubeObject, type ObjectId } from "../../core/types.js";
 import type {
   RelatedObjects,
@@ -66,7 +67,10 @@ export class RequestChildrenView implements RequestChildren {
 
   ofType<C extends KubeObject = KubeObject>(type: K8sType): TypedChildren<C> {
     if (!isDeclared(this.declared, type)) {
-      throw new TypeError(`children.ofType(${typeName(type)}): not a declared child type (use withChild)`);
+      throw new TsOperatorError(
+        "TSOP_USAGE",
+        `children.ofType(${typeName(type)}): not a declared child type (use withChild)`,
+      );
     }
     const items = (this.byType.get(typeKey(type)) ?? EMPTY) as readonly C[];
     return new ObjectsView(items, this.defaultNamespace);
@@ -101,7 +105,10 @@ class RequestRelatedView implements RequestRelated {
 
   ofType<R extends KubeObject = KubeObject>(type: K8sType): RelatedObjects<R> {
     if (!isDeclared(this.source.declared, type)) {
-      throw new TypeError(`related.ofType(${typeName(type)}): not a declared related type (use withRelated)`);
+      throw new TsOperatorError(
+        "TSOP_USAGE",
+        `related.ofType(${typeName(type)}): not a declared related type (use withRelated)`,
+      );
     }
     const items = this.source.relatedTo(type) as readonly R[];
     return new ObjectsView<R>(
