@@ -66,13 +66,23 @@ export function typeKey(type: { apiVersion?: string | undefined; kind?: string |
   return `${type.apiVersion ?? ""}/${type.kind ?? ""}`;
 }
 
+/**
+ * `onChildrenRead` is told when the handler first looks at `children`: only then can its answer depend on them
+ * (the engine then shows it the children it just wrote, with one more sync).
+ */
 export function buildSyncRequest<P extends KubeObject>(
   parent: P,
   childrenByType: ReadonlyMap<string, readonly KubeObject[]>,
   declared: readonly K8sType[],
+  onChildrenRead?: () => void,
 ): SyncRequest<P> {
+  const children = new RequestChildrenView(childrenByType, declared, parent.metadata.namespace || undefined);
+  if (!onChildrenRead) return Object.freeze({ parent, children });
   return Object.freeze({
     parent,
-    children: new RequestChildrenView(childrenByType, declared, parent.metadata.namespace || undefined),
+    get children() {
+      onChildrenRead();
+      return children;
+    },
   });
 }

@@ -50,7 +50,8 @@ export interface ChildSyncResult {
 /**
  * Per child uid, the resourceVersion our own last write produced. A child still at that version is as we left
  * it, whatever the ownership check says: this guards against a write loop if the server ever reports a path
- * differently from how we send it. Freed when the child is deleted or its parent forgotten.
+ * differently from how we send it. The reconciler also records its parent writes here, so the controller can
+ * tell a watch event that only reports our own write. Freed when the object is deleted or its parent forgotten.
  */
 export class ChildWriteMemory {
   readonly #written = new Map<string, string>();
