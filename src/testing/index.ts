@@ -1,7 +1,12 @@
 /**
  * `tsoperator/testing`: a real local control plane (TestEnvironment) and, for operator authors, the TestKit.
  */
-export { TestEnvironment, readManifests, type TestEnvironmentOptions } from "./test-environment.js";
+export {
+  TestEnvironment,
+  readManifests,
+  type EnvironmentInfo,
+  type TestEnvironmentOptions,
+} from "./test-environment.js";
 export type { KeyPair } from "./certificates.js";
 export {
   installControlPlane,
@@ -9,10 +14,14 @@ export {
   findCachedBinaries,
   readPinnedVersions,
   binaryDirFor,
+  type BinaryName,
   type BinaryPaths,
+  type ControlPlaneBinaries,
   type ControlPlaneVersions,
   type InstallOptions,
+  type ResolveOptions,
 } from "./controlplane-binaries.js";
+export type { ChecksumTable, PinnedDigest, VersionedDigests } from "./controlplane-checksums.js";
 export {
   TestKit,
   subsetDifferences,

@@ -8,7 +8,7 @@ import { sleep } from "../core/sleep.js";
 import { AssertionError } from "node:assert";
 import { randomBytes } from "node:crypto";
 import { stringify } from "yaml";
-import { isNotFound } from "../core/errors.js";
+import { isNotFound, TsOperatorError } from "../core/errors.js";
 import { objectKey, sameType, typeName, type K8sType, type KubeObject, type ObjectId } from "../core/types.js";
 import type { ClientConfig } from "../client/config.js";
 import { KubeClient } from "../client/kube-client.js";
@@ -565,7 +565,7 @@ export class TestKit {
       await this.operator.stop();
       await this.client.close();
     }
-    if (problems.length) throw new Error(`TestKit cleanup incomplete: ${problems.join("; ")}`);
+    if (problems.length) throw new TsOperatorError("TSOP_CLEANUP_INCOMPLETE", `TestKit cleanup incomplete: ${problems.join("; ")}`);
   }
 
   /** Removes the operator's finalizer from its parents that are being deleted (within the kit's scope). */
@@ -614,7 +614,7 @@ export class TestKit {
     if (!namespaced) return { name: given.name };
     const namespace = given.namespace || this.namespace;
     if (!namespace) {
-      throw new TypeError(`${typeName(type)} ${given.name}: namespaced type needs a namespace (the kit has none)`);
+      throw new TsOperatorError("TSOP_INVALID_OBJECT", `${typeName(type)} ${given.name}: namespaced type needs a namespace (the kit has none)`);
     }
     return { namespace, name: given.name };
   }
@@ -626,7 +626,7 @@ export class TestKit {
     if (known === undefined) {
       const resources = await this.client.discovery.resources(type.apiVersion);
       const found = resources.find((r) => r.name === type.plural);
-      if (!found) throw new TypeError(`${key}: the API server does not serve "${type.plural}"`);
+      if (!found) throw new TsOperatorError("TSOP_UNKNOWN_TYPE", `${key}: the API server does not serve "${type.plural}"`);
       known = found.namespaced;
       this.#namespaced.set(key, known);
     }

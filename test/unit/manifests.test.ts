@@ -9,7 +9,7 @@ import {
   manifestObjects,
   rbacPlan,
   type PolicyRule,
-} from "../../src/cli/manifests.js";
+} from "../../src/manifests/generate.js";
 import { manifestsCommand } from "../../src/cli/manifests-command.js";
 import { Widget, ClusterWidget } from "../support/crds.js";
 

@@ -14,7 +14,7 @@ import type { Logger } from "../../core/logger.js";
 import { createPinoLogger } from "../observe/logger.js";
 import type { ReconcileObserver } from "../engine/reconciler.js";
 import { EventRecorder } from "../observe/events.js";
-import { OperatorMetrics } from "../observe/metrics.js";
+import { OperatorMetrics, type OperatorMetricsView } from "../observe/metrics.js";
 import { fanOutObserver } from "../observe/observability.js";
 import { startOperatorServer, type LivenessReport, type OperatorServer } from "../observe/server.js";
 import { k8sTypes } from "../../core/k8s-types.js";
@@ -49,8 +49,9 @@ export interface RunningOperator {
    */
   stop(): Promise<void>;
   readonly client: KubeClient;
+  /** @internal The engine's controller: the TestKit and the project's own tests look inside it. */
   readonly controller: OperatorController;
-  readonly metrics: OperatorMetrics;
+  readonly metrics: OperatorMetricsView;
   /** Port of the metrics/health server, when it runs (useful with withServerPort(0)). */
   readonly serverPort: number | undefined;
 }
