@@ -115,11 +115,13 @@ describe("own writes do not call the handler again", () => {
         // As soon as our write's answer is in (the sync is still running: the status write comes next), another
         // manager changes the first child and deletes the second. `what` is "ConfigMap.v1 <ns>/<name>".
         onWrite: (key, verb, what) => {
-          if (verb !== "apply" || (calls.get(key.split("/")[1] ?? "") ?? 0) > 1) return;
+          if (verb !== "create" || (calls.get(key.split("/")[1] ?? "") ?? 0) > 1) return;
           const [ns = "", name = ""] = (what.split(" ")[1] ?? "").split("/");
           const api = shared.admin.resource(ConfigMap, ns);
           if (name.endsWith("-0")) {
-            intrusions.push(api.patch(name, "merge", { data: { v: "intruder" } }, { fieldManager: "intruder" }));
+            intrusions.push(
+              api.patch(name, "merge", { data: { v: "intruder" } }, { fieldManager: "intruder" }),
+            );
           } else if (name.endsWith("-1")) {
             intrusions.push(api.delete(name));
           }
