@@ -2,7 +2,7 @@
  * What creating an absent child costs the API server per verb: a POST with our field manager vs the create-only
  * server-side apply the engine sends (resourceVersion "1", force), for the same ConfigMaps as the end-to-end
  * workload, same client, same concurrency, rounds alternating so server-side drift (etcd, GC) hits both alike.
- * Reports the median rate of each and their ratio.
+ * Saves the rates per round (bench/results/child-create.json); RESULTS.md shows the medians and their ratio.
  *
  * Run: npx tsx bench/child-create.ts [--quick] [--n=1000] [--concurrency=8] [--rounds=3] [--no-write]
  */
@@ -11,6 +11,7 @@ import { KubeClient } from "../src/client/kube-client.js";
 import type { KubeObject } from "../src/core/types.js";
 import type { ResourceApi } from "../src/client/resource-api.js";
 import { TestEnvironment } from "../src/testing/test-environment.js";
+import { publish, type ChildCreateData } from "./report-sections.js";
 
 const quick = process.argv.includes("--quick");
 function arg(name: string, fallback: number): number {
@@ -46,8 +47,6 @@ const VERBS = {
 } as const;
 type Verb = keyof typeof VERBS;
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
-
 async function round(api: ResourceApi, verb: Verb, prefix: string): Promise<number> {
   let next = 0;
   const started = performance.now();
@@ -82,17 +81,24 @@ async function main(): Promise<void> {
     await client.close();
     await env.stop();
   }
-  const post = median(rates.post);
-  const apply = median(rates["create-only apply"]);
-  const body = [
-    `Command: \`npx tsx bench/child-create.ts ${process.argv.slice(2).join(" ")}\` (${new Date().toISOString().slice(0, 10)}, Node ${process.version}, local kube-apiserver + etcd, no controller manager): ${N} ConfigMaps per round, concurrency ${CONCURRENCY}, ${ROUNDS} rounds alternating the order.`,
-    "",
-    "| verb | creates/s (median) | runs | ratio vs POST |",
-    "|---|---|---|---|",
-    `| POST (fieldManager) | ${post.toFixed(0)} | ${rates.post.map((x) => x.toFixed(0)).join(", ")} | 1.00 |`,
-    `| create-only apply | ${apply.toFixed(0)} | ${rates["create-only apply"].map((x) => x.toFixed(0)).join(", ")} | ${(apply / post).toFixed(2)} |`,
-  ].join("\n");
-  console.log(body);
+  const data: ChildCreateData = {
+    command: `npx tsx bench/child-create.ts ${process.argv.slice(2).join(" ")}`.trim(),
+    date: new Date().toISOString().slice(0, 10),
+    node: process.version,
+    n: N,
+    concurrency: CONCURRENCY,
+    rounds: ROUNDS,
+    post: rates.post,
+    createOnlyApply: rates["create-only apply"],
+  };
+  const result = {
+    id: "child-create",
+    kind: "child-create",
+    order: 40,
+    heading: "Child creates: POST vs create-only apply",
+    data,
+  };
+  await publish(result, !process.argv.includes("--no-write"));
 }
 
 await main();
