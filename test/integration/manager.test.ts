@@ -140,4 +140,76 @@ describe("several operators in one process", () => {
       if (!stopped) await ops.stop();
     }
   });
+
+  it("elect one leader for the lot: one Lease; only the leader's operators sync; the other takes over on stop", async () => {
+    const { env, admin } = shared;
+    const ns = `manager-le-${Date.now() % 100000}`;
+    await admin.resource(k8sTypes.core.v1.Namespace).create({ metadata: { name: ns } });
+    const replica = (identity: string, calls: Map<string, number>) =>
+      startOperators(
+        [
+          { config: new OperatorConfig("alpha", Widget).withNamespace(ns), handler: countingSync(calls) },
+          { config: new OperatorConfig("beta", Gadget).withNamespace(ns), handler: countingSync(calls) },
+        ],
+        {
+          clientConfig: env.clientConfig(identity),
+          logger: silentLogger,
+          serverPort: 0,
+          leaderElection: {
+            leaseName: "pair",
+            leaseNamespace: ns,
+            identity,
+            leaseDurationMs: 3_000,
+            renewDeadlineMs: 2_000,
+            retryPeriodMs: 250,
+          },
+        },
+      );
+    const firstCalls = new Map<string, number>();
+    const secondCalls = new Map<string, number>();
+    const first = replica("replica-1", firstCalls);
+    await first.ready;
+    const second = replica("replica-2", secondCalls);
+    try {
+      await second.ready;
+      const create = (type: typeof Widget, name: string) =>
+        admin
+          .resource(type, ns)
+          .create({ apiVersion: type.apiVersion, kind: type.kind, metadata: { name, namespace: ns } });
+      await create(Widget, "w1");
+      await create(Gadget, "g1");
+      await eventually(
+        "the leader's two operators sync",
+        async () => firstCalls.has("alpha/w1") && firstCalls.has("beta/g1"),
+      );
+      await sleep(1_000);
+      assert.equal(secondCalls.size, 0, "the follower runs no workers");
+      const leases = await admin.resource(k8sTypes.coordination.v1.Lease, ns).list();
+      assert.deepEqual(
+        leases.items.map((l) => [l.metadata.name, (l.spec as { holderIdentity?: string }).holderIdentity]),
+        [["pair", "replica-1"]],
+        "one Lease for both operators",
+      );
+
+      await first.stop(); // graceful: releases the Lease
+      await create(Widget, "w2");
+      await create(Gadget, "g2");
+      await eventually(
+        "the new leader's two operators sync",
+        async () => secondCalls.has("alpha/w2") && secondCalls.has("beta/g2"),
+      );
+    } finally {
+      await first.stop();
+      await second.stop();
+    }
+  });
 });
+
+/** Counts calls per "operator/parent". */
+function countingSync(calls: Map<string, number>) {
+  return (request: { parent: KubeObject }, context: { operatorName: string }) => {
+    const key = `${context.operatorName}/${request.parent.metadata.name}`;
+    calls.set(key, (calls.get(key) ?? 0) + 1);
+    return { children: [] };
+  };
+}
