@@ -4,6 +4,7 @@
 export {
   TestEnvironment,
   readManifests,
+  type ControlPlaneProcess,
   type EnvironmentInfo,
   type TestEnvironmentOptions,
 } from "./test-environment.js";

@@ -28,7 +28,7 @@ function fakeInformer() {
     let event: StoreEvent;
     if (deleted) {
       store.remove(obj);
-      event = { type: "deleted", object: obj };
+      event = { type: "DELETED", object: obj };
     } else event = store.upsert(obj);
     for (const handler of handlers) handler(event);
   };

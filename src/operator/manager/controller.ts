@@ -407,20 +407,20 @@ export class OperatorController {
   #onParentEvent(event: StoreEvent): void {
     // References live in the parent: the reverse index follows every parent event, relevant to a sync or not.
     for (const watch of this.#related) {
-      if (event.type === "deleted") watch.parentDeleted(event.object);
+      if (event.type === "DELETED") watch.parentDeleted(event.object);
       else watch.parentChanged(event.object);
     }
-    if (event.type === "deleted") {
+    if (event.type === "DELETED") {
       const uid = event.object.metadata.uid;
       this.#reconciler.forget(event.object, uid ? [...this.#childrenOf(uid).values()].flat() : []);
       return;
     }
-    if (event.type === "updated" && !parentChangeMatters(event.old, event.object)) return;
+    if (event.type === "MODIFIED" && !parentChangeMatters(event.old, event.object)) return;
     this.#queue.add(keyOf(event.object));
   }
 
   #onChildEvent(event: StoreEvent): void {
-    if (event.type === "deleted") this.#reconciler.forgetChild(event.object);
+    if (event.type === "DELETED") this.#reconciler.forgetChild(event.object);
     for (const uid of this.#parentUidsOf(event.object)) {
       const parent = this.#parentInformer?.store.byIndex(PARENT_UID_INDEX, uid)[0];
       if (parent) this.#queue.add(keyOf(parent));

@@ -148,9 +148,9 @@ export class RelatedWatch {
     }
     // Mapping: the parents it concerned before and the ones it concerns now (a label change moves it).
     const before = this.#relation.rightsOf(key);
-    const now = event.type === "deleted" ? EMPTY : this.#mapped(event.object);
+    const now = event.type === "DELETED" ? EMPTY : this.#mapped(event.object);
     for (const parent of new Set([...before, ...now])) this.#options.enqueue(parent);
-    if (event.type === "deleted") this.#relation.delete(key);
+    if (event.type === "DELETED") this.#relation.delete(key);
     else this.#relation.set(key, now);
   }
 

@@ -230,14 +230,6 @@ function createInstruments(processMetrics: boolean): Instruments {
 let sharedInstruments: Instruments | undefined;
 
 /**
- * @example
- * const metrics = new OperatorMetrics({ controller: "echo-operator" });
- * const queue = new WorkQueue({ name: "echo-operator", metrics: metrics.queueHooks() });
- * metrics.observeQueue(queue);
- * const client = await KubeClient.fromConfig(config, { metrics: metrics.clientMetrics() });
- * const end = metrics.startSync(); ...; end("success");
- */
-/**
  * What a running operator exposes of its metrics: the Prometheus registry (to add your own metrics, served on
  * the same `/metrics`), the exposition text, and the client's request count by method and status code.
  */
@@ -248,6 +240,14 @@ export interface OperatorMetricsView {
   requestCount(filter?: { method?: string; code?: string }): Promise<number>;
 }
 
+/**
+ * @example
+ * const metrics = new OperatorMetrics({ controller: "echo-operator" });
+ * const queue = new WorkQueue({ name: "echo-operator", metrics: metrics.queueHooks() });
+ * metrics.observeQueue(queue);
+ * const client = await KubeClient.fromConfig(config, { metrics: metrics.clientMetrics() });
+ * const end = metrics.startSync(); ...; end("success");
+ */
 export class OperatorMetrics implements OperatorMetricsView {
   readonly registry: Registry;
   readonly controller: string;
