@@ -173,6 +173,54 @@ function childCreate(d: ChildCreateData): string {
   ].join("\n");
 }
 
+export interface RelatedLatencyData extends Provenance {
+  command: string;
+  date: string;
+  node: string;
+  parents: number;
+  secrets: number;
+  rounds: number;
+  /** Every timed child write, ms; older runs saved only their summary. */
+  latenciesMs?: number[];
+  summary?: { count: number; p50: number; p99: number; max: number };
+}
+
+const percentile = (xs: number[], p: number) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+};
+
+function relatedLatency(d: RelatedLatencyData): string {
+  const l = d.latenciesMs;
+  const s = l
+    ? { count: l.length, p50: percentile(l, 50), p99: percentile(l, 99), max: Math.max(...l) }
+    : (d.summary ?? { count: 0, p50: NaN, p99: NaN, max: NaN });
+  return [
+    `Command: \`${d.command}\` (${d.date}, Node ${d.node}, local kube-apiserver + etcd on the same 2-core machine, ` +
+      "operator in the bench process).",
+    "",
+    ...source(d),
+    table(
+      ["parents", "Secrets", "parents per Secret", "rounds", "child writes timed", "p50", "p99", "max"],
+      [
+        [
+          String(d.parents),
+          String(d.secrets),
+          f(d.parents / d.secrets, 0),
+          String(d.rounds),
+          String(s.count),
+          `${f(s.p50, 0)} ms`,
+          `${f(s.p99, 0)} ms`,
+          `${f(s.max, 0)} ms`,
+        ],
+      ],
+    ),
+    "",
+    "- latency: from just before the Secret's PATCH is sent to the engine's write of each child of a parent that " +
+      "references it (watch event, reverse-index lookup, queue, sync, server-side apply).",
+  ].join("\n");
+}
+
 /** The whole RESULTS.md. */
 export function renderResults(all: SavedResult[]): string {
   const out = [
@@ -193,6 +241,8 @@ export function renderResults(all: SavedResult[]): string {
     }
     group = undefined;
     if (r.kind === "e2e") out.push(renderSection(r.data as ReportInput, r.heading), "");
+    else if (r.kind === "related-latency")
+      out.push(`## ${r.heading}`, "", relatedLatency(r.data as RelatedLatencyData), "");
     else out.push(`## ${r.heading}`, "", `(no renderer for kind "${r.kind}")`, "");
   }
   return `${out.join("\n").trimEnd()}\n`;
