@@ -4,7 +4,7 @@
  * hand-written text. Ratios and statements are computed here from the saved figures.
  */
 import { renderSection, type ReportInput } from "./e2e/report.js";
-import { median, saveResult, table, type SavedResult } from "./results-file.js";
+import { asMap, median, saveResult, table, type SavedResult } from "./results-file.js";
 
 /** Where figures came from when they were not saved by the benchmark run itself (older runs). */
 interface Provenance {
@@ -221,6 +221,18 @@ function relatedLatency(d: RelatedLatencyData): string {
   ].join("\n");
 }
 
+/** Request counts are Maps in a run and plain objects once saved. */
+function reviveE2e(input: ReportInput): ReportInput {
+  return {
+    ...input,
+    results: input.results.map((r) => ({
+      ...r,
+      requests: asMap(r.requests),
+      ...(r.restart ? { restart: { ...r.restart, requests: asMap(r.restart.requests) } } : {}),
+    })),
+  };
+}
+
 /** The whole RESULTS.md. */
 export function renderResults(all: SavedResult[]): string {
   const out = [
@@ -240,7 +252,7 @@ export function renderResults(all: SavedResult[]): string {
       continue;
     }
     group = undefined;
-    if (r.kind === "e2e") out.push(renderSection(r.data as ReportInput, r.heading), "");
+    if (r.kind === "e2e") out.push(renderSection(reviveE2e(r.data as ReportInput), r.heading), "");
     else if (r.kind === "related-latency")
       out.push(`## ${r.heading}`, "", relatedLatency(r.data as RelatedLatencyData), "");
     else out.push(`## ${r.heading}`, "", `(no renderer for kind "${r.kind}")`, "");
