@@ -4,7 +4,7 @@
  * hand-written text. Ratios and statements are computed here from the saved figures.
  */
 import { renderSection, type ReportInput } from "./e2e/report.js";
-import { median, saveResult, table, type SavedResult } from "./results-file.js";
+import { asMap, median, saveResult, table, type SavedResult } from "./results-file.js";
 
 /** Where figures came from when they were not saved by the benchmark run itself (older runs). */
 interface Provenance {
@@ -173,46 +173,64 @@ function childCreate(d: ChildCreateData): string {
   ].join("\n");
 }
 
-export interface RelatedLatencyData {
+export interface RelatedLatencyData extends Provenance {
   command: string;
   date: string;
   node: string;
   parents: number;
   secrets: number;
   rounds: number;
-  timed: number;
-  p50Ms: number;
-  p99Ms: number;
-  maxMs: number;
-  transcribed?: string;
+  /** Every timed child write, ms; older runs saved only their summary. */
+  latenciesMs?: number[];
+  summary?: { count: number; p50: number; p99: number; max: number };
 }
 
+const percentile = (xs: number[], p: number) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+};
+
 function relatedLatency(d: RelatedLatencyData): string {
-  const ms = (x: number) => `${x.toFixed(0)} ms`;
+  const l = d.latenciesMs;
+  const s = l
+    ? { count: l.length, p50: percentile(l, 50), p99: percentile(l, 99), max: Math.max(...l) }
+    : (d.summary ?? { count: 0, p50: NaN, p99: NaN, max: NaN });
   return [
     `Command: \`${d.command}\` (${d.date}, Node ${d.node}, local kube-apiserver + etcd on the same 2-core machine, ` +
-      "operator in the bench process)." +
-      (d.transcribed ? ` ${d.transcribed}` : ""),
+      "operator in the bench process).",
     "",
+    ...source(d),
     table(
       ["parents", "Secrets", "parents per Secret", "rounds", "child writes timed", "p50", "p99", "max"],
       [
         [
           String(d.parents),
           String(d.secrets),
-          String(d.parents / d.secrets),
+          f(d.parents / d.secrets, 0),
           String(d.rounds),
-          String(d.timed),
-          ms(d.p50Ms),
-          ms(d.p99Ms),
-          ms(d.maxMs),
+          String(s.count),
+          `${f(s.p50, 0)} ms`,
+          `${f(s.p99, 0)} ms`,
+          `${f(s.max, 0)} ms`,
         ],
       ],
     ),
     "",
-    "- latency: from just before the Secret's PATCH is sent to the engine's write of each child of a parent that",
-    "  references it (watch event, reverse-index lookup, queue, sync, write).",
+    "- latency: from just before the Secret's PATCH is sent to the engine's write of each child of a parent that " +
+      "references it (watch event, reverse-index lookup, queue, sync, server-side apply).",
   ].join("\n");
+}
+
+/** Request counts are Maps in a run and plain objects once saved. */
+function reviveE2e(input: ReportInput): ReportInput {
+  return {
+    ...input,
+    results: input.results.map((r) => ({
+      ...r,
+      requests: asMap(r.requests),
+      ...(r.restart ? { restart: { ...r.restart, requests: asMap(r.restart.requests) } } : {}),
+    })),
+  };
 }
 
 /** The whole RESULTS.md. */
@@ -234,7 +252,9 @@ export function renderResults(all: SavedResult[]): string {
       continue;
     }
     group = undefined;
-    if (r.kind === "e2e") out.push(renderSection(r.data as ReportInput, r.heading), "");
+    if (r.kind === "e2e") out.push(renderSection(reviveE2e(r.data as ReportInput), r.heading), "");
+    else if (r.kind === "related-latency")
+      out.push(`## ${r.heading}`, "", relatedLatency(r.data as RelatedLatencyData), "");
     else out.push(`## ${r.heading}`, "", `(no renderer for kind "${r.kind}")`, "");
   }
   return `${out.join("\n").trimEnd()}\n`;
@@ -245,7 +265,6 @@ const SUBSECTIONS: Record<string, { group: string; render: (data: unknown) => st
   "cache-sync-time": { group: "Runtime cache", render: (d) => cacheSyncTime(d as CacheSyncTimeData) },
   "client-throughput": { group: "Client", render: (d) => clientThroughput(d as ClientThroughputData) },
   "child-create": { group: "Client", render: (d) => childCreate(d as ChildCreateData) },
-  "related-latency": { group: "Related objects", render: (d) => relatedLatency(d as RelatedLatencyData) },
 };
 
 /** Prints a benchmark's section and, unless `write` is false, saves it and re-renders RESULTS.md. */

@@ -338,7 +338,7 @@ export class Reconciler {
     } finally {
       scope.release();
       // Tells a handler still running that its answer is no longer wanted (and clears the deadline's timer).
-      scope.abort(new TsOperatorError("TSOP_ABORTED", "the sync is over"));
+      scope.abort(SYNC_OVER);
     }
   }
 
@@ -448,6 +448,10 @@ const REASONS: Record<SyncErrorKind, (error: unknown) => string> = {
   conflict: () => "ChildConflict",
   api: (error) => (isApiError(error) ? `Api${error.reason ?? error.statusCode}` : "ApiError"),
 };
+
+/** The abort reason a handler's signal gets once its sync is over: one shared error, as building one (its stack)
+ * on every sync cost about 0.2 ms of CPU per parent in the bulk-create profile. */
+const SYNC_OVER = new TsOperatorError("TSOP_ABORTED", "the sync is over");
 
 /** The handler did not settle within the sync timeout. */
 export class SyncTimeoutError extends TsOperatorError {
