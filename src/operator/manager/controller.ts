@@ -76,6 +76,8 @@ export class OperatorController {
   /** Parent uids of a child, from its tracking label and controller ownerReference (also the store index). */
   readonly #parentUidsOf: (obj: KubeObject) => readonly string[];
   #running: Promise<void> | undefined;
+  /** Per parent being synced, the changes its watch events reported meanwhile (`undefined`: a child deletion). */
+  readonly #held = new Map<string, Array<KubeObject | undefined>>();
   /**
    * Aborts the writes of the current workers: on a hard stop, or when leadership is lost. A graceful stop lets
    * in-flight syncs finish their writes. Renewed for each worker term.
@@ -372,13 +374,14 @@ export class OperatorController {
   async #work(key: string): Promise<WorkResult | void> {
     const started = performance.now();
     const seconds = () => (performance.now() - started) / 1000;
+    this.#held.set(key, []);
     try {
       const outcome = await this.#reconciler.reconcile(key, this.#writes.signal);
       switch (outcome.kind) {
         case "synced":
-          // Our writes went into the cache without watch events (read-your-writes), so nothing else will show
-          // the handler the children it just created: sync once more; it is a no-op unless its answer depends on them.
-          if (outcome.writes > 0) this.#queue.add(key);
+          // The handler looked at the children and we changed some: show it what it created (our writes are
+          // filtered out of the watch events, so nothing else would).
+          if (outcome.writes > 0 && outcome.childrenRead) this.#queue.add(key);
           this.#options.onReconcile?.(
             outcome.resyncAfterMs !== undefined ? "requeue_after" : "success",
             seconds(),
@@ -403,6 +406,8 @@ export class OperatorController {
         this.#logger.info({ parent: key, err: errorSummary(error.cause) }, "transient API failure, retrying");
       }
       throw error;
+    } finally {
+      this.#releaseHeld(key);
     }
   }
 
@@ -418,15 +423,34 @@ export class OperatorController {
       return;
     }
     if (event.type === "MODIFIED" && !parentChangeMatters(event.old, event.object)) return;
-    this.#queue.add(keyOf(event.object));
+    this.#changed(keyOf(event.object), event.object);
   }
 
   #onChildEvent(event: StoreEvent): void {
     if (event.type === "DELETED") this.#reconciler.forgetChild(event.object);
     for (const uid of this.#parentUidsOf(event.object)) {
       const parent = this.#parentInformer?.store.byIndex(PARENT_UID_INDEX, uid)[0];
-      if (parent) this.#queue.add(keyOf(parent));
+      if (parent) this.#changed(keyOf(parent), event.type === "DELETED" ? undefined : event.object);
     }
+  }
+
+  /**
+   * An object of parent `key` changed (`undefined`: a child was deleted). A change that is exactly one of our own
+   * writes needs no sync. While the parent's sync runs, the event of a write of ours may come before the write's
+   * answer, so its changes are held and judged when the sync ends (#releaseHeld).
+   */
+  #changed(key: string, obj: KubeObject | undefined): void {
+    if (obj && this.#reconciler.isOwnWrite(obj)) return;
+    const held = this.#held.get(key);
+    if (held) held.push(obj);
+    else this.#queue.add(key);
+  }
+
+  /** Ends holding `key`'s changes; syncs again unless each was our own write (someone else's change, a deletion). */
+  #releaseHeld(key: string): void {
+    const held = this.#held.get(key);
+    this.#held.delete(key);
+    if (held?.some((obj) => !obj || !this.#reconciler.isOwnWrite(obj))) this.#queue.add(key);
   }
 
   #childrenOf(uid: string): Map<K8sType, readonly KubeObject[]> {
