@@ -225,7 +225,9 @@ export class OperatorController {
       this.#related.push(watch);
     }
     this.#informers.add(parent);
-    this.#unsubscribe.push(parent.subscribe((event) => this.#onParentEvent(event), { replay: false }));
+    // Replayed: a parent informer shared with another operator may be filled already, and the references index
+    // must see every parent (queueing them too is harmless: startWorkers queues them all anyway).
+    this.#unsubscribe.push(parent.subscribe((event) => this.#onParentEvent(event)));
     this.factory.start();
     // A cache that cannot sync (e.g. no list permission) must not make stop() hang.
     const stopping = this.#stopping.signal;
