@@ -1,7 +1,7 @@
 /**
  * tsoperator: the curated entry point. Everything an operator author needs to declare an operator, write
  * `sync`/`finalize` and run it. The client, runtime and testing layers have their own subpath exports
- * (`tsoperator/client`, `tsoperator/runtime`, `tsoperator/testing`).
+ * (`tsoperator/client`, `tsoperator/runtime`, `tsoperator/schema`, `tsoperator/testing`).
  */
 export * from "./core/errors.js";
 export * from "./core/types.js";
