@@ -7,7 +7,7 @@
  */
 import { TsOperatorError } from "../core/errors.js";
 import type { ObjectMeta } from "../core/types.js";
-import { celField } from "./cel.js";
+import { celField, celVisible } from "./cel.js";
 import { valueProblems } from "./check-value.js";
 import type { JSONSchemaProps, JsonValue, ValidationRule } from "./json-schema.js";
 import { re2Problem } from "./re2.js";
@@ -96,6 +96,10 @@ export class Schema<Out, In = Out, P extends Presence = "required"> {
 
   /** `null` is a valid value (`nullable: true`); without it the apiserver drops nulls. */
   nullable(): Schema<Out | null, In | null, P> {
+    // The apiserver checks enum without regard to nullable and refuses null even when the enum lists it
+    // (found by test/integration/schema-property.test.ts), so a nullable enum could never hold null.
+    if (this.json.enum)
+      throw schemaError("an enum cannot be nullable (the apiserver refuses null); use .optional()");
     return this.with({ nullable: true });
   }
 
@@ -249,9 +253,15 @@ export class ObjectSchema<S extends Shape> extends Schema<ObjectOut<S>, ObjectIn
   private oneOfRule(keys: string[], comparison: string, words: string): this {
     if (keys.length < 2) throw schemaError(`${words}: name at least two properties`);
     for (const key of keys) {
-      if (this.shape[key]?.presence !== "optional") {
+      const property = this.shape[key];
+      if (property?.presence !== "optional") {
         throw schemaError(
           `${words}: property ${JSON.stringify(key)} must be an optional property of this object`,
+        );
+      }
+      if (!celVisible(property.toJSON())) {
+        throw schemaError(
+          `${words}: property ${JSON.stringify(key)} has no type (s.any()), so CEL rules cannot see it`,
         );
       }
     }

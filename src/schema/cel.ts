@@ -4,6 +4,8 @@
  * them too.
  */
 
+import type { JSONSchemaProps } from "./json-schema.js";
+
 const RESERVED = new Set([
   "true",
   "false",
@@ -36,4 +38,12 @@ export function celField(name: string): string {
     .replaceAll(".", "__dot__")
     .replaceAll("-", "__dash__")
     .replaceAll("/", "__slash__");
+}
+
+/**
+ * Whether CEL rules can see a property: the apiserver gives CEL a declared type per schema node, and a node with
+ * no type (x-kubernetes-preserve-unknown-fields alone) has none, so `self.x` does not compile.
+ */
+export function celVisible(schema: JSONSchemaProps): boolean {
+  return schema.type !== undefined || schema["x-kubernetes-int-or-string"] === true;
 }

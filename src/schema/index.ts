@@ -46,6 +46,6 @@ export {
   type VersionDefinition,
 } from "./resource.js";
 export { assertStructural, structuralProblems, type StructuralOptions } from "./structural.js";
-export { celField } from "./cel.js";
+export { celField, celVisible } from "./cel.js";
 export { re2Problem } from "./re2.js";
 export type { JSONSchemaProps, JsonValue, ValidationRule } from "./json-schema.js";

@@ -24,7 +24,9 @@ export function re2Problem(pattern: string): string | undefined {
         i = end < 0 ? pattern.length : end + 1;
         continue;
       }
-      i++;
+      // \p{Greek}, \x{263a}: skip the braces, which are not a repetition.
+      const braced = (next === "p" || next === "P" || next === "x") && pattern[i + 2] === "{";
+      i = braced ? Math.max(pattern.indexOf("}", i + 3), i + 1) : i + 1;
       continue;
     }
     if (inClass) {
@@ -60,7 +62,16 @@ export function re2Problem(pattern: string): string | undefined {
       if (--depth < 0) return `unmatched ')'${at}`;
       continue;
     }
-    if ((c === "*" || c === "+" || c === "?" || c === "}") && pattern[i + 1] === "+") {
+    if (c === "{") {
+      // {n}, {n,}, {n,m} repeat; any other brace is a literal in RE2.
+      const repeat = /^\{\d+(,\d*)?\}/.exec(pattern.slice(i));
+      if (repeat) {
+        i += repeat[0].length - 1;
+        if (pattern[i + 1] === "+") return `possessive quantifier ${repeat[0]}+${at} (RE2 has none)`;
+      }
+      continue;
+    }
+    if ((c === "*" || c === "+" || c === "?") && pattern[i + 1] === "+") {
       return `possessive quantifier ${c}+${at} (RE2 has none)`;
     }
   }

@@ -3,7 +3,7 @@
  * before install so a hand-written or generated schema fails with every problem and the JSON path of each,
  * instead of one at a time from `kubectl apply`. defineResource runs it on every CRD it builds.
  */
-import { celField } from "./cel.js";
+import { celField, celVisible } from "./cel.js";
 import { valueProblems } from "./check-value.js";
 import type { JSONSchemaProps, ValidationRule } from "./json-schema.js";
 import { schemaError } from "./builders.js";
@@ -299,6 +299,17 @@ function checkRule(
       add(`CEL rule ${quoted} runs once per item of ${ancestor.path}: set its ${ancestor.unboundedRepeat}`);
     }
   }
+  const element =
+    node.items ?? (typeof node.additionalProperties === "object" ? node.additionalProperties : undefined);
+  if (element && !celVisible(element)) {
+    add(`CEL rule ${quoted} is on a list or map whose items have no type: CEL cannot declare it`);
+  }
+  for (const [name, child] of Object.entries(node.properties ?? {})) {
+    const field = new RegExp(`\\bself\\.${escapeRegExp(celField(name))}\\b`);
+    if (!celVisible(child) && field.test(rule.rule)) {
+      add(`CEL rule ${quoted} reads ${path}.${name}, which has no type: CEL cannot see it`);
+    }
+  }
   // Names read by the rule: has(self.x) only tests presence, which costs nothing per character or item.
   const read = rule.rule.replace(/has\(\s*self\.[A-Za-z_][A-Za-z0-9_]*\s*\)/g, "");
   for (const [name, child] of Object.entries(node.properties ?? {})) {
@@ -307,7 +318,9 @@ function checkRule(
       add(`CEL rule ${quoted} reads ${subPath}, an unbounded ${unbounded.what}: set ${unbounded.bound}`);
     }
   }
-  if (/\bself\b/.test(read) && (node.items || typeof node.additionalProperties === "object")) {
+  // size() of a list or map is constant-time; iterating or comparing it costs per item and per character.
+  const perItem = /\.(all|exists|exists_one|map|filter)\(|==|!=|\[|\bin\b|\+/.test(read);
+  if (perItem && (node.items || typeof node.additionalProperties === "object")) {
     const inner = node.items ?? (node.additionalProperties as JSONSchemaProps);
     const innerPath = node.items ? `${path}[*]` : `${path}.*`;
     for (const [subPath, unbounded] of unboundedBelow(inner, innerPath)) {

@@ -1,7 +1,7 @@
 /**
  * `tsoperator/testing`: a real local control plane (TestEnvironment) and, for operator authors, the TestKit.
  */
-export { TestEnvironment, readManifests, type TestEnvironmentOptions } from "./test-environment.js";
+export { TestEnvironment, readManifests, type CrdSource, type TestEnvironmentOptions } from "./test-environment.js";
 export type { KeyPair } from "./certificates.js";
 export {
   installControlPlane,

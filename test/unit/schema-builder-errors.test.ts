@@ -36,6 +36,9 @@ describe("RE2 pattern check", () => {
       "\\Qa.b\\E",
       "[(?=]",
       "a\\)",
+      "^\\p{L}+$",
+      "\\x{263a}+",
+      "x{,}+",
     ]) {
       assert.equal(re2Problem(ok), undefined, ok);
     }
@@ -50,6 +53,7 @@ describe("RE2 pattern check", () => {
       ["(?<n>a)\\k<n>", /named backreference/],
       ["(?>a+)", /atomic group/],
       ["a++", /possessive quantifier/],
+      ["a{2,3}+", /possessive quantifier \{2,3\}\+/],
       ["(ab", /missing '\)'/],
       ["[ab", /unterminated character class/],
     ];
@@ -102,6 +106,7 @@ describe("builder options", () => {
       /property "a" must be an optional property/,
     );
     rejects(() => s.enum(["a", "a"]), /duplicate values/);
+    rejects(() => s.enum(["a"]).nullable(), /an enum cannot be nullable/);
     rejects(() => s.integer().validate("  "), /the CEL rule is empty/);
   });
   it("writes exactly-one-of as a CEL rule with a message, escaping property names", () => {
