@@ -1,12 +1,46 @@
 /**
  * tsoperator: the curated entry point. Everything an operator author needs to declare an operator, write
- * `sync`/`finalize` and run it. The client, runtime and testing layers have their own subpath exports
- * (`tsoperator/client`, `tsoperator/runtime`, `tsoperator/schema`, `tsoperator/testing`).
+ * `sync`/`finalize` and run it. The client, runtime, testing layers and the deployment tooling have their own
+ * subpath exports (`tsoperator/client`, `tsoperator/runtime`, `tsoperator/schema`, `tsoperator/testing`,
+ * `tsoperator/manifests`).
+ * The public surface of each is recorded in `api/*.api.md` (`npm run api:check`).
  */
-export * from "./core/errors.js";
-export * from "./core/types.js";
+export {
+  ApiError,
+  TsOperatorError,
+  errorMessage,
+  hasCode,
+  isAlreadyExists,
+  isApiError,
+  isConflict,
+  isForbidden,
+  isGone,
+  isNotFound,
+  isTransient,
+  type ApiStatus,
+  type ErrorCode,
+  type TsOperatorErrorOptions,
+} from "./core/errors.js";
+export {
+  idOf,
+  objectKey,
+  parseObjectKey,
+  type K8sType,
+  type KubeList,
+  type KubeObject,
+  type ManagedFieldsEntry,
+  type ObjectId,
+  type ObjectMeta,
+  type OwnerReference,
+} from "./core/types.js";
 export { k8sTypes } from "./core/k8s-types.js";
-export { ClientConfig, type ClientConfigInit } from "./client/config.js";
+export {
+  ClientConfig,
+  type ClientConfigInit,
+  type EnvironmentOptions,
+  type KubeconfigOptions,
+  type ServiceAccountOptions,
+} from "./client/config.js";
 export type { Credentials, CredentialProvider, ResolvedCredentials } from "./client/credentials.js";
 export {
   OperatorConfig,
@@ -15,11 +49,13 @@ export {
   type LeaderElectionConfig,
   type ChildTypeConfig,
 } from "./operator/api/config.js";
+export type { RetryRateLimit } from "./runtime/work-queue.js";
 export {
   UNCHANGED_CHILDREN,
   type Handler,
   type HandlerLike,
   type SyncFunction,
+  type SyncContext,
   type SyncRequest,
   type SyncResponse,
   type FinalizeResponse,
@@ -31,7 +67,10 @@ export {
   ErrorBackoff,
   type FailableHandler,
   type FailableOutcome,
+  type FailableFinalizeResult,
+  type DefaultFailableHandlerOptions,
   type BackoffConfig,
+  type ResolvedBackoffConfig,
 } from "./operator/api/failable-handler.js";
 export {
   runOperator,
@@ -42,14 +81,8 @@ export {
 } from "./operator/manager/runner.js";
 export { HandlerOutputError, DESIRED_HASH_ANNOTATION, type OutputProblem } from "./operator/engine/desired-state.js";
 export { SyncError, type ReconcileObserver, type SyncErrorKind } from "./operator/engine/reconciler.js";
+export type { ChildWriteVerb } from "./operator/engine/child-sync.js";
+export type { OperatorMetricsView } from "./operator/observe/metrics.js";
 export { SYNC_CONDITION, type Condition } from "./operator/engine/parent-writes.js";
 export { silentLogger, type Logger } from "./core/logger.js";
-export { createPinoLogger } from "./operator/observe/logger.js";
-export {
-  generateManifests,
-  manifestObjects,
-  rbacPlan,
-  type ManifestOptions,
-  type PolicyRule,
-  type RbacPlan,
-} from "./cli/manifests.js";
+export { createPinoLogger, type LogLevel, type PinoLoggerOptions } from "./operator/observe/logger.js";

@@ -150,7 +150,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<number> {
     await client.resource(k8sTypes.core.v1.Namespace).create({ metadata: { name: NAMESPACE } });
 
     say("3/6 starting the echo-server operator in-process");
-    const config = example.config.withinNamespace(NAMESPACE).exposeMetrics(false).exposeHealth(false);
+    const config = example.config.withNamespace(NAMESPACE).withMetricsEnabled(false).withHealthEnabled(false);
     operator = startOperator(config, example.handler, { clientConfig: env.clientConfig("echo-server-operator"), logger: silentLogger, signal: abort.signal });
     await operator.ready;
 

@@ -7,7 +7,7 @@ import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { TsOperatorError } from "../core/errors.js";
 import type { OperatorConfig } from "../operator/api/config.js";
-import { generateManifests, type ManifestOptions } from "./manifests.js";
+import { generateManifests, type ManifestOptions } from "../manifests/generate.js";
 
 export const MANIFESTS_USAGE = `  manifests <entry-module> [--export name] [--image img] [--namespace ns]
             [--watch-namespace ns] [--no-finalize] [--replicas n]

@@ -41,6 +41,7 @@ export class Discovery {
   private readonly cache = new Map<string, Entry>();
   private readonly inflight = new Map<string, Promise<Entry>>();
 
+  /** @internal Made by the KubeClient (`client.discovery`). */
   constructor(transport: Transport) {
     this.transport = transport;
   }

@@ -287,7 +287,7 @@ function withAbort<T>(promise: Promise<T>, signal: AbortSignal | undefined): Pro
       },
       (err: unknown) => {
         signal.removeEventListener("abort", onAbort);
-        reject(err instanceof Error ? err : new Error(String(err)));
+        reject(err instanceof Error ? err : new TsOperatorError("TSOP_EXEC_PLUGIN_FAILED", String(err)));
       },
     );
   });

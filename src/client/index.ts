@@ -2,10 +2,17 @@
  * `tsoperator/client`: talking to the API server. Configuration, credentials, the KubeClient with its dynamic
  * resource API, watch streams and the typed errors they throw.
  */
-export { ClientConfig, type ClientConfigInit } from "./config.js";
+export {
+  ClientConfig,
+  type ClientConfigInit,
+  type EnvironmentOptions,
+  type KubeconfigOptions,
+  type ServiceAccountOptions,
+} from "./config.js";
 export type { Credentials, CredentialProvider, ResolvedCredentials } from "./credentials.js";
 export { credentialProviderFor } from "./credential-providers.js";
 export { KubeClient, type KubeClientOptions, type KubeRequest } from "./kube-client.js";
+export type { QueryValue } from "./paths.js";
 export type {
   ApplyOptions,
   DeleteOptions,

@@ -30,6 +30,10 @@ export type ErrorCode =
   /** A downloaded control-plane binary does not match the checksum pinned in the repository. */
   | "TSOP_CONTROLPLANE_CHECKSUM"
   | "TSOP_SHUTDOWN"
+  /** The library was called in a way it does not support (an undeclared child type, an unknown index, ...). */
+  | "TSOP_USAGE"
+  /** TestKit.stop() could not delete everything the test created. */
+  | "TSOP_CLEANUP_INCOMPLETE"
   /** This replica lost its leader-election Lease and stopped; the process should exit non-zero and restart. */
   | "TSOP_LEADERSHIP_LOST"
   /** A CRD schema is not structural, or a builder was given an option the apiserver would reject. */

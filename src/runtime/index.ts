@@ -1,16 +1,53 @@
 /**
  * tsoperator/runtime: the machinery between the API server and the sync engine (reflector, store, shared
- * informers, work queue). Operator authors rarely need it directly; it is public for custom controllers.
+ * informers, work queue, leader election). Operator authors rarely need it directly; it is public for custom
+ * controllers. Each export is listed by name, so helpers of the modules stay private.
  */
+export { Backoff, type BackoffOptions, type ResolvedBackoff } from "../core/backoff.js";
+export { compactObject, type CompactOptions } from "./compact.js";
 export {
-  Backoff,
-  backoffDelay,
-  resolveBackoff,
-  type BackoffOptions,
-  type ResolvedBackoff,
-} from "../core/backoff.js";
-export * from "./compact.js";
-export * from "./store.js";
-export * from "./reflector.js";
-export * from "./informer-factory.js";
-export * from "./work-queue.js";
+  Store,
+  keyOf,
+  labelIndex,
+  controllerUidIndex,
+  parentUidIndex,
+  type IndexFunction,
+  type StoreEvent,
+} from "./store.js";
+export {
+  Reflector,
+  type ReflectorOptions,
+  type ReflectorState,
+  type ReflectorStatus,
+} from "./reflector.js";
+export {
+  InformerFactory,
+  SharedInformer,
+  type InformerHandler,
+  type InformerScope,
+  type ResourceApiProvider,
+  type SharedReflectorOptions,
+  type SubscribeOptions,
+} from "./informer-factory.js";
+export {
+  WorkQueue,
+  DEFAULT_RETRY_RATE_LIMIT,
+  WORKQUEUE_METRIC_NAMES,
+  type RetryRateLimit,
+  type ShutdownResult,
+  type WorkContext,
+  type Worker,
+  type WorkQueueMetricsHooks,
+  type WorkQueueOptions,
+  type WorkResult,
+} from "./work-queue.js";
+export {
+  LeaderElector,
+  LEADER_ELECTION_DEFAULTS,
+  type LeaderCallbacks,
+  type LeaderElectorOptions,
+  type Lease,
+  type LeaseApi,
+  type LeaseApiSource,
+  type LeaseSpec,
+} from "./leader-election.js";

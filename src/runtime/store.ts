@@ -5,6 +5,7 @@
  * Writes come from the reflector only (`upsert`, `remove`, `replaceAll`); they return what changed so the
  * reflector can emit events without a second lookup.
  */
+import { TsOperatorError } from "../core/errors.js";
 import { objectKey, type KubeObject, type ObjectId } from "../core/types.js";
 
 /** Values under which an object is indexed. Return [] to leave it out of the index. */
@@ -113,7 +114,10 @@ export class Store<T extends KubeObject = KubeObject> {
     const existing = this.#indexes.get(name);
     if (existing) {
       if (existing.fn === fn) return;
-      throw new Error(`index ${JSON.stringify(name)} is already registered with another function`);
+      throw new TsOperatorError(
+        "TSOP_USAGE",
+        `index ${JSON.stringify(name)} is already registered with another function`,
+      );
     }
     const index: Index<T> = { fn, values: new Map() };
     for (const [key, obj] of this.#items) addToIndex(index, key, obj);
@@ -221,7 +225,7 @@ export class Store<T extends KubeObject = KubeObject> {
 
   #index(name: string): Index<T> {
     const index = this.#indexes.get(name);
-    if (!index) throw new Error(`no index named ${JSON.stringify(name)}`);
+    if (!index) throw new TsOperatorError("TSOP_USAGE", `no index named ${JSON.stringify(name)}`);
     return index;
   }
 }

@@ -29,8 +29,8 @@ import {
   type Platform,
 } from "./controlplane-local.js";
 
-export const BINARY_NAMES = ["etcd", "kube-apiserver", "kube-controller-manager"] as const;
-export type BinaryName = (typeof BINARY_NAMES)[number];
+export type BinaryName = "etcd" | "kube-apiserver" | "kube-controller-manager";
+export const BINARY_NAMES: readonly BinaryName[] = ["etcd", "kube-apiserver", "kube-controller-manager"];
 export type BinaryPaths = Record<BinaryName, string>;
 /** etcd and kube-apiserver, with kube-controller-manager when there is one. */
 export type ControlPlaneBinaries = Omit<BinaryPaths, "kube-controller-manager"> & {

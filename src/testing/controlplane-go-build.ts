@@ -104,7 +104,9 @@ function capture(cmd: string, args: string[]): Promise<string> {
     child.stdout.on("data", (d: Buffer) => (out += d.toString()));
     child.on("error", reject);
     child.on("close", (code) =>
-      code === 0 ? resolve(out) : reject(new Error(`${cmd} ${args.join(" ")} exited ${code}`)),
+      code === 0
+        ? resolve(out)
+        : reject(new TsOperatorError("TSOP_CONTROLPLANE", `${cmd} ${args.join(" ")} exited ${code}`)),
     );
   });
 }

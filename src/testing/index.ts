@@ -1,7 +1,13 @@
 /**
  * `tsoperator/testing`: a real local control plane (TestEnvironment) and, for operator authors, the TestKit.
  */
-export { TestEnvironment, readManifests, type CrdSource, type TestEnvironmentOptions } from "./test-environment.js";
+export {
+  TestEnvironment,
+  readManifests,
+  type CrdSource,
+  type EnvironmentInfo,
+  type TestEnvironmentOptions,
+} from "./test-environment.js";
 export type { KeyPair } from "./certificates.js";
 export {
   installControlPlane,
@@ -9,10 +15,14 @@ export {
   findCachedBinaries,
   readPinnedVersions,
   binaryDirFor,
+  type BinaryName,
   type BinaryPaths,
+  type ControlPlaneBinaries,
   type ControlPlaneVersions,
   type InstallOptions,
+  type ResolveOptions,
 } from "./controlplane-binaries.js";
+export type { ChecksumTable, PinnedDigest, VersionedDigests } from "./controlplane-checksums.js";
 export {
   TestKit,
   subsetDifferences,

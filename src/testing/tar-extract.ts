@@ -71,7 +71,8 @@ class TarReader extends Writable {
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
     this.#consume(chunk).then(
       () => callback(),
-      (err: unknown) => callback(err instanceof Error ? err : new Error(String(err))),
+      (err: unknown) =>
+        callback(err instanceof Error ? err : new TsOperatorError("TSOP_CONTROLPLANE", String(err))),
     );
   }
 
@@ -117,14 +118,19 @@ class TarReader extends Writable {
     const stored = octal(block, 148, 8);
     let sum = 0;
     for (let i = 0; i < BLOCK; i++) sum += i >= 148 && i < 156 ? 0x20 : (block[i] ?? 0);
-    if (stored !== sum) throw new Error("bad tar header checksum (not a tar archive, or corrupt)");
+    if (stored !== sum)
+      throw new TsOperatorError(
+        "TSOP_CONTROLPLANE",
+        "bad tar header checksum (not a tar archive, or corrupt)",
+      );
     const size = octal(block, 124, 12);
     const type = String.fromCharCode(block[156] ?? 0);
     const padding = (BLOCK - (size % BLOCK)) % BLOCK;
     const name = this.#takeName(block);
 
     if (type === "L" || type === "x") {
-      if (size > MAX_METADATA_BYTES) throw new Error(`tar metadata entry of ${size} bytes`);
+      if (size > MAX_METADATA_BYTES)
+        throw new TsOperatorError("TSOP_CONTROLPLANE", `tar metadata entry of ${size} bytes`);
       const parts: Buffer[] = [];
       this.#entry = {
         remaining: size,
@@ -179,10 +185,12 @@ function cString(buf: Buffer, start: number, length: number): string {
 }
 
 function octal(buf: Buffer, start: number, length: number): number {
-  if ((buf[start] ?? 0) & 0x80) throw new Error("tar entry too large (base-256 size)");
+  if ((buf[start] ?? 0) & 0x80)
+    throw new TsOperatorError("TSOP_CONTROLPLANE", "tar entry too large (base-256 size)");
   const text = cString(buf, start, length).trim();
   const value = text === "" ? 0 : Number.parseInt(text, 8);
-  if (!Number.isFinite(value)) throw new Error(`bad octal field ${JSON.stringify(text)} in tar header`);
+  if (!Number.isFinite(value))
+    throw new TsOperatorError("TSOP_CONTROLPLANE", `bad octal field ${JSON.stringify(text)} in tar header`);
   return value;
 }
 

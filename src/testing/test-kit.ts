@@ -8,7 +8,7 @@ import { sleep } from "../core/sleep.js";
 import { AssertionError } from "node:assert";
 import { randomBytes } from "node:crypto";
 import { stringify } from "yaml";
-import { isNotFound } from "../core/errors.js";
+import { isNotFound, TsOperatorError } from "../core/errors.js";
 import { objectKey, sameType, typeName, type K8sType, type KubeObject, type ObjectId } from "../core/types.js";
 import type { ClientConfig } from "../client/config.js";
 import { KubeClient } from "../client/kube-client.js";
@@ -209,7 +209,7 @@ export class TestKit {
       await client.close();
     }
     try {
-      return await TestKit.#start(copyConfig(config).withinNamespace(namespace), namespace, resolved, handler, options);
+      return await TestKit.#start(copyConfig(config).withNamespace(namespace), namespace, resolved, handler, options);
     } catch (err) {
       // The operator did not start: the namespace must not outlive this call.
       const cleanup = await KubeClient.fromConfig(resolved.with({ userAgent: "tsoperator-testkit" }));
@@ -405,7 +405,7 @@ export class TestKit {
           ...((expected as { metadata?: Record<string, unknown> }).metadata ?? {}),
           labels: {
             ...((expected as { metadata?: { labels?: Record<string, string> } }).metadata?.labels ?? {}),
-            [this.config.trackingLabelName]: uid,
+            [this.config.trackingLabel]: uid,
           },
         },
       },
@@ -428,7 +428,7 @@ export class TestKit {
     const parent = parentInformer?.store.get(key);
     if (!parent) return undefined;
     const uid = parent.metadata.uid ?? "";
-    const ofParent = parentUidIndex(this.config.trackingLabelName);
+    const ofParent = parentUidIndex(this.config.trackingLabel);
     const byType = new Map<string, readonly KubeObject[]>();
     for (const { type } of this.config.children) {
       const informer = informers.find((i) => sameType(i.type, type) && i.scope.labelSelector);
@@ -565,7 +565,7 @@ export class TestKit {
       await this.operator.stop();
       await this.client.close();
     }
-    if (problems.length) throw new Error(`TestKit cleanup incomplete: ${problems.join("; ")}`);
+    if (problems.length) throw new TsOperatorError("TSOP_CLEANUP_INCOMPLETE", `TestKit cleanup incomplete: ${problems.join("; ")}`);
   }
 
   /** Removes the operator's finalizer from its parents that are being deleted (within the kit's scope). */
@@ -614,7 +614,7 @@ export class TestKit {
     if (!namespaced) return { name: given.name };
     const namespace = given.namespace || this.namespace;
     if (!namespace) {
-      throw new TypeError(`${typeName(type)} ${given.name}: namespaced type needs a namespace (the kit has none)`);
+      throw new TsOperatorError("TSOP_INVALID_OBJECT", `${typeName(type)} ${given.name}: namespaced type needs a namespace (the kit has none)`);
     }
     return { namespace, name: given.name };
   }
@@ -626,7 +626,7 @@ export class TestKit {
     if (known === undefined) {
       const resources = await this.client.discovery.resources(type.apiVersion);
       const found = resources.find((r) => r.name === type.plural);
-      if (!found) throw new TypeError(`${key}: the API server does not serve "${type.plural}"`);
+      if (!found) throw new TsOperatorError("TSOP_UNKNOWN_TYPE", `${key}: the API server does not serve "${type.plural}"`);
       known = found.namespaced;
       this.#namespaced.set(key, known);
     }
@@ -746,24 +746,7 @@ function describe(type: K8sType, id: ObjectId): string {
   return `${typeName(type)} ${objectKey(id)}`;
 }
 
-/**
- * A copy of an OperatorConfig through its public builder methods (the class is a mutable builder, and the kit
- * must not scope the caller's config to its namespace). The copy serves metrics/health on a free port.
- */
+/** The caller's config, copied (not scoped in place) and serving metrics/health on a free port. */
 function copyConfig(source: OperatorConfig): OperatorConfig {
-  const copy = new OperatorConfig(source.operatorName, source.parentType);
-  for (const child of source.children) copy.withChild(child.type, child.config);
-  copy
-    .withinNamespace(source.namespace)
-    .exposeMetrics(source.metricsExposed)
-    .exposeHealth(source.healthExposed)
-    .serverPort(0)
-    .maxErrorBackoffMs(source.maxBackoff)
-    .withTrackingLabel(source.trackingLabelName)
-    .withOwnershipLabel(source.ownershipLabelName)
-    .withFinalizerName(source.finalizerName)
-    .concurrency(source.concurrencyLimit)
-    .withFieldManager(source.fieldManager);
-  if (source.leaderElection) copy.withLeaderElection(source.leaderElection);
-  return copy;
+  return source.clone().withServerPort(0);
 }

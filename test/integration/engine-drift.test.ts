@@ -84,7 +84,7 @@ async function scenarioWith(configure: (c: OperatorConfig) => OperatorConfig): P
   return startScenario(
     shared.env,
     shared.admin,
-    (c) => configure(c.withChild(Deployment, ChildConfig.apply()).concurrency(8)),
+    (c) => configure(c.withChild(Deployment, ChildConfig.apply()).withConcurrency(8)),
     { prefix: "drift" },
   );
 }

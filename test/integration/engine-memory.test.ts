@@ -86,7 +86,7 @@ async function churn(s: Scenario, round: string, count: number): Promise<void> {
 
 describe("parent churn", () => {
   it(`frees the engine's per-object state of ${PARENTS} deleted parents and their children`, async () => {
-    const s = await startScenario(shared.env, shared.admin, (c) => c.concurrency(8), {
+    const s = await startScenario(shared.env, shared.admin, (c) => c.withConcurrency(8), {
       prefix: "churn",
       clientConfig: shared.env.clientConfig("scenario-operator").with({ qps: Infinity }),
     });

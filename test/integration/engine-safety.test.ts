@@ -276,7 +276,7 @@ describe("no request loops", () => {
   });
 
   it("an idle converged operator with 100 parents sends no request but its watches for 30 s", async () => {
-    const s = await startScenario(shared.env, shared.admin, (c) => c.concurrency(8), { prefix: "idle" });
+    const s = await startScenario(shared.env, shared.admin, (c) => c.withConcurrency(8), { prefix: "idle" });
     try {
       for (let i = 0; i < 100; i++)
         await s.createParent(`p${i}`, { children: [cm(`c${i}`, { i: String(i) })] });

@@ -81,7 +81,7 @@ describe("operator lifecycle", () => {
       plural: "gadgets",
     })
       .withChild(k8sTypes.core.v1.ConfigMap, ChildConfig.apply())
-      .serverPort(0);
+      .withServerPort(0);
     const op = startOperator(config, () => ({ children: [] }), {
       clientConfig: env.clientConfig(),
       logger: silentLogger,

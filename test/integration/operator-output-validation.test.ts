@@ -34,8 +34,8 @@ before(async () => {
   const config = new OperatorConfig("validating-operator", Widget)
     .withChild(ConfigMap, ChildConfig.apply())
     .withChild(k8sTypes.core.v1.Namespace, ChildConfig.apply())
-    .withinNamespace(ns)
-    .serverPort(0);
+    .withNamespace(ns)
+    .withServerPort(0);
   op = startOperator(config, scenarioHandler(newCallLog()), {
     clientConfig: env.clientConfig("validating-operator"),
     logger: silentLogger,
@@ -176,7 +176,7 @@ describe("cluster-scoped parent", () => {
     const config = new OperatorConfig("cluster-operator", ClusterWidget)
       .withChild(k8sTypes.core.v1.Namespace, ChildConfig.apply())
       .withChild(ConfigMap, ChildConfig.apply())
-      .serverPort(0);
+      .withServerPort(0);
     const clusterOp = startOperator(config, scenarioHandler(newCallLog()), {
       clientConfig: env.clientConfig("cluster-operator"),
       logger: silentLogger,

@@ -78,13 +78,13 @@ describe("a stuck handler is visible, and stopping is bounded", () => {
     const calls = new Map<string, number>();
     const config = new OperatorConfig("stuck-operator", Widget)
       .withChild(ConfigMap, ChildConfig.apply())
-      .withinNamespace(ns)
-      .serverPort(0)
+      .withNamespace(ns)
+      .withServerPort(0)
       // One worker: without a timeout the stuck parent would hold it for ever.
-      .concurrency(1)
-      .syncTimeoutMs(1_000)
-      .stuckThresholdMs(2_500)
-      .stopGracePeriodMs(500);
+      .withConcurrency(1)
+      .withSyncTimeoutMs(1_000)
+      .withStuckThresholdMs(2_500)
+      .withStopGracePeriodMs(500);
     const op = startOperator(config, stuckHandler(calls), {
       clientConfig: env.clientConfig("stuck-operator"),
       logger: silentLogger,
@@ -147,11 +147,11 @@ describe("a stuck handler is visible, and stopping is bounded", () => {
     const graceMs = 1_000;
     const config = new OperatorConfig("stop-operator", Widget)
       .withChild(ConfigMap, ChildConfig.apply())
-      .withinNamespace(ns)
-      .serverPort(0)
+      .withNamespace(ns)
+      .withServerPort(0)
       // The timeout is far away: only stop's own deadline can end this sync.
-      .syncTimeoutMs(600_000)
-      .stopGracePeriodMs(graceMs);
+      .withSyncTimeoutMs(600_000)
+      .withStopGracePeriodMs(graceMs);
     const op = startOperator(config, stuckHandler(calls), {
       clientConfig: env.clientConfig("stop-operator"),
       logger: silentLogger,
@@ -182,8 +182,8 @@ describe("a stuck handler is visible, and stopping is bounded", () => {
     const writes: number[] = [];
     const config = new OperatorConfig("lost-operator", Widget)
       .withChild(ConfigMap, ChildConfig.apply())
-      .withinNamespace(ns)
-      .serverPort(0)
+      .withNamespace(ns)
+      .withServerPort(0)
       .withLeaderElection({ leaseName, leaseNamespace: ns, identity: "old-leader", ...timing });
     const op = startOperator(
       config,

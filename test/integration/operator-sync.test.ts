@@ -327,8 +327,8 @@ describe("no wasted writes", () => {
       .withChild(Secret, ChildConfig.replace())
       .withChild(ServiceAccount, ChildConfig.recreate())
       .withChild(PodTemplate, ChildConfig.onDelete())
-      .withinNamespace(ns)
-      .serverPort(0);
+      .withNamespace(ns)
+      .withServerPort(0);
     const op = startOperator(config, scenarioHandler(log), {
       clientConfig: env.clientConfig("scenario-operator"),
       logger: silentLogger,

@@ -189,7 +189,7 @@ interface RunFigures {
 
 /** 500 parents, one ConfigMap child each, on an operator running as `user`; waits until all have converged. */
 async function runWorkload(user: string, prefix: string): Promise<RunFigures> {
-  const s = await startScenario(env, admin, (c) => c.concurrency(8), {
+  const s = await startScenario(env, admin, (c) => c.withConcurrency(8), {
     prefix,
     clientConfig: env.clientConfig("apf-operator").with({ impersonate: user }),
   });

@@ -19,7 +19,7 @@ import { ChildConfig, OperatorConfig } from "../../src/operator/api/config.js";
 import type { Handler } from "../../src/operator/api/handler.js";
 import { LeaderElector } from "../../src/runtime/leader-election.js";
 import type { Logger } from "../../src/core/logger.js";
-import { rbacPlan, type PolicyRule } from "../../src/cli/manifests.js";
+import { rbacPlan, type PolicyRule } from "../../src/manifests/generate.js";
 import { startOperator, type RunningOperator } from "../../src/operator/manager/runner.js";
 import { TestEnvironment } from "../../src/testing/test-environment.js";
 import { Widget, widgetCrd } from "../support/crds.js";
@@ -44,10 +44,10 @@ function configFor(namespace: string): OperatorConfig {
   return new OperatorConfig(OPERATOR, Widget)
     .withChild(k8sTypes.core.v1.ConfigMap, ChildConfig.apply())
     .withChild(k8sTypes.core.v1.Service, ChildConfig.replace().adoptOrphans())
-    .withinNamespace(namespace)
+    .withNamespace(namespace)
     .withLeaderElection({ leaseNamespace: namespace })
-    .serverPort(0)
-    .maxErrorBackoffMs(1000);
+    .withServerPort(0)
+    .withMaxBackoffMs(1000);
 }
 
 const handler: Handler<RbacWidget> = {

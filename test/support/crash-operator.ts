@@ -16,9 +16,9 @@ interface CrashSpec {
 
 const config = new OperatorConfig("crash-operator", Widget)
   .withChild(k8sTypes.core.v1.ConfigMap, ChildConfig.apply())
-  .withinNamespace(process.env.WATCH_NAMESPACE)
-  .concurrency(8)
-  .serverPort(0);
+  .withNamespace(process.env.WATCH_NAMESPACE)
+  .withConcurrency(8)
+  .withServerPort(0);
 if (process.env.LEADER_ELECTION === "1") {
   config.withLeaderElection({
     leaseNamespace: process.env.WATCH_NAMESPACE,

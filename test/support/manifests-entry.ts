@@ -6,7 +6,7 @@ import { Widget } from "./crds.js";
 export const widgetOperator = new OperatorConfig("widget-operator", Widget)
   .withChild(k8sTypes.core.v1.ConfigMap, ChildConfig.apply())
   .withChild(k8sTypes.core.v1.Service, ChildConfig.replace())
-  .withinNamespace(process.env.WATCH_NAMESPACE)
+  .withNamespace(process.env.WATCH_NAMESPACE)
   .withLeaderElection();
 
 export const notAConfig = { operatorName: 1 };

@@ -72,9 +72,9 @@ export async function startScenario(
       .withChild(Secret, ChildConfig.replace())
       .withChild(ServiceAccount, ChildConfig.recreate())
       .withChild(PodTemplate, ChildConfig.onDelete())
-      .withinNamespace(ns)
-      .serverPort(0)
-      .maxErrorBackoffMs(4_000),
+      .withNamespace(ns)
+      .withServerPort(0)
+      .withMaxBackoffMs(4_000),
   );
   const log = newCallLog();
   const writes: string[] = [];

@@ -13,8 +13,8 @@ void silentLogger;
 const slowMs = Number(process.env.SLOW_MS ?? 2000);
 const config = new OperatorConfig("slow-operator", Widget)
   .withChild(k8sTypes.core.v1.ConfigMap, ChildConfig.apply())
-  .withinNamespace(process.env.WATCH_NAMESPACE)
-  .serverPort(0);
+  .withNamespace(process.env.WATCH_NAMESPACE)
+  .withServerPort(0);
 
 await runOperatorWithClientConfig(
   config,

@@ -4,7 +4,7 @@
  */
 import type { KubeClient } from "../../src/client/kube-client.js";
 import { k8sTypes } from "../../src/core/k8s-types.js";
-import type { PolicyRule } from "../../src/cli/manifests.js";
+import type { PolicyRule } from "../../src/manifests/generate.js";
 
 const { ClusterRole, ClusterRoleBinding } = k8sTypes.rbac.v1;
 

@@ -163,7 +163,7 @@ describe("reconciler: a stuck handler", () => {
           return new Promise(() => {});
         },
       },
-      new OperatorConfig("test-operator", Parent).withChild(ConfigMap).syncTimeoutMs(50),
+      new OperatorConfig("test-operator", Parent).withChild(ConfigMap).withSyncTimeoutMs(50),
     );
     await assert.rejects(
       h.reconciler.reconcile("ns/w", signal()),

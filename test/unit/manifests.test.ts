@@ -9,7 +9,7 @@ import {
   manifestObjects,
   rbacPlan,
   type PolicyRule,
-} from "../../src/cli/manifests.js";
+} from "../../src/manifests/generate.js";
 import { manifestsCommand } from "../../src/cli/manifests-command.js";
 import { Widget, ClusterWidget } from "../support/crds.js";
 
@@ -40,7 +40,7 @@ const containerOf = (workload: KubeObject | undefined) =>
 
 void describe("manifests", () => {
   void it("gives a namespaced operator one Role with exactly the verbs the engine uses", () => {
-    const objects = manifestObjects(base().withinNamespace("apps"), { namespace: "apps" });
+    const objects = manifestObjects(base().withNamespace("apps"), { namespace: "apps" });
     assert.deepEqual(find(objects, "ClusterRole"), []);
     assert.deepEqual(find(objects, "ClusterRoleBinding"), []);
     const [role] = find(objects, "Role", "apps");
@@ -91,7 +91,7 @@ void describe("manifests", () => {
 
   void it("honours the Lease name and namespace from the leader election config", () => {
     const config = base()
-      .withinNamespace("apps")
+      .withNamespace("apps")
       .withLeaderElection({ leaseName: "lock", leaseNamespace: "locks" });
     const plan = rbacPlan(config, { namespace: "apps" });
     assert.deepEqual([...plan.namespaced.keys()], ["apps", "locks"]);
@@ -102,7 +102,7 @@ void describe("manifests", () => {
     const config = new OperatorConfig("ns-operator", Widget)
       .withChild(k8sTypes.core.v1.Namespace, ChildConfig.apply())
       .withChild(k8sTypes.core.v1.ConfigMap, ChildConfig.apply())
-      .withinNamespace("apps");
+      .withNamespace("apps");
     const objects = manifestObjects(config);
     assert.deepEqual(
       rulesOf(find(objects, "ClusterRole")[0]).map((r) => r.resources),
@@ -114,7 +114,7 @@ void describe("manifests", () => {
   void it("uses a ClusterRole when the parent is cluster-scoped, whatever the namespace", () => {
     const config = new OperatorConfig("cw", { ...ClusterWidget, namespaced: false })
       .withChild(k8sTypes.core.v1.ConfigMap)
-      .withinNamespace("apps");
+      .withNamespace("apps");
     const objects = manifestObjects(config);
     assert.equal(find(objects, "Role").length, 0);
     assert.ok(rulesOf(find(objects, "ClusterRole")[0]).some((r) => r.resources[0] === "clusterwidgets"));
@@ -126,7 +126,7 @@ void describe("manifests", () => {
   });
 
   void it("grants no parent patch without finalize, and no finalizers subresource when asked not to", () => {
-    const plan = rbacPlan(base().withinNamespace("apps"), {
+    const plan = rbacPlan(base().withNamespace("apps"), {
       finalize: false,
       ownerReferencesPermissionEnforcement: false,
     });
@@ -140,7 +140,7 @@ void describe("manifests", () => {
       .withChild(k8sTypes.core.v1.ConfigMap, ChildConfig.recreate())
       .withChild(k8sTypes.core.v1.Secret, ChildConfig.onDelete())
       .withChild(k8sTypes.core.v1.Service, ChildConfig.replace())
-      .withinNamespace("apps");
+      .withNamespace("apps");
     const rules = rbacPlan(config)
       .namespaced.get("apps")!
       .map((r) => r.rule);
@@ -162,7 +162,7 @@ void describe("manifests", () => {
   });
 
   void it("gives the pod probes, the metrics port, requests, a non-root security context and the namespace by env", () => {
-    const objects = manifestObjects(base().withinNamespace("apps").serverPort(9090).withLeaderElection(), {
+    const objects = manifestObjects(base().withNamespace("apps").withServerPort(9090).withLeaderElection(), {
       namespace: "apps",
       image: "registry.example/widget:1.2",
     });
@@ -199,7 +199,7 @@ void describe("manifests", () => {
   });
 
   void it("prints YAML that parses back to the same objects, with a comment on every rule", () => {
-    const config = base().withinNamespace("apps").withLeaderElection();
+    const config = base().withNamespace("apps").withLeaderElection();
     const yaml = generateManifests(config, { namespace: "apps" });
     const docs = parseAllDocuments(yaml);
     assert.deepEqual(

@@ -201,8 +201,8 @@ describe("DefaultFailableHandler", () => {
       determineStatus: () => ({}),
     });
     assert.deepEqual((await h.sync(request(parent()))).children, [desiredChild]);
-    assert.throws(() => DefaultFailableHandler.wrap({} as never), TypeError);
-    assert.throws(() => h.withRegularResync(0), RangeError);
+    assert.throws(() => DefaultFailableHandler.wrap({} as never), { code: "TSOP_CONFIG_INVALID" });
+    assert.throws(() => h.withRegularResync(0), { code: "TSOP_CONFIG_INVALID" });
   });
 
 });

@@ -21,10 +21,10 @@ interface BenchParentObject extends KubeObject {
 const namespace = process.env.BENCH_NAMESPACE;
 const config = new OperatorConfig("tsoperator-peer", BenchParent)
   .withChild(k8sTypes.core.v1.ConfigMap, ChildConfig.apply())
-  .withinNamespace(namespace)
+  .withNamespace(namespace)
   // The other contenders run no metrics/health server either.
-  .exposeMetrics(false)
-  .exposeHealth(false);
+  .withMetricsEnabled(false)
+  .withHealthEnabled(false);
 
 // Handler calls, reported once a second when they changed: the driver divides them by the parents converged.
 let syncs = 0;

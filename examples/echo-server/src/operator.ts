@@ -7,11 +7,17 @@
  * project these imports are `from "tsoperator"`.
  */
 import { pathToFileURL } from "node:url";
-import { k8sTypes } from "../../../src/core/k8s-types.js";
-import type { K8sType, KubeObject } from "../../../src/core/types.js";
-import { ChildConfig, OperatorConfig } from "../../../src/operator/api/config.js";
-import type { Handler, SyncRequest, SyncResponse } from "../../../src/operator/api/handler.js";
-import { runOperator } from "../../../src/operator/manager/runner.js";
+import {
+  k8sTypes,
+  ChildConfig,
+  OperatorConfig,
+  runOperator,
+  type K8sType,
+  type KubeObject,
+  type Handler,
+  type SyncRequest,
+  type SyncResponse,
+} from "tsoperator";
 
 export const EchoServerType: K8sType = {
   apiVersion: "examples.tsoperator.dev/v1",
@@ -59,11 +65,14 @@ export const config = new OperatorConfig("echo-server-operator", EchoServerType)
   .withChild(k8sTypes.apps.v1.Deployment, ChildConfig.apply())
   // replace (roperator's PUT) to show the strategy; the apiserver keeps the allocated clusterIP on a PUT.
   .withChild(k8sTypes.core.v1.Service, ChildConfig.replace())
-  .withinNamespace(process.env.WATCH_NAMESPACE);
+  .withNamespace(process.env.WATCH_NAMESPACE);
 
 /** Labels shared by the Deployment's pods and the Service's selector. */
 function podLabels(parent: EchoServer): Record<string, string> {
-  return { "app.kubernetes.io/name": "echo-server", "examples.tsoperator.dev/echoserver": parent.metadata.name ?? "" };
+  return {
+    "app.kubernetes.io/name": "echo-server",
+    "examples.tsoperator.dev/echoserver": parent.metadata.name ?? "",
+  };
 }
 
 export function desiredDeployment(parent: EchoServer): KubeObject {

@@ -7,10 +7,8 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { after, before, describe, it } from "node:test";
-import { k8sTypes } from "../../../src/core/k8s-types.js";
-import type { KubeObject } from "../../../src/core/types.js";
-import { TestEnvironment } from "../../../src/testing/test-environment.js";
-import { TestKit } from "../../../src/testing/test-kit.js";
+import { k8sTypes, type KubeObject } from "tsoperator";
+import { TestEnvironment, TestKit } from "tsoperator/testing";
 import { ECHO_PORT, EchoServerType, config, handler, type EchoServer } from "../src/operator.js";
 
 const { Deployment } = k8sTypes.apps.v1;
@@ -53,9 +51,14 @@ describe("echo-server example", () => {
         },
       },
     });
-    const service = await kit.assertChildResourceEq<KubeObject<{ clusterIP?: string }>>("alpha", Service, "alpha", {
-      spec: { ports: [{ port: 80, targetPort: ECHO_PORT }] },
-    });
+    const service = await kit.assertChildResourceEq<KubeObject<{ clusterIP?: string }>>(
+      "alpha",
+      Service,
+      "alpha",
+      {
+        spec: { ports: [{ port: 80, targetPort: ECHO_PORT }] },
+      },
+    );
     assert.ok(service.spec?.clusterIP, "the apiserver allocated a cluster IP");
     await kit.reconcileAndAssertSuccess("alpha");
 
@@ -72,7 +75,10 @@ describe("echo-server example", () => {
       status: { phase: "Progressing", replicas: 0, readyReplicas: 0, availableReplicas: 0 },
     });
     assert.equal(parent.status?.url, `http://alpha.${kit.namespace}.svc`);
-    assert.equal((parent.status as { observedGeneration?: number }).observedGeneration, parent.metadata.generation);
+    assert.equal(
+      (parent.status as { observedGeneration?: number }).observedGeneration,
+      parent.metadata.generation,
+    );
   });
 
   it("mirrors the Deployment's status (written here as the deployment controller would)", async () => {
@@ -89,12 +95,17 @@ describe("echo-server example", () => {
     await kit.assertChildResourceEq("alpha", Deployment, "alpha", { spec: { replicas: 3 } });
     await kit.reconcileAndAssertSuccess("alpha");
     // 2 of 3 ready now.
-    await kit.assertResourceEqEventually(EchoServerType, "alpha", { status: { phase: "Progressing", readyReplicas: 2 } });
+    await kit.assertResourceEqEventually(EchoServerType, "alpha", {
+      status: { phase: "Progressing", readyReplicas: 2 },
+    });
     await kit.reconcileAndAssertSuccess("alpha");
     // Converged: no sync loop (a write on every sync would re-queue the parent forever).
     const syncs = kit.syncCount("alpha");
     await new Promise((resolve) => setTimeout(resolve, 1500));
-    assert.ok(kit.syncCount("alpha") - syncs <= 2, `idle parent synced ${kit.syncCount("alpha") - syncs} more times`);
+    assert.ok(
+      kit.syncCount("alpha") - syncs <= 2,
+      `idle parent synced ${kit.syncCount("alpha") - syncs} more times`,
+    );
   });
 
   it("re-creates a child deleted by someone else", async () => {

@@ -9,11 +9,18 @@
  * project these imports are `from "tsoperator"`.
  */
 import { pathToFileURL } from "node:url";
-import { k8sTypes } from "../../../src/core/k8s-types.js";
-import type { K8sType, KubeObject } from "../../../src/core/types.js";
-import { ChildConfig, OperatorConfig } from "../../../src/operator/api/config.js";
-import type { FinalizeResponse, Handler, SyncRequest, SyncResponse } from "../../../src/operator/api/handler.js";
-import { runOperator } from "../../../src/operator/manager/runner.js";
+import {
+  k8sTypes,
+  ChildConfig,
+  OperatorConfig,
+  runOperator,
+  type K8sType,
+  type KubeObject,
+  type FinalizeResponse,
+  type Handler,
+  type SyncRequest,
+  type SyncResponse,
+} from "tsoperator";
 
 export const TempNamespaceType: K8sType = {
   apiVersion: "examples.tsoperator.dev/v1",
@@ -57,7 +64,10 @@ const rfc3339 = (ms: number) => new Date(ms).toISOString().replace(/\.\d+Z$/, "Z
  * sync: while the TTL runs, the Namespace and its ConfigMap, and a wake-up at expiry; after it, no children
  * (the engine deletes the Namespace, and the namespace controller everything in it).
  */
-export function sync(request: SyncRequest<TempNamespace>, now: number = Date.now()): SyncResponse<TempNamespaceStatus> {
+export function sync(
+  request: SyncRequest<TempNamespace>,
+  now: number = Date.now(),
+): SyncResponse<TempNamespaceStatus> {
   const parent = request.parent;
   const name = parent.metadata.name ?? "";
   const expiresAtMs = expiryOf(parent);
@@ -70,7 +80,9 @@ export function sync(request: SyncRequest<TempNamespace>, now: number = Date.now
         phase: "Expired",
         namespace: name,
         expiresAt,
-        message: stillThere ? `TTL passed: namespace ${name} is being deleted` : `TTL passed: namespace ${name} deleted`,
+        message: stillThere
+          ? `TTL passed: namespace ${name} is being deleted`
+          : `TTL passed: namespace ${name} deleted`,
       },
     };
   }
@@ -88,7 +100,12 @@ export function sync(request: SyncRequest<TempNamespace>, now: number = Date.now
   };
   return {
     children: [namespace, info],
-    status: { phase: "Active", namespace: name, expiresAt, message: `namespace ${name} expires at ${expiresAt}` },
+    status: {
+      phase: "Active",
+      namespace: name,
+      expiresAt,
+      message: `namespace ${name} expires at ${expiresAt}`,
+    },
     // Wake up at expiry (plus a little, so the clock has surely passed it); no watch event would do it.
     resyncAfterMs: expiresAtMs - now + 250,
   };
@@ -105,12 +122,17 @@ export function finalize(request: SyncRequest<TempNamespace>): FinalizeResponse<
   const namespace = request.children.ofType(k8sTypes.core.v1.Namespace).get(name);
   const base = { phase: "Deleting" as const, namespace: name, expiresAt: rfc3339(expiryOf(parent)) };
   if (namespace?.metadata.deletionTimestamp) {
-    return { status: { ...base, message: `waiting for namespace ${name} to finish terminating` }, retryAfterMs: 1000 };
+    return {
+      status: { ...base, message: `waiting for namespace ${name} to finish terminating` },
+      retryAfterMs: 1000,
+    };
   }
   return {
     status: {
       ...base,
-      message: namespace ? `namespace ${name} is deleted by the garbage collector` : `namespace ${name} is gone`,
+      message: namespace
+        ? `namespace ${name} is deleted by the garbage collector`
+        : `namespace ${name} is gone`,
     },
   };
 }

@@ -7,9 +7,8 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { after, before, describe, it } from "node:test";
-import { k8sTypes } from "../../../src/core/k8s-types.js";
-import { TestEnvironment } from "../../../src/testing/test-environment.js";
-import { TestKit } from "../../../src/testing/test-kit.js";
+import { k8sTypes } from "tsoperator";
+import { TestEnvironment, TestKit } from "tsoperator/testing";
 import { INFO_CONFIGMAP, TempNamespaceType, config, handler, type TempNamespace } from "../src/operator.js";
 
 const { Namespace, ConfigMap } = k8sTypes.core.v1;
@@ -49,9 +48,14 @@ describe("temp-namespace example", () => {
     await kit.assertChildResourceEq(name, Namespace, name, {
       metadata: { labels: { "examples.tsoperator.dev/temp-namespace": "true" } },
     });
-    await kit.assertChildResourceEq(name, ConfigMap, { namespace: name, name: INFO_CONFIGMAP }, {
-      data: { owner: "temp-namespace test", ttlSeconds: "3600" },
-    });
+    await kit.assertChildResourceEq(
+      name,
+      ConfigMap,
+      { namespace: name, name: INFO_CONFIGMAP },
+      {
+        data: { owner: "temp-namespace test", ttlSeconds: "3600" },
+      },
+    );
     const expected = new Date(Date.parse(created.metadata.creationTimestamp ?? "") + 3600_000)
       .toISOString()
       .replace(/\.\d+Z$/, "Z");
@@ -70,7 +74,12 @@ describe("temp-namespace example", () => {
     await kit.assertResourceExistsEventually(Namespace, name);
     await kit.assertResourceEqEventually(TempNamespaceType, name, { status: { phase: "Active" } });
     // Nothing changes in the cluster after this point: only the resync at expiry can make the operator act.
-    await kit.assertResourceEqEventually(TempNamespaceType, name, { status: { phase: "Expired" } }, { timeoutMs: 15_000 });
+    await kit.assertResourceEqEventually(
+      TempNamespaceType,
+      name,
+      { status: { phase: "Expired" } },
+      { timeoutMs: 15_000 },
+    );
     await kit.assertResourceDeletedEventually(Namespace, name, { timeoutMs: 30_000 });
     await kit.assertResourceEqEventually(TempNamespaceType, name, {
       status: { phase: "Expired", message: `TTL passed: namespace ${name} deleted` },
@@ -95,19 +104,31 @@ describe("temp-namespace example", () => {
     // Someone's Namespace (think "prod") with something in it, then a TempNamespace with the same name.
     const name = uniqueName("prod");
     await kit.api(Namespace).create({ metadata: { name } });
-    await kit.client.resource(ConfigMap, name).create({ metadata: { name: "payload" }, data: { keep: "me" } });
+    await kit.client
+      .resource(ConfigMap, name)
+      .create({ metadata: { name: "payload" }, data: { keep: "me" } });
     await kit.createParent(tempNamespace(name, 2));
     let conflict: { reason?: string; message?: string } | undefined;
-    for (const deadline = Date.now() + 15_000; conflict?.reason !== "ChildConflict"; ) {
+    for (const deadline = Date.now() + 15_000; conflict?.reason !== "ChildConflict";) {
       assert.ok(Date.now() < deadline, `no ChildConflict on the TempNamespace: ${JSON.stringify(conflict)}`);
       await new Promise((resolve) => setTimeout(resolve, 200));
       const parent = await kit.getResource<TempNamespace>(TempNamespaceType, name);
-      const status = parent?.status as { conditions?: Array<{ type: string; reason?: string; message?: string }> };
+      const status = parent?.status as {
+        conditions?: Array<{ type: string; reason?: string; message?: string }>;
+      };
       conflict = status?.conditions?.find((c) => c.type === "Synced");
     }
-    assert.match(conflict.message ?? "", new RegExp(`Namespace.v1 ${name} exists and is not owned by this TempNamespace`));
+    assert.match(
+      conflict.message ?? "",
+      new RegExp(`Namespace.v1 ${name} exists and is not owned by this TempNamespace`),
+    );
     // Past its TTL the operator wants no children any more, and then the TempNamespace is deleted.
-    await kit.assertResourceEqEventually(TempNamespaceType, name, { status: { phase: "Expired" } }, { timeoutMs: 15_000 });
+    await kit.assertResourceEqEventually(
+      TempNamespaceType,
+      name,
+      { status: { phase: "Expired" } },
+      { timeoutMs: 15_000 },
+    );
     await kit.deleteParent(name);
     await kit.assertResourceDeletedEventually(TempNamespaceType, name, { timeoutMs: 15_000 });
     await new Promise((resolve) => setTimeout(resolve, 3000)); // room for a wrong deletion to show

@@ -91,22 +91,24 @@ function invalid(message: string): never {
 export class OperatorConfig {
   readonly operatorName: string;
   readonly parentType: K8sType;
-  private readonly childList: ChildTypeConfig[] = [];
-  private namespaceValue: string | undefined;
-  private metricsEnabled = true;
-  private healthEnabled = true;
-  private portValue = 8080;
-  private maxBackoffMs = 600_000;
-  private trackingLabel = "tsoperator.dev/parent-uid";
-  private ownershipLabel = "tsoperator.dev/operator";
-  private finalizer: string | undefined;
-  private concurrencyValue = 4;
-  private leaderElectionValue: LeaderElectionConfig | undefined;
-  private fieldManagerValue: string | undefined;
-  private stopGraceValue = 30_000;
-  private retryLimitValue: Readonly<RetryRateLimit> | false = DEFAULT_RETRY_RATE_LIMIT;
-  private stuckThresholdValue: number | undefined;
-  private syncTimeoutValue = 300_000;
+  readonly #children: ChildTypeConfig[] = [];
+  readonly #settings: Settings = {
+    namespace: undefined,
+    metricsEnabled: true,
+    healthEnabled: true,
+    serverPort: 8080,
+    maxBackoffMs: 600_000,
+    trackingLabel: "tsoperator.dev/parent-uid",
+    ownershipLabel: "tsoperator.dev/operator",
+    finalizerName: undefined,
+    concurrency: 4,
+    leaderElection: undefined,
+    fieldManager: undefined,
+    stopGracePeriodMs: 30_000,
+    retryRateLimit: DEFAULT_RETRY_RATE_LIMIT,
+    stuckThresholdMs: undefined,
+    syncTimeoutMs: 300_000,
+  };
 
   constructor(operatorName: string, parentType: K8sType) {
     if (!DNS_1123_SUBDOMAIN.test(operatorName) || operatorName.length > 63) {
@@ -122,54 +124,56 @@ export class OperatorConfig {
   /** Declares a child type and how it is updated. Each type at most once. */
   withChild(type: K8sType, config: ChildConfig = ChildConfig.apply()): this {
     checkType(type, "child type");
-    if (this.childList.some((c) => c.type.apiVersion === type.apiVersion && c.type.kind === type.kind)) {
+    if (this.#children.some((c) => c.type.apiVersion === type.apiVersion && c.type.kind === type.kind)) {
       invalid(`child type ${typeName(type)} is declared twice`);
     }
-    this.childList.push({ type, config });
+    this.#children.push({ type, config });
     return this;
   }
 
   /** Watch parents (and children) in one namespace only. undefined or "" = all namespaces. */
-  withinNamespace(namespace: string | undefined): this {
-    this.namespaceValue = namespace || undefined;
+  withNamespace(namespace: string | undefined): this {
+    this.#settings.namespace = namespace || undefined;
     return this;
   }
 
-  exposeMetrics(enabled: boolean): this {
-    this.metricsEnabled = enabled;
+  /** Serve `/metrics` on the operator's server (default true). */
+  withMetricsEnabled(enabled: boolean): this {
+    this.#settings.metricsEnabled = enabled;
     return this;
   }
 
-  exposeHealth(enabled: boolean): this {
-    this.healthEnabled = enabled;
+  /** Serve `/healthz` and `/readyz` on the operator's server (default true). */
+  withHealthEnabled(enabled: boolean): this {
+    this.#settings.healthEnabled = enabled;
     return this;
   }
 
   /** Port of the metrics/health server (default 8080; 0 = any free port). */
-  serverPort(port: number): this {
+  withServerPort(port: number): this {
     if (!Number.isInteger(port) || port < 0 || port > 65535) invalid(`serverPort ${port} is not a TCP port`);
-    this.portValue = port;
+    this.#settings.serverPort = port;
     return this;
   }
 
   /** Upper bound of the per-parent error backoff (default 600 000 ms). */
-  maxErrorBackoffMs(ms: number): this {
-    if (!(ms > 0)) invalid(`maxErrorBackoffMs must be positive, got ${ms}`);
-    this.maxBackoffMs = ms;
+  withMaxBackoffMs(ms: number): this {
+    if (!(ms > 0)) invalid(`maxBackoffMs must be positive, got ${ms}`);
+    this.#settings.maxBackoffMs = ms;
     return this;
   }
 
   /** Label on every child holding its parent's uid (default "tsoperator.dev/parent-uid"). */
   withTrackingLabel(name: string): this {
     if (!LABEL_NAME.test(name)) invalid(`tracking label ${JSON.stringify(name)} is not a valid label name`);
-    this.trackingLabel = name;
+    this.#settings.trackingLabel = name;
     return this;
   }
 
   /** Label on every child holding the operator's name (default "tsoperator.dev/operator"). */
   withOwnershipLabel(name: string): this {
     if (!LABEL_NAME.test(name)) invalid(`ownership label ${JSON.stringify(name)} is not a valid label name`);
-    this.ownershipLabel = name;
+    this.#settings.ownershipLabel = name;
     return this;
   }
 
@@ -177,26 +181,26 @@ export class OperatorConfig {
   withFinalizerName(name: string): this {
     if (!name.includes("/"))
       invalid(`finalizer ${JSON.stringify(name)} must be domain-qualified ("example.com/x")`);
-    this.finalizer = name;
+    this.#settings.finalizerName = name;
     return this;
   }
 
   /** How many parents are synced at once (default 4). A parent is never synced twice at once. */
-  concurrency(n: number): this {
+  withConcurrency(n: number): this {
     if (!Number.isInteger(n) || n < 1) invalid(`concurrency must be a positive integer, got ${n}`);
-    this.concurrencyValue = n;
+    this.#settings.concurrency = n;
     return this;
   }
 
   /** Only the holder of a coordination.k8s.io Lease syncs; other replicas keep warm caches. */
   withLeaderElection(config: LeaderElectionConfig = {}): this {
-    this.leaderElectionValue = { ...config };
+    this.#settings.leaderElection = { ...config };
     return this;
   }
 
   /** Server-side apply field manager (default: the operator name). */
   withFieldManager(name: string): this {
-    this.fieldManagerValue = name;
+    this.#settings.fieldManager = name;
     return this;
   }
 
@@ -206,9 +210,9 @@ export class OperatorConfig {
    * backoff; other parents are not held up. A handler that ignores the signal and never settles keeps counting
    * as busy, which `/healthz` reports.
    */
-  syncTimeoutMs(ms: number): this {
+  withSyncTimeoutMs(ms: number): this {
     checkDuration("syncTimeoutMs", ms);
-    this.syncTimeoutValue = ms;
+    this.#settings.syncTimeoutMs = ms;
     return this;
   }
 
@@ -218,9 +222,9 @@ export class OperatorConfig {
    * STOP_ABORT_WAIT_MS for them, and abandons any that still run. 0 aborts at once. Keep the pod's
    * `terminationGracePeriodSeconds` above this plus a few seconds, or the kubelet kills the process first.
    */
-  stopGracePeriodMs(ms: number): this {
+  withStopGracePeriodMs(ms: number): this {
     checkDuration("stopGracePeriodMs", ms, { zeroAllowed: true });
-    this.stopGraceValue = ms;
+    this.#settings.stopGracePeriodMs = ms;
     return this;
   }
 
@@ -229,19 +233,19 @@ export class OperatorConfig {
    * for longer than this, so the kubelet restarts a process whose workers are stuck. Default: twice the sync
    * timeout (600 000 ms with the default `syncTimeoutMs`).
    */
-  stuckThresholdMs(ms: number): this {
+  withStuckThresholdMs(ms: number): this {
     checkDuration("stuckThresholdMs", ms);
-    this.stuckThresholdValue = ms;
+    this.#settings.stuckThresholdMs = ms;
     return this;
   }
 
   /**
    * The budget for retries of failed syncs, shared by all parents (client-go's default controller rate limiter
    * bucket; default 10 per second, bursts of 100). A failing parent is retried after the larger of its own
-   * backoff (100 ms doubling up to `maxErrorBackoffMs`) and the wait for this bucket, so many parents failing at
+   * backoff (100 ms doubling up to `maxBackoffMs`) and the wait for this bucket, so many parents failing at
    * once cannot flood the API server. `false`: per-parent backoff only.
    */
-  retryRateLimit(limit: RetryRateLimit | false): this {
+  withRetryRateLimit(limit: RetryRateLimit | false): this {
     if (limit !== false) {
       if (!(limit.qps > 0) || !Number.isFinite(limit.qps)) {
         invalid(`retryRateLimit qps must be positive, got ${limit.qps}`);
@@ -250,63 +254,95 @@ export class OperatorConfig {
         invalid(`retryRateLimit burst must be a positive integer, got ${limit.burst}`);
       }
     }
-    this.retryLimitValue = limit === false ? false : Object.freeze({ qps: limit.qps, burst: limit.burst });
+    this.#settings.retryRateLimit =
+      limit === false ? false : Object.freeze({ qps: limit.qps, burst: limit.burst });
     return this;
   }
 
+  // Each setter `withX` has the getter `x` (children for withChild): one name per setting.
   get children(): readonly ChildTypeConfig[] {
-    return this.childList;
+    return this.#children;
   }
   get namespace(): string | undefined {
-    return this.namespaceValue;
+    return this.#settings.namespace;
   }
-  get metricsExposed(): boolean {
-    return this.metricsEnabled;
+  get metricsEnabled(): boolean {
+    return this.#settings.metricsEnabled;
   }
-  get healthExposed(): boolean {
-    return this.healthEnabled;
+  get healthEnabled(): boolean {
+    return this.#settings.healthEnabled;
   }
-  get port(): number {
-    return this.portValue;
+  get serverPort(): number {
+    return this.#settings.serverPort;
   }
-  get maxBackoff(): number {
-    return this.maxBackoffMs;
+  get maxBackoffMs(): number {
+    return this.#settings.maxBackoffMs;
   }
-  get trackingLabelName(): string {
-    return this.trackingLabel;
+  get trackingLabel(): string {
+    return this.#settings.trackingLabel;
   }
-  get ownershipLabelName(): string {
-    return this.ownershipLabel;
+  get ownershipLabel(): string {
+    return this.#settings.ownershipLabel;
   }
   get finalizerName(): string {
-    return this.finalizer ?? `tsoperator.dev/${this.operatorName}`;
+    return this.#settings.finalizerName ?? `tsoperator.dev/${this.operatorName}`;
   }
-  get concurrencyLimit(): number {
-    return this.concurrencyValue;
+  get concurrency(): number {
+    return this.#settings.concurrency;
   }
   get leaderElection(): LeaderElectionConfig | undefined {
-    return this.leaderElectionValue;
-  }
-  get stopGracePeriod(): number {
-    return this.stopGraceValue;
-  }
-  get retryLimit(): Readonly<RetryRateLimit> | false {
-    return this.retryLimitValue;
-  }
-  get stuckThreshold(): number {
-    return this.stuckThresholdValue ?? 2 * this.syncTimeoutValue;
-  }
-  get syncTimeout(): number {
-    return this.syncTimeoutValue;
+    return this.#settings.leaderElection;
   }
   get fieldManager(): string {
-    return this.fieldManagerValue ?? this.operatorName;
+    return this.#settings.fieldManager ?? this.operatorName;
+  }
+  get syncTimeoutMs(): number {
+    return this.#settings.syncTimeoutMs;
+  }
+  get stopGracePeriodMs(): number {
+    return this.#settings.stopGracePeriodMs;
+  }
+  get stuckThresholdMs(): number {
+    return this.#settings.stuckThresholdMs ?? 2 * this.#settings.syncTimeoutMs;
+  }
+  get retryRateLimit(): Readonly<RetryRateLimit> | false {
+    return this.#settings.retryRateLimit;
+  }
+
+  /**
+   * An independent copy with the same children and settings (the class is a mutable builder: the TestKit, for
+   * one, scopes a copy to its namespace without touching the caller's config).
+   */
+  clone(): OperatorConfig {
+    const copy = new OperatorConfig(this.operatorName, this.parentType);
+    copy.#children.push(...this.#children);
+    Object.assign(copy.#settings, this.#settings);
+    if (this.#settings.leaderElection) copy.#settings.leaderElection = { ...this.#settings.leaderElection };
+    return copy;
   }
 
   /** The declared configuration of a child type, or undefined. */
   childConfigFor(apiVersion: string | undefined, kind: string | undefined): ChildTypeConfig | undefined {
-    return this.childList.find((c) => c.type.apiVersion === apiVersion && c.type.kind === kind);
+    return this.#children.find((c) => c.type.apiVersion === apiVersion && c.type.kind === kind);
   }
+}
+
+interface Settings {
+  namespace: string | undefined;
+  metricsEnabled: boolean;
+  healthEnabled: boolean;
+  serverPort: number;
+  maxBackoffMs: number;
+  trackingLabel: string;
+  ownershipLabel: string;
+  finalizerName: string | undefined;
+  concurrency: number;
+  leaderElection: LeaderElectionConfig | undefined;
+  fieldManager: string | undefined;
+  stopGracePeriodMs: number;
+  retryRateLimit: Readonly<RetryRateLimit> | false;
+  stuckThresholdMs: number | undefined;
+  syncTimeoutMs: number;
 }
 
 function checkType(type: K8sType, what: string): void {

@@ -8,6 +8,7 @@
  * child list, and since the engine deletes every child that is not returned, one bad edit of a parent deletes
  * all of its children. Here the children are left unchanged (`children: "unchanged"`).
  */
+import { TsOperatorError } from "../../core/errors.js";
 import type { KubeObject } from "../../core/types.js";
 import { backoffDelay, resolveBackoff, type ResolvedBackoff } from "../../core/backoff.js";
 import {
@@ -66,7 +67,8 @@ export interface BackoffConfig {
   jitter?: number | undefined;
 }
 
-type ResolvedBackoffConfig = Required<{ [K in keyof BackoffConfig]: NonNullable<BackoffConfig[K]> }>;
+/** A BackoffConfig with every default filled in. */
+export type ResolvedBackoffConfig = Required<{ [K in keyof BackoffConfig]: NonNullable<BackoffConfig[K]> }>;
 
 const DEFAULT_BACKOFF: ResolvedBackoffConfig = {
   initialMs: 500,
@@ -158,7 +160,10 @@ export class DefaultFailableHandler<
     this.#options = options;
     this.errorBackoff = new ErrorBackoff(options.backoff, options.random);
     if (options.regularResyncMs !== undefined && !(options.regularResyncMs > 0)) {
-      throw new RangeError(`regular resync must be positive, got ${options.regularResyncMs}`);
+      throw new TsOperatorError(
+        "TSOP_CONFIG_INVALID",
+        `regular resync must be positive, got ${options.regularResyncMs}`,
+      );
     }
     this.regularResyncMs = options.regularResyncMs;
     if (typeof inner.finalize === "function") this.finalize = (request) => this.#finalize(request);
@@ -169,7 +174,8 @@ export class DefaultFailableHandler<
     options: DefaultFailableHandlerOptions = {},
   ): DefaultFailableHandler<P, S, E, V> {
     if (typeof handler?.syncChildren !== "function" || typeof handler.determineStatus !== "function") {
-      throw new TypeError(
+      throw new TsOperatorError(
+        "TSOP_CONFIG_INVALID",
         "a FailableHandler needs syncChildren(request) and determineStatus(request, error)",
       );
     }

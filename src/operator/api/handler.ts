@@ -2,6 +2,7 @@
  * What an operator author implements: `sync` (desired children + parent status from a snapshot) and optionally
  * `finalize`. Handlers never talk to the API server; the engine does, from their answers.
  */
+import { TsOperatorError } from "../../core/errors.js";
 import type { K8sType, KubeObject, ObjectId } from "../../core/types.js";
 
 /** The children of one parent, as the cache holds them, viewed per type. */
@@ -89,7 +90,10 @@ export type HandlerLike<P extends KubeObject = KubeObject, S = unknown> = Handle
 export function toHandler<P extends KubeObject, S>(handler: HandlerLike<P, S>): Handler<P, S> {
   if (typeof handler === "function") return { sync: handler };
   if (typeof handler?.sync !== "function") {
-    throw new TypeError("handler must be a function or an object with a sync(request) method");
+    throw new TsOperatorError(
+      "TSOP_CONFIG_INVALID",
+      "handler must be a function or an object with a sync(request) method",
+    );
   }
   return handler;
 }

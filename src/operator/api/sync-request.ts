@@ -2,6 +2,7 @@
  * Builds the SyncRequest a handler sees: the parent and its existing children, grouped per declared child type,
  * straight from the cache (frozen objects, no copies).
  */
+import { TsOperatorError } from "../../core/errors.js";
 import { typeName, type K8sType, type KubeObject, type ObjectId } from "../../core/types.js";
 import type { RequestChildren, SyncRequest, TypedChildren } from "./handler.js";
 
@@ -51,7 +52,10 @@ export class RequestChildrenView implements RequestChildren {
 
   ofType<C extends KubeObject = KubeObject>(type: K8sType): TypedChildren<C> {
     if (!this.declared.some((d) => d.apiVersion === type.apiVersion && d.kind === type.kind)) {
-      throw new TypeError(`children.ofType(${typeName(type)}): not a declared child type (use withChild)`);
+      throw new TsOperatorError(
+        "TSOP_USAGE",
+        `children.ofType(${typeName(type)}): not a declared child type (use withChild)`,
+      );
     }
     const items = (this.byType.get(typeKey(type)) ?? EMPTY) as readonly C[];
     return new TypedChildrenView(items, this.defaultNamespace);

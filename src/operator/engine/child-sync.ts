@@ -264,8 +264,8 @@ async function adopt(child: DesiredChild, existing: KubeObject, deps: ChildSyncD
     ops.push({ op: "add", path: "/metadata/ownerReferences/-", value: owner });
   else ops.push({ op: "add", path: "/metadata/ownerReferences", value: [owner] });
   const labels = {
-    [deps.config.trackingLabelName]: deps.parentUid,
-    [deps.config.ownershipLabelName]: deps.config.operatorName,
+    [deps.config.trackingLabel]: deps.parentUid,
+    [deps.config.ownershipLabel]: deps.config.operatorName,
   };
   if (!meta.labels) ops.push({ op: "add", path: "/metadata/labels", value: labels });
   else {

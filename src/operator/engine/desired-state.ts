@@ -229,8 +229,8 @@ function finishChild(child: KubeObject, namespace: string | undefined, ctx: Prep
   else delete metadata.namespace;
   metadata.labels = {
     ...metadata.labels,
-    [ctx.config.trackingLabelName]: ctx.parent.metadata.uid ?? "",
-    [ctx.config.ownershipLabelName]: ctx.config.operatorName,
+    [ctx.config.trackingLabel]: ctx.parent.metadata.uid ?? "",
+    [ctx.config.ownershipLabel]: ctx.config.operatorName,
   };
   const owner: OwnerReference = {
     apiVersion: ctx.config.parentType.apiVersion,

@@ -289,7 +289,7 @@ export class Reconciler {
    * A handler that ignores the signal keeps running on its own; it stays in #pendingCalls until it settles.
    */
   async #callHandler<T>(call: (context: SyncContext) => T | Promise<T>, stop: AbortSignal): Promise<T> {
-    const timeoutMs = this.#ctx.config.syncTimeout;
+    const timeoutMs = this.#ctx.config.syncTimeoutMs;
     const scope = new AbortScope([stop]);
     const entry = { startedAt: Date.now() };
     this.#pendingCalls.add(entry);

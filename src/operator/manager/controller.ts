@@ -27,7 +27,7 @@ const PARENT_UID_INDEX = "uid";
  * them to notice before abandoning them. Part of stop()'s documented deadline (stopGracePeriodMs + this).
  */
 export const STOP_ABORT_WAIT_MS = 2_000;
-/** First retry of a failed sync (then doubling up to maxErrorBackoffMs). client-go's 5 ms only hammers a broken parent. */
+/** First retry of a failed sync (then doubling up to maxBackoffMs). client-go's 5 ms only hammers a broken parent. */
 const ERROR_BACKOFF_INITIAL_MS = 100;
 /** Fallback retry after a guarded write found our view stale (the watch event normally comes first). */
 const STALE_RETRY_MS = 1_000;
@@ -69,7 +69,7 @@ export class OperatorController {
     this.#client = client;
     this.#logger = options.logger;
     this.#options = options;
-    this.#parentUidsOf = parentUidIndex(config.trackingLabelName);
+    this.#parentUidsOf = parentUidIndex(config.trackingLabel);
     this.factory = new InformerFactory(client, {
       // Our own managedFields entry tells us which fields we own (drift detection); the rest is dropped.
       compact: { keepFieldManager: config.fieldManager },
@@ -160,7 +160,7 @@ export class OperatorController {
     });
     parent.store.addIndex(PARENT_UID_INDEX, (obj) => (obj.metadata.uid ? [obj.metadata.uid] : []));
     this.#parentInformer = parent;
-    const selector = `${this.config.ownershipLabelName}=${this.config.operatorName}`;
+    const selector = `${this.config.ownershipLabel}=${this.config.operatorName}`;
     for (const { type } of this.config.children) {
       const informer = this.factory.informer(type, {
         namespace: this.#isNamespaced(type) ? this.config.namespace : undefined,
@@ -217,7 +217,7 @@ export class OperatorController {
    * STOP_ABORT_WAIT_MS later are abandoned: left to settle on their own, unable to write (their signal is
    * aborted), and logged.
    */
-  async stopWorkers(graceMs = this.config.stopGracePeriod): Promise<void> {
+  async stopWorkers(graceMs = this.config.stopGracePeriodMs): Promise<void> {
     const writes = this.#writes;
     const queue = this.#queue;
     const abort = () => writes.abort(new TsOperatorError("TSOP_SHUTDOWN", "stopping"));
@@ -287,7 +287,7 @@ export class OperatorController {
   }
 
   /** Graceful stop: stopWorkers(graceMs) then stopCaches(). */
-  async stop(graceMs = this.config.stopGracePeriod): Promise<void> {
+  async stop(graceMs = this.config.stopGracePeriodMs): Promise<void> {
     this.#stopping.abort();
     await this.stopWorkers(graceMs);
     await this.stopCaches();
@@ -296,9 +296,9 @@ export class OperatorController {
   #newQueue(): WorkQueue {
     return new WorkQueue({
       name: this.config.operatorName,
-      concurrency: this.config.concurrencyLimit,
-      backoff: { initialMs: ERROR_BACKOFF_INITIAL_MS, maxMs: this.config.maxBackoff },
-      retryRateLimit: this.config.retryLimit,
+      concurrency: this.config.concurrency,
+      backoff: { initialMs: ERROR_BACKOFF_INITIAL_MS, maxMs: this.config.maxBackoffMs },
+      retryRateLimit: this.config.retryRateLimit,
       metrics: this.#options.queueMetrics,
     });
   }

@@ -14,7 +14,7 @@ import type { Logger } from "../../core/logger.js";
 import { createPinoLogger } from "../observe/logger.js";
 import type { ReconcileObserver } from "../engine/reconciler.js";
 import { EventRecorder } from "../observe/events.js";
-import { OperatorMetrics } from "../observe/metrics.js";
+import { OperatorMetrics, type OperatorMetricsView } from "../observe/metrics.js";
 import { fanOutObserver } from "../observe/observability.js";
 import { startOperatorServer, type LivenessReport, type OperatorServer } from "../observe/server.js";
 import { k8sTypes } from "../../core/k8s-types.js";
@@ -49,9 +49,10 @@ export interface RunningOperator {
    */
   stop(): Promise<void>;
   readonly client: KubeClient;
+  /** @internal The engine's controller: the TestKit and the project's own tests look inside it. */
   readonly controller: OperatorController;
-  readonly metrics: OperatorMetrics;
-  /** Port of the metrics/health server, when it runs (useful with serverPort(0)). */
+  readonly metrics: OperatorMetricsView;
+  /** Port of the metrics/health server, when it runs (useful with withServerPort(0)). */
   readonly serverPort: number | undefined;
 }
 
@@ -148,11 +149,11 @@ export function startOperator<P extends KubeObject = KubeObject, S = unknown>(
     options.signal?.addEventListener("abort", () => void stopFn(), { once: true });
     try {
       logger.info({ endpoint: clientConfig.apiServerEndpoint, parent: config.parentType.kind }, "starting");
-      if (config.metricsExposed || config.healthExposed) {
+      if (config.metricsEnabled || config.healthEnabled) {
         server = await startOperatorServer({
-          port: config.port,
-          metrics: config.metricsExposed ? metrics : undefined,
-          health: config.healthExposed
+          port: config.serverPort,
+          metrics: config.metricsEnabled ? metrics : undefined,
+          health: config.healthEnabled
             ? {
                 live: () => liveness(controller, config),
                 ready: () => ({
@@ -254,13 +255,13 @@ export async function runOperatorWithClientConfig<P extends KubeObject = KubeObj
  */
 function liveness(controller: OperatorController, config: OperatorConfig): LivenessReport {
   const busyMs = controller.longestBusyMs();
-  if (busyMs <= config.stuckThreshold) return { ok: true };
+  if (busyMs <= config.stuckThresholdMs) return { ok: true };
   return {
     ok: false,
     detail: {
       reason: "SyncStuck",
       longestBusySeconds: Math.round(busyMs / 1000),
-      thresholdSeconds: config.stuckThreshold / 1000,
+      thresholdSeconds: config.stuckThresholdMs / 1000,
     },
   };
 }
@@ -305,7 +306,7 @@ function leaderElected(
           startCaches: () => controller.startCaches(),
           startWorkers: (signal) => controller.startWorkers(signal),
           // Lost leadership: abort in-flight writes now, another replica may already be writing.
-          stopWorkers: (graceful) => controller.stopWorkers(graceful ? config.stopGracePeriod : 0),
+          stopWorkers: (graceful) => controller.stopWorkers(graceful ? config.stopGracePeriodMs : 0),
           stopCaches: () => controller.stopCaches(),
         },
         elector,

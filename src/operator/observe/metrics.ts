@@ -10,11 +10,12 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import type { ClientMetrics, RequestMetricEvent } from "../../client/transport.js";
 import type { WorkQueueMetricsHooks } from "../../runtime/work-queue.js";
+import type { SyncErrorKind } from "../engine/reconciler.js";
 
 export type ReconcileResult = "success" | "error" | "requeue" | "requeue_after";
-export type SyncErrorKind = "handler" | "validation" | "api" | "conflict" | "timeout";
 export type FinalizeResult = "success" | "retry" | "error";
-export type ChildWriteVerb = "create" | "apply" | "update" | "patch" | "delete";
+/** The `verb` label of controller_child_writes_total (the HTTP-level name of a child write). */
+export type ChildWriteMetricVerb = "create" | "apply" | "update" | "patch" | "delete";
 export type EventOutcome = "created" | "aggregated" | "dropped" | "failed";
 
 /** What a work queue can report on scrape (implemented by `WorkQueue`). */
@@ -49,7 +50,18 @@ const REQUEST_BUCKETS = [0.005, 0.025, 0.1, 0.25, 0.5, 1, 2, 4, 8, 15, 30, 60];
  * const client = await KubeClient.fromConfig(config, { metrics: metrics.clientMetrics() });
  * const end = metrics.startSync(); ...; end("success");
  */
-export class OperatorMetrics {
+/**
+ * What a running operator exposes of its metrics: the Prometheus registry (to add your own metrics, served on
+ * the same `/metrics`), the exposition text, and the client's request count by method and status code.
+ */
+export interface OperatorMetricsView {
+  readonly registry: Registry;
+  metricsText(): Promise<string>;
+  /** rest_client_requests_total summed over the requests matching the filter (method "PATCH", code "404"). */
+  requestCount(filter?: { method?: string; code?: string }): Promise<number>;
+}
+
+export class OperatorMetrics implements OperatorMetricsView {
   readonly registry: Registry;
   readonly controller: string;
 
@@ -251,7 +263,7 @@ export class OperatorMetrics {
     this.#finalizeTotal.inc({ controller: this.controller, result });
   }
 
-  recordChildWrite(verb: ChildWriteVerb): void {
+  recordChildWrite(verb: ChildWriteMetricVerb): void {
     this.#childWrites.inc({ controller: this.controller, verb });
   }
 

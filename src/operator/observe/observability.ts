@@ -5,10 +5,10 @@
 import { errorMessage } from "../../core/errors.js";
 import type { KubeObject } from "../../core/types.js";
 import type { EventRecorder } from "./events.js";
-import type { ChildWriteVerb, OperatorMetrics } from "./metrics.js";
+import type { ChildWriteMetricVerb, OperatorMetrics } from "./metrics.js";
 import type { ReconcileObserver, SyncErrorKind } from "../engine/reconciler.js";
 
-const WRITE_VERBS: Record<string, ChildWriteVerb> = {
+const WRITE_VERBS: Record<string, ChildWriteMetricVerb> = {
   create: "create",
   apply: "apply",
   replace: "update",

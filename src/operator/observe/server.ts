@@ -126,7 +126,7 @@ export function startOperatorServer(options: OperatorServerOptions): Promise<Ope
       const where = `${options.host ?? "*"}:${options.port}`;
       const message =
         error.code === "EADDRINUSE"
-          ? `metrics/health server: port ${where} is already in use (choose another with serverPort(n), or 0 for any)`
+          ? `metrics/health server: port ${where} is already in use (choose another with withServerPort(n), or 0 for any)`
           : `metrics/health server: cannot listen on ${where}: ${error.message}`;
       reject(new TsOperatorError("TSOP_CONFIG_INVALID", message, { cause: error }));
     };

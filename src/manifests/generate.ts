@@ -255,7 +255,7 @@ function manifestDocuments(config: OperatorConfig, options: ManifestOptions): Ma
     });
   }
   docs.push({ object: workload(config, options, labels) });
-  if (config.metricsExposed) {
+  if (config.metricsEnabled) {
     docs.push({
       object: {
         apiVersion: "v1",
@@ -263,7 +263,7 @@ function manifestDocuments(config: OperatorConfig, options: ManifestOptions): Ma
         metadata: { name, namespace: scope.namespace, labels },
         spec: {
           selector: labels,
-          ports: [{ name: "http", port: config.port || 8080, targetPort: "http" }],
+          ports: [{ name: "http", port: config.serverPort || 8080, targetPort: "http" }],
         },
       },
     });
@@ -279,7 +279,7 @@ function workload(
   const name = config.operatorName;
   const scope = operatorScope(config, options);
   // Port 0 ("any free port") makes no sense in a pod: probes need a fixed one.
-  const port = config.port || 8080;
+  const port = config.serverPort || 8080;
   const downward = (fieldPath: string) => ({ valueFrom: { fieldRef: { fieldPath } } });
   const env: Array<Record<string, unknown>> = [
     { name: "POD_NAMESPACE", ...downward("metadata.namespace") },
@@ -291,7 +291,7 @@ function workload(
         ? { name: "WATCH_NAMESPACE", ...downward("metadata.namespace") }
         : { name: "WATCH_NAMESPACE", value: scope.watchNamespace },
   ];
-  const probes = config.healthExposed
+  const probes = config.healthEnabled
     ? {
         livenessProbe: {
           httpGet: { path: "/healthz", port: "http" },
@@ -311,7 +311,7 @@ function workload(
     serviceAccountName: name,
     // Long enough for the graceful stop: the syncs' grace period, then STOP_ABORT_WAIT_MS for aborted syncs, then
     // closing watches, flushing events and releasing the Lease (40 s with the default 30 s grace period).
-    terminationGracePeriodSeconds: Math.ceil(config.stopGracePeriod / 1000) + 10,
+    terminationGracePeriodSeconds: Math.ceil(config.stopGracePeriodMs / 1000) + 10,
     securityContext: {
       runAsNonRoot: true,
       runAsUser,
@@ -346,7 +346,7 @@ function workload(
   const template = {
     metadata: {
       labels,
-      ...(config.metricsExposed
+      ...(config.metricsEnabled
         ? {
             annotations: {
               "prometheus.io/scrape": "true",
