@@ -34,6 +34,8 @@ export {
   type OwnerReference,
 } from "./core/types.js";
 export { k8sTypes } from "./core/k8s-types.js";
+/** The generated types of the built-in kinds (`k8s.Deployment`, `k8s.Service` ...), as `k8sTypes` carries them. */
+export type * as k8s from "./core/generated/k8s-objects.js";
 export {
   ClientConfig,
   type ClientConfigInit,
@@ -53,6 +55,7 @@ export type { RetryRateLimit } from "./runtime/work-queue.js";
 export {
   UNCHANGED_CHILDREN,
   type Handler,
+  type HandlerFor,
   type HandlerLike,
   type SyncFunction,
   type SyncContext,

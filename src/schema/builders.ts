@@ -134,7 +134,7 @@ export type Simplify<T> = { [K in keyof T]: T[K] } & {};
 
 export type Shape = Record<string, AnySchema>;
 
-type KeysWhere<S extends Shape, P extends Presence> = {
+export type KeysWhere<S extends Shape, P extends Presence> = {
   [K in keyof S]: S[K]["_presence"] extends P ? K : never;
 }[keyof S];
 
@@ -157,7 +157,7 @@ function checkRange(json: JSONSchemaProps, low: keyof JSONSchemaProps, high: key
   }
 }
 
-type CountKey = "minLength" | "maxLength" | "minItems" | "maxItems" | "minProperties" | "maxProperties";
+export type CountKey = "minLength" | "maxLength" | "minItems" | "maxItems" | "minProperties" | "maxProperties";
 /** Each size bound and its partner, checked together so min never exceeds max whichever is set last. */
 const COUNT_PAIRS: Record<CountKey, [CountKey, CountKey]> = {
   minLength: ["minLength", "maxLength"],
@@ -302,7 +302,7 @@ export class MapSchema<V extends AnySchema> extends Schema<
 }
 
 /** Keys of the items' object shape usable as list-map keys: scalars that are required or defaulted. */
-type ListMapKey<I extends AnySchema> =
+export type ListMapKey<I extends AnySchema> =
   I extends ObjectSchema<infer S> ? KeysWhere<S, "required" | "defaulted"> & string : never;
 
 export class ArraySchema<I extends AnySchema> extends Schema<Array<I["_out"]>, Array<I["_in"]>> {
@@ -355,10 +355,10 @@ export type EmbeddedObject = {
   [key: string]: unknown;
 };
 
-type UnionOut<M extends Shape> = {
+export type UnionOut<M extends Shape> = {
   [K in keyof M]: Simplify<{ [P in K]: M[P]["_out"] } & { [P in Exclude<keyof M, K>]?: never }>;
 }[keyof M];
-type UnionIn<M extends Shape> = {
+export type UnionIn<M extends Shape> = {
   [K in keyof M]: Simplify<{ [P in K]: M[P]["_in"] } & { [P in Exclude<keyof M, K>]?: never }>;
 }[keyof M];
 

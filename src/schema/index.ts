@@ -29,6 +29,11 @@ export {
   type ObjectIn,
   type ObjectOut,
   type Simplify,
+  type CountKey,
+  type KeysWhere,
+  type ListMapKey,
+  type UnionIn,
+  type UnionOut,
 } from "./builders.js";
 export {
   defineResource,
@@ -43,7 +48,11 @@ export {
   type SpecOf,
   type StatusCondition,
   type StatusOf,
+  type StatusType,
+  type StorageFlagged,
+  type StorageKey,
   type VersionDefinition,
+  type VersionObject,
 } from "./resource.js";
 export { assertStructural, structuralProblems, type StructuralOptions } from "./structural.js";
 export { celField, celVisible } from "./cel.js";

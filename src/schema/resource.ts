@@ -78,16 +78,16 @@ export type ResourceObject<Spec, Status> = Simplify<
   }
 >;
 
-type StatusType<D extends VersionDefinition> = Simplify<
+export type StatusType<D extends VersionDefinition> = Simplify<
   (D["status"] extends AnySchema ? D["status"]["_out"] : unknown) & EngineStatus
 >;
-type VersionObject<D extends VersionDefinition> = ResourceObject<D["spec"]["_out"], StatusType<D>>;
+export type VersionObject<D extends VersionDefinition> = ResourceObject<D["spec"]["_out"], StatusType<D>>;
 
-type StorageFlagged<V extends Record<string, VersionDefinition>> = {
+export type StorageFlagged<V extends Record<string, VersionDefinition>> = {
   [K in keyof V]: V[K]["storage"] extends true ? K : never;
 }[keyof V];
 /** The storage version's key; with one version, that version. */
-type StorageKey<V extends Record<string, VersionDefinition>> = [StorageFlagged<V>] extends [never]
+export type StorageKey<V extends Record<string, VersionDefinition>> = [StorageFlagged<V>] extends [never]
   ? keyof V
   : StorageFlagged<V>;
 

@@ -50,7 +50,7 @@ export class RequestChildrenView implements RequestChildren {
     private readonly defaultNamespace: string | undefined,
   ) {}
 
-  ofType<C extends KubeObject = KubeObject>(type: K8sType): TypedChildren<C> {
+  ofType<C extends KubeObject = KubeObject>(type: K8sType<C>): TypedChildren<C> {
     if (!this.declared.some((d) => d.apiVersion === type.apiVersion && d.kind === type.kind)) {
       throw new TsOperatorError(
         "TSOP_USAGE",

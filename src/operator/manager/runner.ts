@@ -9,7 +9,7 @@ import { KubeClient } from "../../client/kube-client.js";
 import type { KubeObject } from "../../core/types.js";
 import type { OperatorConfig } from "../api/config.js";
 import { OperatorController, errorSummary } from "./controller.js";
-import { toHandler, type HandlerLike } from "../api/handler.js";
+import { toHandler, type HandlerLike, type StatusOf } from "../api/handler.js";
 import type { Logger } from "../../core/logger.js";
 import { createPinoLogger } from "../observe/logger.js";
 import type { ReconcileObserver } from "../engine/reconciler.js";
@@ -65,9 +65,9 @@ export interface RunningOperator {
  * // ...
  * await op.stop();
  */
-export function startOperator<P extends KubeObject = KubeObject, S = unknown>(
-  config: OperatorConfig,
-  handler: HandlerLike<P, S>,
+export function startOperator<P extends KubeObject = KubeObject>(
+  config: OperatorConfig<P>,
+  handler: HandlerLike<P, StatusOf<P>>,
   options: StartOptions = {},
 ): RunningOperator {
   const normalized = toHandler(handler);
@@ -225,20 +225,20 @@ export function startOperator<P extends KubeObject = KubeObject, S = unknown>(
  * Never resolves in normal operation; rejects on a fatal error so `main` can log it and exit non-zero.
  * SIGTERM/SIGINT stop it gracefully, after which it resolves.
  */
-export async function runOperator<P extends KubeObject = KubeObject, S = unknown>(
-  config: OperatorConfig,
-  handler: HandlerLike<P, S>,
+export async function runOperator<P extends KubeObject = KubeObject>(
+  config: OperatorConfig<P>,
+  handler: HandlerLike<P, StatusOf<P>>,
 ): Promise<void> {
-  return runOperatorWithClientConfig(config, ClientConfig.fromEnvironment(config.operatorName), handler);
+  return runOperatorWithClientConfig<P>(config, ClientConfig.fromEnvironment(config.operatorName), handler);
 }
 
 /** runOperator with an explicit client configuration (or a promise of one, e.g. ClientConfig.fromKubeconfig). */
-export async function runOperatorWithClientConfig<P extends KubeObject = KubeObject, S = unknown>(
-  config: OperatorConfig,
+export async function runOperatorWithClientConfig<P extends KubeObject = KubeObject>(
+  config: OperatorConfig<P>,
   clientConfig: ClientConfig | Promise<ClientConfig>,
-  handler: HandlerLike<P, S>,
+  handler: HandlerLike<P, StatusOf<P>>,
 ): Promise<void> {
-  const op = startOperator(config, handler, { clientConfig, handleSignals: true });
+  const op = startOperator<P>(config, handler, { clientConfig, handleSignals: true });
   try {
     await op.done;
   } catch (err) {
