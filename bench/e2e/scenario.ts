@@ -6,7 +6,6 @@
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { loadavg } from "node:os";
 import { join } from "node:path";
-import { readFileSync } from "node:fs";
 import type { KubeClient } from "../../src/client/kube-client.js";
 import type { TestEnvironment } from "../../src/testing/test-environment.js";
 import { CONTENDER_GROUP, type AuditReader, type RequestCounts, writesIn } from "./audit.js";
@@ -67,14 +66,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** PIDs of kube-apiserver and etcd (the controller manager's GC work is reported with them, separately). */
 function controlPlanePids(env: TestEnvironment): number[] {
-  return env.pids().filter((pid) => {
-    try {
-      const comm = readFileSync(`/proc/${pid}/comm`, "utf8").trim();
-      return comm.startsWith("kube-apiserver") || comm === "etcd";
-    } catch {
-      return false;
-    }
-  });
+  const { etcd, "kube-apiserver": apiserver } = env.pids();
+  return [apiserver, etcd].filter((pid): pid is number => pid !== undefined);
 }
 
 async function kubeconfigFor(h: Harness, user: string): Promise<string> {

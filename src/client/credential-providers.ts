@@ -141,6 +141,10 @@ export class CombinedCredentialProvider implements CredentialProvider {
   constructor(providers: readonly CredentialProvider[]) {
     this.providers = providers;
   }
+  get execPluginRuns(): number | undefined {
+    const counted = this.providers.filter((p) => p.execPluginRuns !== undefined);
+    return counted.length ? counted.reduce((sum, p) => sum + (p.execPluginRuns ?? 0), 0) : undefined;
+  }
   async get(signal?: AbortSignal): Promise<ResolvedCredentials> {
     const parts = await Promise.all(this.providers.map((p) => p.get(signal)));
     const merged: ResolvedCredentials = {};

@@ -23,6 +23,11 @@ export interface CredentialProvider {
    * may give different credentials (so one retry is worth it), false for static credentials.
    */
   invalidate(): boolean;
+  /**
+   * How many times an exec credential plugin has been run for this provider (summed over combined ones);
+   * absent for providers that run none. Read it through `KubeClient.execPluginRuns`.
+   */
+  readonly execPluginRuns?: number;
 }
 
 /** The credential forms of `ClientConfig.credentials` (roperator's `Credentials`, plus refreshing providers). */

@@ -66,11 +66,15 @@ export class ExecCredentialProvider implements CredentialProvider {
   readonly #config: ExecPluginConfig;
   #cached: CachedCredentials | undefined;
   #inflight: Promise<CachedCredentials> | undefined;
-  /** Number of plugin runs started; useful in tests and metrics. */
-  runs = 0;
+  #runs = 0;
 
   constructor(config: ExecPluginConfig) {
     this.#config = config;
+  }
+
+  /** Number of plugin runs started (cache misses, expiries, re-runs after a 401). */
+  get execPluginRuns(): number {
+    return this.#runs;
   }
 
   async get(signal?: AbortSignal): Promise<ResolvedCredentials> {
@@ -119,7 +123,7 @@ export class ExecCredentialProvider implements CredentialProvider {
   }
 
   async #run(): Promise<CachedCredentials> {
-    this.runs++;
+    this.#runs++;
     const { stdout } = await this.#spawn();
     return this.#parse(stdout);
   }

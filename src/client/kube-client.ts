@@ -76,6 +76,14 @@ export class KubeClient {
   /** @internal shared with the resource APIs. */
   readonly transport: Transport;
 
+  /**
+   * How many times the exec credential plugin of this client's kubeconfig user has run (0 without one). A
+   * healthy client runs it once per credential lifetime, plus once after a 401.
+   */
+  get execPluginRuns(): number {
+    return this.transport.execPluginRuns;
+  }
+
   private constructor(config: ClientConfig, transport: Transport) {
     this.config = config;
     this.transport = transport;

@@ -138,7 +138,11 @@ export class Transport {
   /** Path prefix of the endpoint (API servers behind a proxy such as Rancher's /k8s/clusters/x). */
   readonly basePath: string;
   private readonly config: ClientConfig;
-  private readonly provider: CredentialProvider | undefined;
+  readonly #provider: CredentialProvider | undefined;
+  /** Runs of the exec credential plugin behind this transport (0 when it uses none). */
+  get execPluginRuns(): number {
+    return this.#provider?.execPluginRuns ?? 0;
+  }
   private readonly ca: string | undefined;
   private readonly baseHeaders: Record<string, string | string[]>;
   private readonly limiter: TokenBucket | undefined;
@@ -166,7 +170,7 @@ export class Transport {
     this.origin = url.origin;
     this.basePath = url.pathname.replace(/\/+$/, "");
     this.config = config;
-    this.provider = provider;
+    this.#provider = provider;
     this.ca = ca;
     this.headersTimeoutMs = options.headersTimeoutMs ?? 60_000;
     this.bodyTimeoutMs = options.bodyTimeoutMs ?? 120_000;
@@ -278,7 +282,7 @@ export class Transport {
         this.throwIfStopped(req.signal);
         const wait = this.limiter?.acquire(signal);
         if (wait) await wait;
-        const creds = this.provider ? await this.credentials(signal) : undefined;
+        const creds = this.#provider ? await this.credentials(signal) : undefined;
         this.throwIfStopped(req.signal);
         dispatcher = this.dispatcherFor(creds);
         if (creds?.authorization) headers.authorization = creds.authorization;
@@ -316,7 +320,7 @@ export class Transport {
       const status = res.statusCode;
       this.report(req, verb, String(status), started, attempt);
 
-      if (status === 401 && !authRetried && this.provider?.invalidate()) {
+      if (status === 401 && !authRetried && this.#provider?.invalidate()) {
         authRetried = true;
         await discard(res.body);
         continue;
@@ -378,7 +382,7 @@ export class Transport {
 
   private async credentials(signal: AbortSignal): Promise<ResolvedCredentials> {
     try {
-      return await this.provider!.get(signal);
+      return await this.#provider!.get(signal);
     } catch (err) {
       if (signal.aborted || err instanceof TsOperatorError) throw err;
       throw new TsOperatorError("TSOP_CREDENTIALS_UNAVAILABLE", "could not obtain credentials", {

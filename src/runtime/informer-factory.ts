@@ -25,7 +25,7 @@ export interface InformerScope {
 
 export interface SubscribeOptions {
   /**
-   * Deliver the objects already in the store as "added" events first (default true), so a late subscriber sees
+   * Deliver the objects already in the store as "ADDED" events first (default true), so a late subscriber sees
    * the same world as an early one.
    */
   replay?: boolean | undefined;
@@ -70,7 +70,7 @@ export class SharedInformer<T extends KubeObject = KubeObject> {
   subscribe(handler: InformerHandler<T>, options: SubscribeOptions = {}): () => void {
     this.#handlers.add(handler);
     if (options.replay !== false) {
-      for (const object of this.store.values()) this.#call(handler, { type: "added", object });
+      for (const object of this.store.values()) this.#call(handler, { type: "ADDED", object });
     }
     return () => this.unsubscribe(handler);
   }

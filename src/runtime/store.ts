@@ -11,11 +11,14 @@ import { objectKey, type KubeObject, type ObjectId } from "../core/types.js";
 /** Values under which an object is indexed. Return [] to leave it out of the index. */
 export type IndexFunction<T extends KubeObject = KubeObject> = (obj: T) => readonly string[];
 
-/** What a write changed. `old` is the previous stored object; unchanged objects produce no event. */
+/**
+ * What a write changed, in the watch protocol's words (ADDED, MODIFIED, DELETED: one vocabulary from the wire to
+ * the handlers). `old` is the previous stored object; unchanged objects produce no event.
+ */
 export type StoreEvent<T extends KubeObject = KubeObject> =
-  | { readonly type: "added"; readonly object: T }
-  | { readonly type: "updated"; readonly object: T; readonly old: T }
-  | { readonly type: "deleted"; readonly object: T };
+  | { readonly type: "ADDED"; readonly object: T }
+  | { readonly type: "MODIFIED"; readonly object: T; readonly old: T }
+  | { readonly type: "DELETED"; readonly object: T };
 
 /** The store key of an object: "namespace/name", or "name" for cluster-scoped objects. */
 export function keyOf(obj: KubeObject): string {
@@ -162,7 +165,7 @@ export class Store<T extends KubeObject = KubeObject> {
       if (old) removeFromIndex(index, key, old);
       addToIndex(index, key, obj);
     }
-    return old ? { type: "updated", object: obj, old } : { type: "added", object: obj };
+    return old ? { type: "MODIFIED", object: obj, old } : { type: "ADDED", object: obj };
   }
 
   /**
@@ -177,7 +180,7 @@ export class Store<T extends KubeObject = KubeObject> {
     if (obj.metadata.uid && old.metadata.uid && obj.metadata.uid !== old.metadata.uid) return undefined;
     this.#items.delete(key);
     for (const index of this.#indexes.values()) removeFromIndex(index, key, old);
-    return { type: "deleted", object: obj };
+    return { type: "DELETED", object: obj };
   }
 
   /** Records how far the store is in the resource's history (events and bookmarks). */
@@ -199,15 +202,15 @@ export class Store<T extends KubeObject = KubeObject> {
       const old = previous.get(key);
       if (!old) {
         next.set(key, obj);
-        events.push({ type: "added", object: obj });
+        events.push({ type: "ADDED", object: obj });
       } else if (old.metadata.resourceVersion !== obj.metadata.resourceVersion) {
         next.set(key, obj);
-        events.push({ type: "updated", object: obj, old });
+        events.push({ type: "MODIFIED", object: obj, old });
       } else {
         next.set(key, old);
       }
     }
-    for (const [key, old] of previous) if (!next.has(key)) events.push({ type: "deleted", object: old });
+    for (const [key, old] of previous) if (!next.has(key)) events.push({ type: "DELETED", object: old });
     this.#items = next;
     if (events.length > 0) {
       for (const index of this.#indexes.values()) {

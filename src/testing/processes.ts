@@ -14,7 +14,8 @@ export interface ManagedProcess {
   readonly pid: number;
   readonly exited: Promise<number | null>;
   hasExited(): boolean;
-  stop(timeoutMs?: number): Promise<void>;
+  /** SIGTERM, then SIGKILL after `timeoutMs`; `{ kill: true }` sends SIGKILL at once (a crash). */
+  stop(timeoutMs?: number, options?: { kill?: boolean }): Promise<void>;
 }
 
 export function startProcess(name: string, binary: string, args: string[], logPath: string): ManagedProcess {
@@ -46,9 +47,9 @@ export function startProcess(name: string, binary: string, args: string[], logPa
     pid,
     exited,
     hasExited: () => exitedFlag,
-    async stop(timeoutMs = 10_000) {
+    async stop(timeoutMs = 10_000, options: { kill?: boolean } = {}) {
       if (exitedFlag || pid < 0) return;
-      killGroup(pid, "SIGTERM");
+      killGroup(pid, options.kill ? "SIGKILL" : "SIGTERM");
       // A ref'd timer: the child is unref'd, so without it the event loop could drain while we wait.
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<"timeout">((r) => (timer = setTimeout(() => r("timeout"), timeoutMs)));

@@ -50,6 +50,9 @@ export interface EnvironmentInfo {
 
 const DEFAULT_CONTROLLERS = ["garbagecollector", "namespace", "serviceaccount", "serviceaccount-token"];
 
+/** The components a local environment runs. */
+export type ControlPlaneProcess = "etcd" | "kube-apiserver" | "kube-controller-manager";
+
 export class TestEnvironment implements EnvironmentInfo {
   /** https://127.0.0.1:<port> */
   readonly endpoint: string;
@@ -467,18 +470,22 @@ export class TestEnvironment implements EnvironmentInfo {
     return revision;
   }
 
-  /** Stops kube-apiserver (SIGTERM) and starts it again on the same port; resolves when ready again. */
-  async restartApiServer(options: { downMs?: number; timeoutMs?: number } = {}): Promise<void> {
-    await this.stopApiServer();
+  /**
+   * Stops kube-apiserver and starts it again on the same port; resolves when ready again. By default a clean
+   * stop (SIGTERM: the server drains, closing watches with a final response); `crash: true` sends SIGKILL, so
+   * connections break mid-stream as when the process or its node dies. `downMs`: how long it stays down.
+   */
+  async restartApiServer(options: { downMs?: number; timeoutMs?: number; crash?: boolean } = {}): Promise<void> {
+    await this.stopApiServer({ crash: options.crash ?? false });
     if (options.downMs) await sleep(options.downMs);
     await this.startApiServer(options.timeoutMs ?? 60_000);
   }
 
-  /** Stops kube-apiserver only (see `startApiServerAgain`). */
-  async stopApiServer(): Promise<void> {
+  /** Stops kube-apiserver only, cleanly or (`crash: true`) with SIGKILL; see `startApiServerAgain`. */
+  async stopApiServer(options: { crash?: boolean } = {}): Promise<void> {
     const current = this.processes.get("kube-apiserver");
     if (!current) throw new TsOperatorError("TSOP_CONTROLPLANE", "no kube-apiserver to stop");
-    await current.stop();
+    await current.stop(undefined, { kill: options.crash ?? false });
     this.registry.removeProcess(current);
     this.processes.delete("kube-apiserver");
   }
@@ -487,9 +494,14 @@ export class TestEnvironment implements EnvironmentInfo {
     await this.startApiServer(timeoutMs);
   }
 
-  /** PIDs of the processes this environment runs (for tests of cleanup). */
-  pids(): number[] {
-    return [...this.processes.values()].map((p) => p.pid);
+  /**
+   * The process id of each component this environment runs, by name (`etcd`, `kube-apiserver`, and
+   * `kube-controller-manager` when it runs). Empty for an existing cluster.
+   */
+  pids(): Partial<Record<ControlPlaneProcess, number>> {
+    const out: Partial<Record<ControlPlaneProcess, number>> = {};
+    for (const [name, process] of this.processes) out[name as ControlPlaneProcess] = process.pid;
+    return out;
   }
 
   /** Ends every process it started and removes its temp dirs. Safe to call twice. */

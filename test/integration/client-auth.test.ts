@@ -158,9 +158,11 @@ describe("client authentication against a real apiserver", () => {
       await listNamespaces(client);
       await listNamespaces(client);
       assert.equal(await plugin.runs(), 1, "cached while valid");
+      assert.equal(client.execPluginRuns, 1, "the client counts the same runs");
       await new Promise((r) => setTimeout(r, 2200));
       await listNamespaces(client);
       assert.equal(await plugin.runs(), 2, "re-run after expiry");
+      assert.equal(client.execPluginRuns, 2);
     } finally {
       await client.close();
     }
@@ -176,6 +178,7 @@ describe("client authentication against a real apiserver", () => {
       assert.equal(await plugin.runs(), 2);
       await listNamespaces(client);
       assert.equal(await plugin.runs(), 2, "the fresh credential is cached");
+      assert.equal(client.execPluginRuns, 2);
     } finally {
       await client.close();
     }

@@ -191,6 +191,28 @@ void describe("reflector consistency against a real control plane (watch cache o
       await reflector.stop();
     }
   });
+
+  void it("store equals a fresh LIST after the apiserver crashes (SIGKILL) mid-burst and comes back", async () => {
+    const api = await namespaceFor(client, "crash");
+    const store = new Store();
+    const reflector = new Reflector(api, store, { pageSize: 50, backoff: { initialMs: 100, maxMs: 2000 } });
+    reflector.start();
+    const before = env.pids()["kube-apiserver"];
+    try {
+      await store.synced;
+      let crash: Promise<void> | undefined;
+      await burst(api, "cm", 1000, (done) => {
+        if (done === 300) crash = env.restartApiServer({ crash: true, downMs: 500 });
+      });
+      await crash;
+      assert.notEqual(env.pids()["kube-apiserver"], before, "a new kube-apiserver process");
+      assert.equal(env.pids().etcd !== undefined, true);
+      await assertStoreEqualsList(api, store, "crash");
+      assert.equal(reflector.state, "watching");
+    } finally {
+      await reflector.stop();
+    }
+  });
 });
 
 void describe("reflector consistency against a real control plane (etcd compaction, 410 Gone)", () => {
@@ -211,7 +233,7 @@ void describe("reflector consistency against a real control plane (etcd compacti
     await burst(api, "pre", 300);
     const gate = new GatedApi(api);
     const store = new Store();
-    const events = { added: 0, updated: 0, deleted: 0 };
+    const events = { ADDED: 0, MODIFIED: 0, DELETED: 0 };
     const reflector = new Reflector(gate.wrap(), store, {
       pageSize: 50,
       backoff: { initialMs: 100, maxMs: 1000 },
@@ -222,7 +244,7 @@ void describe("reflector consistency against a real control plane (etcd compacti
       await store.synced;
       await until(() => reflector.state === "watching", "watching");
       const before = store.size;
-      events.added = events.updated = events.deleted = 0;
+      events.ADDED = events.MODIFIED = events.DELETED = 0;
       gate.close();
       await until(() => reflector.state === "backingOff" || reflector.status.watches > 1, "watch cut");
       await burst(api, "cm", 600);
@@ -230,9 +252,9 @@ void describe("reflector consistency against a real control plane (etcd compacti
       gate.open();
       await until(() => reflector.status.relists >= 1, "relist after 410 Gone");
       await assertStoreEqualsList(api, store, "compaction");
-      // The relist emitted a diff, not a replay: never more "added" than objects that did not exist before.
-      assert.ok(events.added < store.size, `added ${events.added} of ${store.size} (had ${before})`);
-      assert.ok(events.updated + events.deleted + events.added > 0);
+      // The relist emitted a diff, not a replay: never more ADDED than objects that did not exist before.
+      assert.ok(events.ADDED < store.size, `added ${events.ADDED} of ${store.size} (had ${before})`);
+      assert.ok(events.MODIFIED + events.DELETED + events.ADDED > 0);
     } finally {
       await reflector.stop();
     }

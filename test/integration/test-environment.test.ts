@@ -169,7 +169,9 @@ describe("TestEnvironment lifecycle", () => {
       TestEnvironment.start({ controllerManager: true }),
       TestEnvironment.start({ controllerManager: false }),
     ]);
-    const pids = [...a.pids(), ...b.pids()];
+    assert.deepEqual(Object.keys(a.pids()).sort(), ["etcd", "kube-apiserver", "kube-controller-manager"]);
+    assert.deepEqual(Object.keys(b.pids()).sort(), ["etcd", "kube-apiserver"]);
+    const pids = [...Object.values(a.pids()), ...Object.values(b.pids())];
     const dirs = [a.directory, b.directory].filter((d): d is string => d !== undefined);
     try {
       assert.notEqual(a.endpoint, b.endpoint);

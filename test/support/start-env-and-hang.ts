@@ -6,6 +6,6 @@ import { TestEnvironment } from "../../src/testing/test-environment.js";
 
 const env = await TestEnvironment.start();
 process.stdout.write(
-  `${JSON.stringify({ pids: env.pids(), dirs: [env.directory], kubeconfig: env.kubeconfigPath })}\n`,
+  `${JSON.stringify({ pids: Object.values(env.pids()), dirs: [env.directory], kubeconfig: env.kubeconfigPath })}\n`,
 );
 setInterval(() => {}, 1 << 30);

@@ -121,7 +121,7 @@ describe("exec plugin: caching", () => {
     const results = await Promise.all(Array.from({ length: 10 }, () => p.get()));
     assert.deepEqual(new Set(results.map((r) => r.authorization)), new Set(["Bearer tok-1"]));
     assert.equal(await plugin.runs(), 1);
-    assert.equal(p.runs, 1);
+    assert.equal(p.execPluginRuns, 1);
   });
 
   it("returns client certificates", async () => {

@@ -73,7 +73,7 @@ void describe("reflector", () => {
     fake.remove("b");
     fake.put("f");
     await until(() => events.length === 8, "3 watch events");
-    assert.deepEqual(events.slice(5).map(fmt), ["updated a@7", "deleted b@8", "added f@9"]);
+    assert.deepEqual(events.slice(5).map(fmt), ["MODIFIED a@7", "DELETED b@8", "ADDED f@9"]);
     fake.bookmark();
     fake.rv = 42; // history moves on elsewhere; a bookmark tells us
     fake.bookmark();
@@ -104,10 +104,10 @@ void describe("reflector", () => {
 
     await until(() => reflector.status.relists === 1 && reflector.state === "watching", "relist");
     assert.deepEqual(events.map(fmt).sort(), [
-      "added new@10",
-      "deleted deleted@4",
-      "updated changed@6",
-      "updated recreated@9",
+      "ADDED new@10",
+      "DELETED deleted@4",
+      "MODIFIED changed@6",
+      "MODIFIED recreated@9",
     ]);
     assert.equal(store.get("ns/same"), same, "unchanged object not replaced");
     assert.deepEqual(contents(store), serverContents(fake));
@@ -171,7 +171,7 @@ void describe("reflector", () => {
       ["2", "2", "2", "2"],
     );
     assert.equal(fake.listCalls, 1, "no relist needed");
-    assert.deepEqual(events.map(fmt), ["added a@2", "added b@3"]);
+    assert.deepEqual(events.map(fmt), ["ADDED a@2", "ADDED b@3"]);
     await reflector.stop();
   });
 
@@ -271,7 +271,7 @@ void describe("informer factory", () => {
       second.push(fmt(e));
       seenObject ??= e.object;
     });
-    assert.deepEqual(second.sort(), ["added one@2", "added two@3"]);
+    assert.deepEqual(second.sort(), ["ADDED one@2", "ADDED two@3"]);
     assert.equal(seenObject, a.store.get(seenObject?.metadata.name === "one" ? "ns/one" : "ns/two"));
     off();
     fake.put("three");

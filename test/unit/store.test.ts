@@ -69,7 +69,7 @@ void describe("store", () => {
     const first = store.replaceAll([cm("keep", "1"), cm("change", "2"), cm("gone", "3")], "3");
     assert.deepEqual(
       first.map((e) => e.type),
-      ["added", "added", "added"],
+      ["ADDED", "ADDED", "ADDED"],
     );
     assert.equal(store.hasSynced, true);
     await store.synced;
@@ -78,10 +78,10 @@ void describe("store", () => {
     const events = store.replaceAll([cm("keep", "1"), cm("change", "7", owned("p")), cm("new", "8")], "9");
     assert.deepEqual(
       events.map((e) => `${e.type} ${e.object.metadata.name} ${e.object.metadata.resourceVersion}`),
-      ["updated change 7", "added new 8", "deleted gone 3"],
+      ["MODIFIED change 7", "ADDED new 8", "DELETED gone 3"],
     );
     const updated = events[0];
-    assert.equal(updated?.type === "updated" ? updated.old.metadata.resourceVersion : undefined, "2");
+    assert.equal(updated?.type === "MODIFIED" ? updated.old.metadata.resourceVersion : undefined, "2");
     assert.equal(store.get("ns/keep"), keep, "unchanged objects keep their identity");
     assert.equal(store.resourceVersion, "9");
     assert.deepEqual(store.indexKeys("owner", "p"), ["ns/change"]);

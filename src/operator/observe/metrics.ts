@@ -43,14 +43,6 @@ const QUEUE_BUCKETS = [1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1, 10];
 const REQUEST_BUCKETS = [0.005, 0.025, 0.1, 0.25, 0.5, 1, 2, 4, 8, 15, 30, 60];
 
 /**
- * @example
- * const metrics = new OperatorMetrics({ controller: "echo-operator" });
- * const queue = new WorkQueue({ name: "echo-operator", metrics: metrics.queueHooks() });
- * metrics.observeQueue(queue);
- * const client = await KubeClient.fromConfig(config, { metrics: metrics.clientMetrics() });
- * const end = metrics.startSync(); ...; end("success");
- */
-/**
  * What a running operator exposes of its metrics: the Prometheus registry (to add your own metrics, served on
  * the same `/metrics`), the exposition text, and the client's request count by method and status code.
  */
@@ -61,6 +53,14 @@ export interface OperatorMetricsView {
   requestCount(filter?: { method?: string; code?: string }): Promise<number>;
 }
 
+/**
+ * @example
+ * const metrics = new OperatorMetrics({ controller: "echo-operator" });
+ * const queue = new WorkQueue({ name: "echo-operator", metrics: metrics.queueHooks() });
+ * metrics.observeQueue(queue);
+ * const client = await KubeClient.fromConfig(config, { metrics: metrics.clientMetrics() });
+ * const end = metrics.startSync(); ...; end("success");
+ */
 export class OperatorMetrics implements OperatorMetricsView {
   readonly registry: Registry;
   readonly controller: string;
