@@ -4,7 +4,7 @@
  * against the apiserver's rules when the module loads rather than when the CRD is installed.
  */
 import type { Condition, K8sType, KubeObject, ObjectMeta } from "../core/types.js";
-import { s, schemaError, type AnySchema, type Simplify } from "./builders.js";
+import { s, schemaError, type AnySchema, type Simplify, type StringSchema } from "./builders.js";
 import type { JSONSchemaProps } from "./json-schema.js";
 import { structuralProblems } from "./structural.js";
 
@@ -65,6 +65,11 @@ export interface ResourceInit<V extends Record<string, VersionDefinition>> {
   versions: V;
   shortNames?: readonly string[];
   categories?: readonly string[];
+  /**
+   * Restricts `metadata.name` (the only metadata field a CRD may constrain besides generateName), e.g. when the
+   * name is reused as a Namespace's: `s.string().maxLength(63).pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")`.
+   */
+  name?: StringSchema;
 }
 
 /** The object type of one version: spec always present when read (required or defaulted to {}). */
@@ -204,7 +209,7 @@ export function defineResource<const V extends Record<string, VersionDefinition>
   const versions = entries.map(([name, version]) => {
     if (!DNS_LABEL.test(name))
       fail(`version ${JSON.stringify(name)} must be a lowercase DNS label (v1, v1beta1)`);
-    const root = rootSchema(version);
+    const root = rootSchema(version, init.name);
     for (const p of structuralProblems(root)) fail(`version ${name}: ${p}`);
     for (const column of version.printerColumns ?? []) {
       const problem = pathProblem(root, column.jsonPath);
@@ -283,7 +288,7 @@ export function defineResource<const V extends Record<string, VersionDefinition>
 }
 
 /** The version's openAPIV3Schema: apiVersion, kind, metadata, spec (required or defaulted) and status. */
-function rootSchema(version: VersionDefinition): JSONSchemaProps {
+function rootSchema(version: VersionDefinition, name: StringSchema | undefined): JSONSchemaProps {
   const spec = version.spec.toJSON();
   // Spec is always there when read: required when it has required fields, else defaulted to {} so the
   // defaults of its fields apply to objects created without a spec.
@@ -296,7 +301,7 @@ function rootSchema(version: VersionDefinition): JSONSchemaProps {
     properties: {
       apiVersion: { type: "string" },
       kind: { type: "string" },
-      metadata: { type: "object" },
+      metadata: name ? { type: "object", properties: { name: name.toJSON() } } : { type: "object" },
       spec: specSchema,
       status: withEngineStatus(version.status?.toJSON()),
     },
@@ -310,6 +315,14 @@ function withEngineStatus(status: JSONSchemaProps | undefined): JSONSchemaProps 
   if (base.type !== "object" || base.additionalProperties !== undefined) {
     throw schemaError(
       "status must be an s.object({...}) schema: the engine writes observedGeneration and conditions into it",
+    );
+  }
+  if (base.required?.length) {
+    // When a sync fails the engine writes the status with only its Synced condition; a required status field
+    // would make the apiserver refuse that write, and the failure would go unreported.
+    throw schemaError(
+      `status properties must be optional (.optional() or .default()): ${base.required.join(", ")} ` +
+        "(the engine writes a status with only conditions when a sync fails)",
     );
   }
   const properties = { ...(base.properties ?? {}) };
@@ -327,6 +340,8 @@ function pathProblem(root: JSONSchemaProps, path: string, wantType?: "integer"):
   if (!/^(\.[A-Za-z_][A-Za-z0-9_-]*)+$/.test(path)) {
     return path.startsWith(".") ? undefined : "must start with '.'";
   }
+  // metadata is the apiserver's (ObjectMeta); the schema describes at most its name.
+  if (path.startsWith(".metadata.")) return undefined;
   let node: JSONSchemaProps | undefined = root;
   for (const name of path.slice(1).split(".")) {
     if (node.type === "object" && node.properties === undefined && name !== "") {

@@ -122,7 +122,7 @@ export class TestEnvironment implements EnvironmentInfo {
    * resolves once `/readyz` answers ok and the controller manager is healthy.
    *
    * @example
-   * const env = await TestEnvironment.start({ crds: ["examples/echo-server/crd.yaml"] });
+   * const env = await TestEnvironment.start({ crds: [EchoServerType] }); // a defineResource result, or a YAML path
    * try { const config = env.clientConfig(); ... } finally { await env.stop(); }
    */
   static async start(options: TestEnvironmentOptions = {}): Promise<TestEnvironment> {

@@ -58,12 +58,12 @@ export const Echo = defineResource({
   plural: "echoes",
   scope: "Namespaced",
   versions: {
-    v1: { spec, status: s.object({ phase: s.enum(["Ready", "Progressing"]), url: s.string().optional() }) },
+    v1: { spec, status: s.object({ phase: s.enum(["Ready", "Progressing"]).optional(), url: s.string().optional() }) },
   },
 });
 
 equal<SpecOf<typeof Echo>, Infer<typeof spec>>(true);
-equal<StatusOf<typeof Echo>["phase"], "Ready" | "Progressing">(true);
+equal<StatusOf<typeof Echo>["phase"], "Ready" | "Progressing" | undefined>(true);
 // The engine's fields are part of the status type, optional.
 equal<StatusOf<typeof Echo>["observedGeneration"], number | undefined>(true);
 equal<ObjectOf<typeof k8sTypes.apps.v1.Deployment>["kind"], string | undefined>(true);

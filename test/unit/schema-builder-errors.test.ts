@@ -287,6 +287,12 @@ describe("defineResource", () => {
       /version v1: \.spec\.n: CEL rule "size\(self\) > 1" is on an unbounded string: set maxLength/,
     );
   });
+  it("refuses required status fields: the engine's failure write carries only conditions", () => {
+    rejects(
+      () => defineResource({ ...base, versions: { v1: { spec, status: s.object({ phase: s.string() }) } } }),
+      /status properties must be optional \(.optional\(\) or .default\(\)\): phase/,
+    );
+  });
   it("adds observedGeneration and conditions to the status, and the status subresource", () => {
     const R = defineResource({
       ...base,

@@ -36,7 +36,7 @@ export type RelatedObjects<R extends KubeObject = KubeObject> = TypedChildren<R>
 
 export interface RequestRelated {
   /** The cached objects of one declared related type. */
-  ofType<R extends KubeObject = KubeObject>(type: K8sType): RelatedObjects<R>;
+  ofType<R extends KubeObject = KubeObject>(type: K8sType<R>): RelatedObjects<R>;
 }
 
 /** A snapshot of one parent, its existing children and its related objects (roperator's SyncRequest). Frozen. */
