@@ -1,7 +1,8 @@
 /**
  * tsoperator: the curated entry point. Everything an operator author needs to declare an operator, write
  * `sync`/`finalize` and run it. The client, runtime, testing layers and the deployment tooling have their own
- * subpath exports (`tsoperator/client`, `tsoperator/runtime`, `tsoperator/testing`, `tsoperator/manifests`).
+ * subpath exports (`tsoperator/client`, `tsoperator/runtime`, `tsoperator/schema`, `tsoperator/testing`,
+ * `tsoperator/manifests`).
  * The public surface of each is recorded in `api/*.api.md` (`npm run api:check`).
  */
 export {
@@ -33,6 +34,8 @@ export {
   type OwnerReference,
 } from "./core/types.js";
 export { k8sTypes } from "./core/k8s-types.js";
+/** The generated types of the built-in kinds (`k8s.Deployment`, `k8s.Service` ...), as `k8sTypes` carries them. */
+export type * as k8s from "./core/generated/k8s-objects.js";
 export {
   ClientConfig,
   type ClientConfigInit,
@@ -59,6 +62,7 @@ export {
 export {
   UNCHANGED_CHILDREN,
   type Handler,
+  type HandlerFor,
   type HandlerLike,
   type SyncFunction,
   type SyncContext,

@@ -31,7 +31,7 @@ function copyingHandler(calls: Map<string, number>): Handler<Parent> {
       if (request.parent.spec?.fail) throw new Error(`${name} is told to fail`);
       const ref = request.parent.spec?.configMapRef ?? "";
       const cm = request.related.ofType(k8sTypes.core.v1.ConfigMap).get(ref);
-      const value = (cm?.data as Record<string, string> | undefined)?.value ?? "absent";
+      const value = (cm?.data)?.value ?? "absent";
       return {
         children: [
           { apiVersion: "v1", kind: "Secret", metadata: { name: `${name}-copy` }, stringData: { value } },

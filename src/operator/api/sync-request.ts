@@ -65,7 +65,7 @@ export class RequestChildrenView implements RequestChildren {
     private readonly defaultNamespace: string | undefined,
   ) {}
 
-  ofType<C extends KubeObject = KubeObject>(type: K8sType): TypedChildren<C> {
+  ofType<C extends KubeObject = KubeObject>(type: K8sType<C>): TypedChildren<C> {
     if (!isDeclared(this.declared, type)) {
       throw new TsOperatorError(
         "TSOP_USAGE",
@@ -103,7 +103,7 @@ class RequestRelatedView implements RequestRelated {
     private readonly defaultNamespace: string | undefined,
   ) {}
 
-  ofType<R extends KubeObject = KubeObject>(type: K8sType): RelatedObjects<R> {
+  ofType<R extends KubeObject = KubeObject>(type: K8sType<R>): RelatedObjects<R> {
     if (!isDeclared(this.source.declared, type)) {
       throw new TsOperatorError(
         "TSOP_USAGE",

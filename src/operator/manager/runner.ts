@@ -8,7 +8,7 @@ import { ClientConfig } from "../../client/config.js";
 import type { KubeObject } from "../../core/types.js";
 import type { OperatorConfig } from "../api/config.js";
 import { errorSummary, type OperatorController } from "./controller.js";
-import { toHandler, type HandlerLike } from "../api/handler.js";
+import { toHandler, type HandlerLike, type StatusOf } from "../api/handler.js";
 import { createPinoLogger } from "../observe/logger.js";
 import { startOperators, type RunningOperators, type StartOptions } from "./manager.js";
 
@@ -30,9 +30,9 @@ export interface RunningOperator extends Omit<RunningOperators, "controllers"> {
  * // ...
  * await op.stop();
  */
-export function startOperator<P extends KubeObject = KubeObject, S = unknown>(
-  config: OperatorConfig,
-  handler: HandlerLike<P, S>,
+export function startOperator<P extends KubeObject = KubeObject>(
+  config: OperatorConfig<P>,
+  handler: HandlerLike<P, StatusOf<P>>,
   options: StartOptions = {},
 ): RunningOperator {
   const ops = startOperators([{ config, handler: toHandler(handler) }], options);
@@ -62,20 +62,20 @@ export function startOperator<P extends KubeObject = KubeObject, S = unknown>(
  * Never resolves in normal operation; rejects on a fatal error so `main` can log it and exit non-zero.
  * SIGTERM/SIGINT stop it gracefully, after which it resolves.
  */
-export async function runOperator<P extends KubeObject = KubeObject, S = unknown>(
-  config: OperatorConfig,
-  handler: HandlerLike<P, S>,
+export async function runOperator<P extends KubeObject = KubeObject>(
+  config: OperatorConfig<P>,
+  handler: HandlerLike<P, StatusOf<P>>,
 ): Promise<void> {
-  return runOperatorWithClientConfig(config, ClientConfig.fromEnvironment(config.operatorName), handler);
+  return runOperatorWithClientConfig<P>(config, ClientConfig.fromEnvironment(config.operatorName), handler);
 }
 
 /** runOperator with an explicit client configuration (or a promise of one, e.g. ClientConfig.fromKubeconfig). */
-export async function runOperatorWithClientConfig<P extends KubeObject = KubeObject, S = unknown>(
-  config: OperatorConfig,
+export async function runOperatorWithClientConfig<P extends KubeObject = KubeObject>(
+  config: OperatorConfig<P>,
   clientConfig: ClientConfig | Promise<ClientConfig>,
-  handler: HandlerLike<P, S>,
+  handler: HandlerLike<P, StatusOf<P>>,
 ): Promise<void> {
-  const op = startOperator(config, handler, { clientConfig, handleSignals: true });
+  const op = startOperator<P>(config, handler, { clientConfig, handleSignals: true });
   try {
     await op.done;
   } catch (err) {
