@@ -88,6 +88,13 @@ export {
   type RunningOperator,
   type StartOptions,
 } from "./operator/manager/runner.js";
+export {
+  startOperators,
+  runOperators,
+  type ManagedOperator,
+  type ManagerOptions,
+  type RunningOperators,
+} from "./operator/manager/manager.js";
 export { HandlerOutputError, DESIRED_HASH_ANNOTATION, type OutputProblem } from "./operator/engine/desired-state.js";
 export { SyncError, type ReconcileObserver, type SyncErrorKind } from "./operator/engine/reconciler.js";
 export type { ChildWriteVerb } from "./operator/engine/child-sync.js";

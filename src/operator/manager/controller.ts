@@ -37,6 +37,8 @@ const ERROR_BACKOFF_INITIAL_MS = 100;
 /** Fallback retry after a guarded write found our view stale (the watch event normally comes first). */
 const STALE_RETRY_MS = 1_000;
 const CHILD_PARENT_INDEX = "parent";
+/** One function for every controller, so controllers sharing a parent informer can all register the index. */
+const uidOf = (obj: KubeObject): string[] => (obj.metadata.uid ? [obj.metadata.uid] : []);
 
 export interface ControllerOptions {
   logger: Logger;
@@ -44,6 +46,12 @@ export interface ControllerOptions {
   queueMetrics?: WorkQueueMetricsHooks;
   /** Where the handlers' Events go (`context.events`); without it they are dropped. */
   events?: ParentEventSink;
+  /**
+   * An informer factory shared with other controllers (`startOperators`): informers of the same type and scope
+   * are then one LIST and one WATCH for all of them. Its owner starts and stops it; without it the controller
+   * has its own.
+   */
+  factory?: InformerFactory;
   /** Called for every reconcile outcome (metrics). */
   onReconcile?: (result: "success" | "error" | "requeue_after", seconds: number, error?: unknown) => void;
 }
@@ -52,6 +60,10 @@ export class OperatorController {
   readonly config: OperatorConfig;
   #queue: WorkQueue;
   readonly factory: InformerFactory;
+  readonly #sharedFactory: boolean;
+  /** This controller's informers (a shared factory holds other controllers' too) and its subscriptions. */
+  readonly #informers = new Set<SharedInformer>();
+  readonly #unsubscribe: Array<() => void> = [];
   readonly #client: KubeClient;
   readonly #logger: Logger;
   readonly #reconciler: Reconciler;
@@ -80,12 +92,15 @@ export class OperatorController {
     this.#logger = options.logger;
     this.#options = options;
     this.#parentUidsOf = parentUidIndex(config.trackingLabel);
-    this.factory = new InformerFactory(client, {
-      // Our own managedFields entry tells us which fields we own (drift detection); the rest is dropped.
-      compact: { keepFieldManager: config.fieldManager },
-      onError: (error, phase) =>
-        this.#logger.warn({ err: errorSummary(error), phase }, "watch error, retrying"),
-    });
+    this.#sharedFactory = options.factory !== undefined;
+    this.factory =
+      options.factory ??
+      new InformerFactory(client, {
+        // Our own managedFields entry tells us which fields we own (drift detection); the rest is dropped.
+        compact: { keepFieldManager: config.fieldManager },
+        onError: (error, phase) =>
+          this.#logger.warn({ err: errorSummary(error), phase }, "watch error, retrying"),
+      });
     this.#queue = this.#newQueue();
     const observer = options.observer ?? {};
     const nameOf = (parent: KubeObject) =>
@@ -175,7 +190,7 @@ export class OperatorController {
     const parent = this.factory.informer(this.config.parentType, {
       namespace: parentNamespaced ? this.config.namespace : undefined,
     });
-    parent.store.addIndex(PARENT_UID_INDEX, (obj) => (obj.metadata.uid ? [obj.metadata.uid] : []));
+    parent.store.addIndex(PARENT_UID_INDEX, uidOf);
     this.#parentInformer = parent;
     const selector = `${this.config.ownershipLabel}=${this.config.operatorName}`;
     for (const { type } of this.config.children) {
@@ -187,7 +202,8 @@ export class OperatorController {
         informer.store.addIndex(CHILD_PARENT_INDEX, this.#parentUidsOf);
       }
       this.#childInformers.set(type, informer);
-      informer.subscribe((event) => this.#onChildEvent(event), { replay: false });
+      this.#informers.add(informer);
+      this.#unsubscribe.push(informer.subscribe((event) => this.#onChildEvent(event), { replay: false }));
     }
     for (const { type, config: related } of this.config.related) {
       const namespaced = this.#isNamespaced(type);
@@ -204,14 +220,17 @@ export class OperatorController {
         logger: this.#logger,
       });
       watch.subscribe();
+      this.#unsubscribe.push(() => watch.unsubscribe());
+      this.#informers.add(watch.informer);
       this.#related.push(watch);
     }
-    parent.subscribe((event) => this.#onParentEvent(event), { replay: false });
+    this.#informers.add(parent);
+    this.#unsubscribe.push(parent.subscribe((event) => this.#onParentEvent(event), { replay: false }));
     this.factory.start();
     // A cache that cannot sync (e.g. no list permission) must not make stop() hang.
     const stopping = this.#stopping.signal;
     await Promise.race([
-      this.factory.waitForSync(),
+      Promise.all([...this.#informers].map((informer) => informer.synced)),
       new Promise<never>((_, reject) => {
         const fail = () => reject(new TsOperatorError("TSOP_SHUTDOWN", "stopped before the caches synced"));
         if (stopping.aborted) fail();
@@ -282,7 +301,9 @@ export class OperatorController {
   /** Stops the watches (and a startCaches() still waiting for them). */
   async stopCaches(): Promise<void> {
     this.#stopping.abort();
-    await this.factory.stop();
+    for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe();
+    // A shared factory is stopped by its owner once every controller using it has stopped.
+    if (!this.#sharedFactory) await this.factory.stop();
   }
 
   /** Start times (Date.now()) of handler calls not settled yet, including ones abandoned after a timeout. */
@@ -323,12 +344,12 @@ export class OperatorController {
   }
 
   get hasSynced(): boolean {
-    return this.#parentInformer !== undefined && this.factory.hasSynced;
+    return this.#parentInformer !== undefined && [...this.#informers].every((informer) => informer.hasSynced);
   }
 
   /** Cached object counts per type (for metrics). */
   cachedObjects(): Array<{ type: string; count: number }> {
-    return this.factory.informers().map((i) => ({ type: typeName(i.type), count: i.store.size }));
+    return [...this.#informers].map((i) => ({ type: typeName(i.type), count: i.store.size }));
   }
 
   /** Graceful stop: stopWorkers(graceMs) then stopCaches(). */
