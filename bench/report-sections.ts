@@ -173,51 +173,45 @@ function childCreate(d: ChildCreateData): string {
   ].join("\n");
 }
 
-export interface RelatedLatencyData extends Provenance {
+export interface RelatedLatencyData {
   command: string;
   date: string;
   node: string;
   parents: number;
   secrets: number;
   rounds: number;
-  /** Every timed child write, ms; older runs saved only their summary. */
-  latenciesMs?: number[];
-  summary?: { count: number; p50: number; p99: number; max: number };
+  timed: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  transcribed?: string;
 }
 
-const percentile = (xs: number[], p: number) => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
-};
-
 function relatedLatency(d: RelatedLatencyData): string {
-  const l = d.latenciesMs;
-  const s = l
-    ? { count: l.length, p50: percentile(l, 50), p99: percentile(l, 99), max: Math.max(...l) }
-    : (d.summary ?? { count: 0, p50: NaN, p99: NaN, max: NaN });
+  const ms = (x: number) => `${x.toFixed(0)} ms`;
   return [
     `Command: \`${d.command}\` (${d.date}, Node ${d.node}, local kube-apiserver + etcd on the same 2-core machine, ` +
-      "operator in the bench process).",
+      "operator in the bench process)." +
+      (d.transcribed ? ` ${d.transcribed}` : ""),
     "",
-    ...source(d),
     table(
       ["parents", "Secrets", "parents per Secret", "rounds", "child writes timed", "p50", "p99", "max"],
       [
         [
           String(d.parents),
           String(d.secrets),
-          f(d.parents / d.secrets, 0),
+          String(d.parents / d.secrets),
           String(d.rounds),
-          String(s.count),
-          `${f(s.p50, 0)} ms`,
-          `${f(s.p99, 0)} ms`,
-          `${f(s.max, 0)} ms`,
+          String(d.timed),
+          ms(d.p50Ms),
+          ms(d.p99Ms),
+          ms(d.maxMs),
         ],
       ],
     ),
     "",
-    "- latency: from just before the Secret's PATCH is sent to the engine's write of each child of a parent that " +
-      "references it (watch event, reverse-index lookup, queue, sync, server-side apply).",
+    "- latency: from just before the Secret's PATCH is sent to the engine's write of each child of a parent that",
+    "  references it (watch event, reverse-index lookup, queue, sync, write).",
   ].join("\n");
 }
 
@@ -253,8 +247,6 @@ export function renderResults(all: SavedResult[]): string {
     }
     group = undefined;
     if (r.kind === "e2e") out.push(renderSection(reviveE2e(r.data as ReportInput), r.heading), "");
-    else if (r.kind === "related-latency")
-      out.push(`## ${r.heading}`, "", relatedLatency(r.data as RelatedLatencyData), "");
     else out.push(`## ${r.heading}`, "", `(no renderer for kind "${r.kind}")`, "");
   }
   return `${out.join("\n").trimEnd()}\n`;
@@ -265,6 +257,7 @@ const SUBSECTIONS: Record<string, { group: string; render: (data: unknown) => st
   "cache-sync-time": { group: "Runtime cache", render: (d) => cacheSyncTime(d as CacheSyncTimeData) },
   "client-throughput": { group: "Client", render: (d) => clientThroughput(d as ClientThroughputData) },
   "child-create": { group: "Client", render: (d) => childCreate(d as ChildCreateData) },
+  "related-latency": { group: "Related objects", render: (d) => relatedLatency(d as RelatedLatencyData) },
 };
 
 /** Prints a benchmark's section and, unless `write` is false, saves it and re-renders RESULTS.md. */

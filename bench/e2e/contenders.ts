@@ -166,7 +166,10 @@ const kubeRsBin = join(kubeRsDir, "target/release/kube-rs-peer");
 export const kubeRs: Contender = {
   name: "kube-rs",
   operator: true,
-  readyMeaning: "parent store synced (Controller::store().wait_until_ready())",
+  // The peer prints READY after Controller::store().wait_until_ready() (flushed), but that did not resolve in our
+  // runs with kube 5.0.0 (checked again on 2026-11-30): no ready time for kube-rs yet.
+  readyMeaning: "not reported (Controller::store().wait_until_ready() never resolved)",
+  printsReady: false,
   perParent:
     "reconcile: K server-side applies concurrently (try_join_all), a status apply; controller::Config::concurrency 4 " +
     "(its default 0 is unbounded); it reconciles again on the events of its own child writes",

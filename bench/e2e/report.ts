@@ -107,44 +107,49 @@ export function renderTables(input: ReportInput): string {
   }
 
   const rounds = input.rounds ?? 1;
-  out.push(`### Write-floor ratio over ${rounds} round${rounds === 1 ? "" : "s"}`, "");
-  out.push(
-    "Per configuration, floor, floor-apply and tsoperator ran " +
-      `${rounds} time${rounds === 1 ? "" : "s"}, back to back in alternating order; each ratio pairs the runs of one round ` +
-      "(the tables above show round 1).",
-    "",
-    table(
-      [
-        "N",
-        "K",
-        "tsoperator / floor (median)",
-        "spread",
-        "per round",
-        "tsoperator / floor-apply (median)",
-        "spread",
-        "handler calls / parent (median)",
-      ],
-      configs.map((config) => {
-        const [n = "", k = ""] = config.split("x");
-        const vsFloor = roundRatios(all, config, "floor");
-        const vsApply = roundRatios(all, config, "floor-apply");
-        const calls = all
-          .filter((r) => `${r.n}x${r.k}` === config && r.contender === "tsoperator" && r.syncs !== undefined)
-          .map((r) => r.syncs! / r.n);
-        return [
-          n,
-          k,
-          fmt(median(vsFloor)),
-          spread(vsFloor),
-          vsFloor.map((x) => fmt(x)).join(", ") || "-",
-          fmt(median(vsApply)),
-          spread(vsApply),
-          fmt(median(calls)),
-        ];
-      }),
-    ),
-    "",
-  );
+  // Only a run with a floor has write-floor ratios.
+  if (all.some((r) => r.contender.startsWith("floor"))) {
+    out.push(`### Write-floor ratio over ${rounds} round${rounds === 1 ? "" : "s"}`, "");
+    out.push(
+      "Per configuration, floor, floor-apply and tsoperator ran " +
+        `${rounds} time${rounds === 1 ? "" : "s"}, back to back in alternating order; each ratio pairs the runs of one round ` +
+        "(the tables above show round 1).",
+      "",
+      table(
+        [
+          "N",
+          "K",
+          "tsoperator / floor (median)",
+          "spread",
+          "per round",
+          "tsoperator / floor-apply (median)",
+          "spread",
+          "handler calls / parent (median)",
+        ],
+        configs.map((config) => {
+          const [n = "", k = ""] = config.split("x");
+          const vsFloor = roundRatios(all, config, "floor");
+          const vsApply = roundRatios(all, config, "floor-apply");
+          const calls = all
+            .filter(
+              (r) => `${r.n}x${r.k}` === config && r.contender === "tsoperator" && r.syncs !== undefined,
+            )
+            .map((r) => r.syncs! / r.n);
+          return [
+            n,
+            k,
+            fmt(median(vsFloor)),
+            spread(vsFloor),
+            vsFloor.map((x) => fmt(x)).join(", ") || "-",
+            fmt(median(vsApply)),
+            spread(vsApply),
+            fmt(median(calls)),
+          ];
+        }),
+      ),
+      "",
+    );
+  }
 
   // Memory per cached object, marginal: the RSS growth between the smallest and largest N at the same K.
   const marginal: string[][] = [];

@@ -3,7 +3,8 @@
 //! ConfigMaps, children and status written with server-side apply. Treated like the tsoperator peer: a parent's
 //! children are applied concurrently (try_join_all), and the controller's documented concurrency setting
 //! (`controller::Config::concurrency`) is set to tsoperator's default worker count, 4 (BENCH_CONCURRENCY; kube-rs's
-//! own default, 0, means unbounded). READY is printed once the controller's parent store has synced.
+//! own default, 0, means unbounded). READY would be printed once the controller's parent store has synced, but
+//! Store::wait_until_ready() has not resolved in our runs.
 use std::{collections::BTreeMap, sync::Arc, time::Duration};
 
 use futures::StreamExt;
