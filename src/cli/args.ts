@@ -8,7 +8,7 @@ import { pathToFileURL } from "node:url";
 export interface CliArg {
   readonly arg: string;
   /** The next argument, as this option's value; calls `fail` when there is none. */
-  value(): string;
+  readonly value: () => string;
 }
 
 export function* cliArgs(args: readonly string[], fail: (message: string) => never): Generator<CliArg> {
