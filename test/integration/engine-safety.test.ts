@@ -235,6 +235,82 @@ describe("status tells the truth", () => {
   });
 });
 
+describe("a 5xx that lasts is a failure", () => {
+  it("shows an admission webhook that is down as Synced=False once transientFailureGraceMs has passed, and recovers", async () => {
+    const graceMs = 3_000;
+    const s = await startScenario(shared.env, shared.admin, (c) => c.withTransientFailureGraceMs(graceMs), {
+      prefix: "webhook-down",
+    });
+    // A real admission webhook nobody serves: the apiserver answers every ConfigMap write in this namespace with
+    // 500 "failed calling webhook", as when a webhook's pods are down.
+    const Webhooks = {
+      apiVersion: "admissionregistration.k8s.io/v1",
+      kind: "ValidatingWebhookConfiguration",
+      plural: "validatingwebhookconfigurations",
+      namespaced: false,
+    };
+    const webhooks = shared.admin.resource(Webhooks);
+    await webhooks.create({
+      apiVersion: Webhooks.apiVersion,
+      kind: Webhooks.kind,
+      metadata: { name: s.ns },
+      webhooks: [
+        {
+          name: "down.test.tsoperator.dev",
+          clientConfig: { url: "https://127.0.0.1:1/validate" },
+          rules: [
+            {
+              apiGroups: [""],
+              apiVersions: ["v1"],
+              operations: ["CREATE", "UPDATE"],
+              resources: ["configmaps"],
+            },
+          ],
+          namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": s.ns } },
+          failurePolicy: "Fail",
+          sideEffects: "None",
+          admissionReviewVersions: ["v1"],
+          timeoutSeconds: 2,
+        },
+      ],
+    });
+    try {
+      const created = Date.now();
+      await s.createParent("p", { children: [cm("guarded", { a: "1" })] });
+      const failed = await eventually(
+        "Synced=False naming the webhook",
+        async () => {
+          const obj = await s.parents.get("p");
+          return syncedOf(obj)?.status === "False" ? obj : undefined;
+        },
+        30_000,
+      );
+      const shownAfterMs = Date.now() - created;
+      assert.ok(shownAfterMs >= graceMs, `quiet for the grace period, shown after ${shownAfterMs} ms`);
+      assert.equal(syncedOf(failed)?.reason, "ApiInternalError");
+      assert.match(syncedOf(failed)?.message ?? "", /failed calling webhook/);
+
+      await webhooks.delete(s.ns);
+      const recovered = await eventually(
+        "Synced=True once the webhook is gone",
+        async () => {
+          const obj = await s.parents.get("p");
+          return syncedOf(obj)?.status === "True" ? obj : undefined;
+        },
+        30_000,
+      );
+      assert.equal(
+        (recovered.status as { observedGeneration?: number }).observedGeneration,
+        recovered.metadata.generation,
+      );
+      assert.ok(await s.get(ConfigMap, "guarded"), "the child is applied");
+    } finally {
+      await webhooks.delete(s.ns).catch(() => undefined);
+      await s.stop();
+    }
+  });
+});
+
 describe("no request loops", () => {
   it("a child deleted by someone else after the cache was read costs exactly one DELETE", async () => {
     let deleteBehindTheEngine: (() => Promise<void>) | undefined;

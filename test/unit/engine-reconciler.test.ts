@@ -112,6 +112,27 @@ describe("reconciler: status tells the truth", () => {
     assert.equal(h.statusWrites(), 0);
   });
 
+  it("shows a transient failure that outlasts transientFailureGraceMs, keeps retrying, and recovers", async () => {
+    const config = new OperatorConfig("test-operator", Parent)
+      .withChild(ConfigMap, ChildConfig.apply())
+      .withTransientFailureGraceMs(50);
+    const h = harness({ sync: () => ({ status: { ready: true }, children: [child("a")] }) }, config);
+    const webhookDown = () => apiError(500, "InternalError", "failed calling webhook");
+    h.fake.failures.set("create", [webhookDown(), webhookDown()]);
+    const isTransient = (e: unknown) => e instanceof SyncError && e.kind === "transient";
+    await assert.rejects(h.reconciler.reconcile("ns/w", signal()), isTransient);
+    assert.deepEqual(h.errors, [], "the first failure is quiet");
+    assert.equal(h.reconciler.memorySizes().transientStreaks, 1);
+    await new Promise((r) => setTimeout(r, 60));
+    await assert.rejects(h.reconciler.reconcile("ns/w", signal()), isTransient);
+    assert.deepEqual(h.errors, ["api"], "a failure that lasted past the grace is shown");
+    assert.equal(synced(h.parent())?.status, "False");
+    assert.match(synced(h.parent())?.message ?? "", /failed calling webhook/);
+    await h.reconciler.reconcile("ns/w", signal());
+    assert.equal(synced(h.parent())?.status, "True");
+    assert.equal(h.reconciler.memorySizes().transientStreaks, 0, "success ends the streak");
+  });
+
   it("reports a child held by another controller as ChildConflict and still applies the other children", async () => {
     const h = harness({ sync: () => ({ status: {}, children: [child("taken"), child("free")] }) });
     h.fake.put({
@@ -192,15 +213,30 @@ describe("reconciler: a stuck handler", () => {
     );
     await h.reconciler.reconcile("ns/w", signal());
     assert.equal(h.fake.writes().length, 2, "a child and a status written");
-    assert.deepEqual(h.reconciler.memorySizes(), { statuses: 0, childWrites: 0, finalizeRetries: 0 });
+    assert.deepEqual(h.reconciler.memorySizes(), {
+      statuses: 0,
+      childWrites: 0,
+      finalizeRetries: 0,
+      transientStreaks: 0,
+    });
   });
 
   it("forgets the per-object bookkeeping of a deleted parent and its children", async () => {
     const h = harness({ sync: () => ({ status: { ok: 1 }, children: [child("a")] }) });
     await h.reconciler.reconcile("ns/w", signal());
     // The child's write and the parent's status write are both remembered (the own-event filter).
-    assert.deepEqual(h.reconciler.memorySizes(), { statuses: 1, childWrites: 2, finalizeRetries: 0 });
+    assert.deepEqual(h.reconciler.memorySizes(), {
+      statuses: 1,
+      childWrites: 2,
+      finalizeRetries: 0,
+      transientStreaks: 0,
+    });
     h.reconciler.forget(h.parent(), [h.fake.objects.get("ns/a")!]);
-    assert.deepEqual(h.reconciler.memorySizes(), { statuses: 0, childWrites: 0, finalizeRetries: 0 });
+    assert.deepEqual(h.reconciler.memorySizes(), {
+      statuses: 0,
+      childWrites: 0,
+      finalizeRetries: 0,
+      transientStreaks: 0,
+    });
   });
 });

@@ -116,6 +116,7 @@ export class OperatorConfig<P extends KubeObject = KubeObject> {
     retryRateLimit: DEFAULT_RETRY_RATE_LIMIT,
     stuckThresholdMs: undefined,
     syncTimeoutMs: 300_000,
+    transientFailureGraceMs: 60_000,
   };
 
   constructor(operatorName: string, parentType: K8sType<P>) {
@@ -266,6 +267,18 @@ export class OperatorConfig<P extends KubeObject = KubeObject> {
   }
 
   /**
+   * How long a parent's API writes may keep failing with a transient error (429, 5xx, a timeout or lost
+   * connection the client already retried) before the failure is shown on the parent (default 60 000 ms). Until
+   * then it is retried quietly, as overload is weather, not failure; past it, `Synced=False` names the error (an
+   * admission webhook that is down, a 500 that repeats) while the retries go on. 0 shows it at once.
+   */
+  withTransientFailureGraceMs(ms: number): this {
+    checkDuration("transientFailureGraceMs", ms, { zeroAllowed: true });
+    this.#settings.transientFailureGraceMs = ms;
+    return this;
+  }
+
+  /**
    * The budget for retries of failed syncs, shared by all parents (client-go's default controller rate limiter
    * bucket; default 10 per second, bursts of 100). A failing parent is retried after the larger of its own
    * backoff (100 ms doubling up to `maxBackoffMs`) and the wait for this bucket, so many parents failing at
@@ -337,6 +350,9 @@ export class OperatorConfig<P extends KubeObject = KubeObject> {
   get retryRateLimit(): Readonly<RetryRateLimit> | false {
     return this.#settings.retryRateLimit;
   }
+  get transientFailureGraceMs(): number {
+    return this.#settings.transientFailureGraceMs;
+  }
 
   /**
    * An independent copy with the same children and settings (the class is a mutable builder: the TestKit, for
@@ -373,6 +389,7 @@ interface Settings {
   retryRateLimit: Readonly<RetryRateLimit> | false;
   stuckThresholdMs: number | undefined;
   syncTimeoutMs: number;
+  transientFailureGraceMs: number;
 }
 
 function checkType(type: K8sType, what: string): void {

@@ -5,7 +5,8 @@
  * finalizer live here too. It never reads the API server to decide anything the cache can answer.
  *
  * Failures are shown on the parent (a stable `Synced=False`, built from the latest parent) except transient
- * ones (overload, server errors the client already retried): those are weather, retried with backoff quietly.
+ * ones (overload, server errors the client already retried): those are weather, retried with backoff quietly,
+ * until they have lasted `transientFailureGraceMs`; a 5xx that repeats (a webhook down) is a failure to show.
  */
 import { TsOperatorError, errorMessage, isApiError, isConflict, isTransient } from "../../core/errors.js";
 import type { K8sType, KubeObject } from "../../core/types.js";
@@ -76,6 +77,8 @@ export interface EngineMemorySizes {
   childWrites: number;
   /** Parents whose finalize asked to be retried later. */
   finalizeRetries: number;
+  /** Parents whose writes are failing transiently, with the time the streak began. */
+  transientStreaks: number;
 }
 
 export type ReconcileOutcome =
@@ -125,6 +128,8 @@ export class Reconciler {
   readonly #writeMemory = new ChildWriteMemory();
   /** Parents whose finalize asked to be called again, and when: a retry is honoured once, not twice. */
   readonly #finalizeNotBefore = new Map<string, number>();
+  /** When each parent's current run of transient write failures began (by uid); gone on any other outcome. */
+  readonly #transientSince = new Map<string, number>();
   /** Handler calls not settled yet (start times), including ones abandoned after a timeout or stop. */
   readonly #pendingCalls = new Set<{ startedAt: number }>();
 
@@ -143,10 +148,24 @@ export class Reconciler {
       statuses: this.#statusMemory.size,
       childWrites: this.#writeMemory.size,
       finalizeRetries: this.#finalizeNotBefore.size,
+      transientStreaks: this.#transientSince.size,
     };
   }
 
   async reconcile(key: string, signal: AbortSignal): Promise<ReconcileOutcome> {
+    // Any outcome but a transient failure ends the parent's streak of them (stale or waiting is progress too).
+    const endStreak = () => this.#transientSince.delete(this.#ctx.getParent(key)?.metadata.uid ?? "");
+    try {
+      const outcome = await this.#reconcile(key, signal);
+      endStreak();
+      return outcome;
+    } catch (error) {
+      if (!(error instanceof SyncError && error.kind === "transient")) endStreak();
+      throw error;
+    }
+  }
+
+  async #reconcile(key: string, signal: AbortSignal): Promise<ReconcileOutcome> {
     const ctx = this.#ctx;
     let parent = ctx.getParent(key);
     if (!parent) {
@@ -258,6 +277,7 @@ export class Reconciler {
     this.#statusMemory.forget(parent.metadata.uid);
     this.#writeMemory.forget(parent.metadata.uid);
     this.#finalizeNotBefore.delete(parent.metadata.uid ?? "");
+    this.#transientSince.delete(parent.metadata.uid ?? "");
     for (const child of children) this.#writeMemory.forget(child.metadata.uid);
   }
 
@@ -389,7 +409,16 @@ export class Reconciler {
       // Stopping (or leadership lost): not the parent's failure to show, and no write may follow.
       if (error instanceof SyncError || isAbort(error) || signal.aborted) throw error;
       const message = `API request failed: ${errorMessage(error)}`;
-      if (isTransient(error)) throw new SyncError("transient", message, error);
+      const uid = parent.metadata.uid ?? "";
+      if (isTransient(error)) {
+        const since = this.#transientSince.get(uid) ?? Date.now();
+        this.#transientSince.set(uid, since);
+        // Quiet while it may be weather; shown once it has lasted, and still retried.
+        if (Date.now() - since >= this.#ctx.config.transientFailureGraceMs) {
+          await this.#reportFailure(key, parent, "api", error, signal);
+        }
+        throw new SyncError("transient", message, error);
+      }
       // A conflict means our view was stale: the watch brings the newer object, nothing to show on the parent.
       if (!isConflict(error)) await this.#reportFailure(key, parent, "api", error, signal);
       throw new SyncError("api", message, error);
