@@ -26,6 +26,45 @@ describe("startOperators", () => {
   });
 });
 
+describe("startOperators: settings of the process", () => {
+  it("refuses operators that disagree on one, naming it, unless the options set it for all", async () => {
+    const a = new OperatorConfig("alpha", Widget).withServerPort(9090);
+    const b = new OperatorConfig("beta", Widget);
+    assert.throws(
+      () =>
+        startOperators([
+          { config: a, handler: sync },
+          { config: b, handler: sync },
+        ]),
+      {
+        code: "TSOP_CONFIG_INVALID",
+        message: /operators "alpha" and "beta" disagree on serverPort \(9090 vs 8080\)/,
+      },
+    );
+    const le = new OperatorConfig("gamma", Widget).withLeaderElection({ leaseName: "x" });
+    assert.throws(
+      () =>
+        startOperators([
+          { config: b, handler: sync },
+          { config: le, handler: sync },
+        ]),
+      { code: "TSOP_CONFIG_INVALID", message: /disagree on leaderElection \(unset vs \{"leaseName":"x"\}\)/ },
+    );
+    // Given once for all, the configs' own values do not matter; start fails later, on the missing cluster.
+    const ops = startOperators(
+      [
+        { config: a, handler: sync },
+        { config: b, handler: sync },
+      ],
+      {
+        serverPort: 0,
+        clientConfig: Promise.reject(new Error("no cluster in a unit test")),
+      },
+    );
+    await assert.rejects(ops.done, /no cluster in a unit test/);
+  });
+});
+
 describe("OperatorMetrics.forController", () => {
   it("reports several operators in one registry, told apart by the controller label", async () => {
     const alpha = new OperatorMetrics({ controller: "alpha" });

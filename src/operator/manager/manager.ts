@@ -5,6 +5,7 @@
  * stop. Each operator keeps its own work queue, workers, metrics series and Events, so an error in one
  * operator's handler never reaches another. `startOperator` is this with a single operator.
  */
+import { jsonEqual } from "../../core/json.js";
 import { TsOperatorError, hasCode } from "../../core/errors.js";
 import { ClientConfig } from "../../client/config.js";
 import { KubeClient } from "../../client/kube-client.js";
@@ -101,7 +102,7 @@ export function startOperators(
   operators: readonly ManagedOperator[],
   options: ManagerOptions = {},
 ): RunningOperators {
-  const first = checkOperators(operators);
+  const first = checkOperators(operators, options);
   const name = options.name ?? first.operatorName;
   const rootLogger = options.logger ?? createPinoLogger();
   // One operator logs as before (`operator: name`); a manager's own lines say `manager`.
@@ -310,8 +311,14 @@ export async function runOperators(
   }
 }
 
+/**
+ * Settings of the process, not of one operator: the options set them for all, else the operators' configs must
+ * agree, as a silent pick of the first one's would leave the others' settings ignored.
+ */
+const PROCESS_SETTINGS = ["serverPort", "metricsEnabled", "healthEnabled", "leaderElection"] as const;
+
 /** At least one operator, names unique (they label metrics, queues, Events and field managers). */
-function checkOperators(operators: readonly ManagedOperator[]): OperatorConfig {
+function checkOperators(operators: readonly ManagedOperator[], options: ManagerOptions): OperatorConfig {
   const first = operators[0]?.config;
   if (!first) throw new TsOperatorError("TSOP_CONFIG_INVALID", "startOperators needs at least one operator");
   const names = new Set<string>();
@@ -324,6 +331,19 @@ function checkOperators(operators: readonly ManagedOperator[]): OperatorConfig {
       );
     }
     names.add(config.operatorName);
+  }
+  for (const setting of PROCESS_SETTINGS) {
+    if (options[setting] !== undefined) continue;
+    const differing = operators.find(({ config }) => !jsonEqual(config[setting], first[setting]));
+    if (differing) {
+      throw new TsOperatorError(
+        "TSOP_CONFIG_INVALID",
+        `operators ${JSON.stringify(first.operatorName)} and ${JSON.stringify(differing.config.operatorName)} ` +
+          `disagree on ${setting} (${JSON.stringify(first[setting]) ?? "unset"} vs ` +
+          `${JSON.stringify(differing.config[setting]) ?? "unset"}); it is one per process: give it once in ` +
+          `the startOperators options, or the same in every config`,
+      );
+    }
   }
   return first;
 }
