@@ -51,3 +51,24 @@ export {
   type LeaseApiSource,
   type LeaseSpec,
 } from "./leader-election.js";
+export {
+  ShardRing,
+  SHARD_RING_DEFAULTS,
+  SHARD_RING_LABEL,
+  SHARD_ROLE_LABEL,
+  type BucketReleaseReason,
+  type ShardRingCallbacks,
+  type ShardRingLeaseApi,
+  type ShardRingLeaseSource,
+  type ShardRingOptions,
+  type ShardRingState,
+} from "./shard-ring.js";
+export {
+  bucketOf,
+  bucketOfHash,
+  bucketStart,
+  fnv1a64,
+  hexBound,
+  shardSelectorFor,
+  type ShardKey,
+} from "../core/shard-hash.js";
