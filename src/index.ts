@@ -47,8 +47,15 @@ export {
   type UpdateStrategy,
   type LeaderElectionConfig,
   type ChildTypeConfig,
+  type RelatedTypeConfig,
 } from "./operator/api/config.js";
 export type { RetryRateLimit } from "./runtime/work-queue.js";
+export {
+  RelatedConfig,
+  type ObjectRefs,
+  type ReferencesFunction,
+  type ParentsFunction,
+} from "./operator/api/related-config.js";
 export {
   UNCHANGED_CHILDREN,
   type Handler,
@@ -60,6 +67,9 @@ export {
   type FinalizeResponse,
   type RequestChildren,
   type TypedChildren,
+  type RequestRelated,
+  type RelatedObjects,
+  type HandlerEvents,
 } from "./operator/api/handler.js";
 export {
   DefaultFailableHandler,

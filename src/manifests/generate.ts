@@ -159,6 +159,17 @@ export function rbacPlan(config: OperatorConfig, options: ManifestOptions = {}):
         (extra.includes("update") ? ", replace (update)" : ""),
     });
   }
+  for (const { type, config: related } of config.related) {
+    // Read-only: related objects are only cached and shown to the handler, never written.
+    add(type.namespaced === false ? undefined : (related.namespace ?? main), {
+      rule: {
+        apiGroups: [groupOf(type)],
+        resources: [type.plural],
+        verbs: sortVerbs(["get", "list", "watch"]),
+      },
+      why: `${type.kind} related objects: informer (list, watch), get; never written`,
+    });
+  }
   add(main, {
     rule: { apiGroups: [""], resources: ["events"], verbs: ["create", "patch"] },
     why: "Kubernetes Events about parents (patch aggregates repeats)",

@@ -34,3 +34,12 @@ export {
   type SubsetDifference,
   type DeepPartial,
 } from "./test-kit.js";
+export {
+  syncRequestFor,
+  testSyncContext,
+  type SyncRequestOptions,
+  type SyncContextOptions,
+  type RecordingSyncContext,
+  type RecordedEvent,
+} from "./sync-request.js";
+export { recordingLogger, type RecordedLogLine } from "./recording-logger.js";

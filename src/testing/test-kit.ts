@@ -13,13 +13,12 @@ import { objectKey, sameType, typeName, type K8sType, type KubeObject, type Obje
 import type { ClientConfig } from "../client/config.js";
 import { KubeClient } from "../client/kube-client.js";
 import type { ResourceApi } from "../client/resource-api.js";
-import { keyOf, parentUidIndex } from "../runtime/store.js";
+import { keyOf } from "../runtime/store.js";
 import { OperatorConfig } from "../operator/api/config.js";
 import { toHandler, type Handler, type HandlerLike, type SyncRequest } from "../operator/api/handler.js";
 import { silentLogger, type Logger } from "../core/logger.js";
 import type { SyncErrorKind } from "../operator/engine/reconciler.js";
 import { startOperator, type RunningOperator } from "../operator/manager/runner.js";
-import { buildSyncRequest, typeKey } from "../operator/api/sync-request.js";
 
 export interface TestKitOptions {
   /** Operator logs (default: silent, so test output stays readable). */
@@ -416,30 +415,12 @@ export class TestKit {
   // ---- operator state ------------------------------------------------------------------------------------
 
   /**
-   * The SyncRequest the handler would see now for this parent, built from the operator's own caches (parent
-   * informer and the label-selected child informers). Undefined when the parent is not in the cache.
+   * The SyncRequest the handler would see now for this parent, built by the engine from the operator's own
+   * caches (parent, children and related objects). Undefined when the parent is not in the cache.
    */
   getCurrentStateForParent<P extends KubeObject = KubeObject>(id: ObjectId | string): SyncRequest<P> | undefined {
-    const controller = this.operator.controller;
-    const informers = controller.factory.informers();
-    const parentType = this.config.parentType;
-    const parentInformer = informers.find((i) => sameType(i.type, parentType) && !i.scope.labelSelector);
     const key = typeof id === "string" ? objectKey({ namespace: this.#parentNamespace(), name: id }) : objectKey(id);
-    const parent = parentInformer?.store.get(key);
-    if (!parent) return undefined;
-    const uid = parent.metadata.uid ?? "";
-    const ofParent = parentUidIndex(this.config.trackingLabel);
-    const byType = new Map<string, readonly KubeObject[]>();
-    for (const { type } of this.config.children) {
-      const informer = informers.find((i) => sameType(i.type, type) && i.scope.labelSelector);
-      const children = informer ? informer.store.list().filter((obj) => ofParent(obj).includes(uid)) : [];
-      byType.set(typeKey(type), children);
-    }
-    return buildSyncRequest(
-      parent as P,
-      byType,
-      this.config.children.map((c) => c.type),
-    );
+    return this.operator.controller.currentRequest(key) as SyncRequest<P> | undefined;
   }
 
   /**

@@ -2,6 +2,7 @@ import { describe, it } from "node:test";
 import { strict as assert } from "node:assert";
 import { parseAllDocuments } from "yaml";
 import { ChildConfig, OperatorConfig } from "../../src/operator/api/config.js";
+import { RelatedConfig } from "../../src/operator/api/related-config.js";
 import { k8sTypes } from "../../src/core/k8s-types.js";
 import type { KubeObject } from "../../src/core/types.js";
 import {
@@ -66,6 +67,28 @@ void describe("manifests", () => {
       { kind: "ServiceAccount", name: "widget-operator", namespace: "apps" },
     ]);
     assert.equal(find(objects, "ServiceAccount", "apps").length, 1);
+  });
+
+  void it("gives related types read access only (get, list, watch), where they are cached", () => {
+    const config = base()
+      .withNamespace("apps")
+      .withRelated(k8sTypes.core.v1.Secret, RelatedConfig.referencedBy(() => "db"))
+      .withRelated(k8sTypes.core.v1.Node, RelatedConfig.mappedBy(() => []))
+      .withRelated(k8sTypes.core.v1.ServiceAccount, RelatedConfig.mappedBy(() => []).withNamespace("shared"));
+    const objects = manifestObjects(config, { namespace: "apps" });
+    const read = ["get", "list", "watch"];
+    const [role] = find(objects, "Role", "apps");
+    assert.deepEqual(
+      rulesOf(role).filter((r) => r.resources[0] === "secrets"),
+      [{ apiGroups: [""], resources: ["secrets"], verbs: read }],
+    );
+    const [clusterRole] = find(objects, "ClusterRole");
+    assert.deepEqual(
+      rulesOf(clusterRole).filter((r) => r.resources[0] === "nodes"),
+      [{ apiGroups: [""], resources: ["nodes"], verbs: read }],
+    );
+    const [shared] = find(objects, "Role", "shared");
+    assert.deepEqual(rulesOf(shared), [{ apiGroups: [""], resources: ["serviceaccounts"], verbs: read }]);
   });
 
   void it("gives a cluster-wide operator a ClusterRole, and its Lease rules only in its own namespace", () => {

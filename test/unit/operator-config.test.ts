@@ -4,7 +4,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { ChildConfig, OperatorConfig } from "../../src/index.js";
+import { ChildConfig, OperatorConfig, RelatedConfig } from "../../src/index.js";
 import { k8sTypes } from "../../src/core/k8s-types.js";
 
 const Widget = { apiVersion: "test.tsoperator.dev/v1", kind: "Widget", plural: "widgets", namespaced: true };
@@ -35,6 +35,7 @@ test("every setter withX has a getter x, and every getter a setter", () => {
 test("clone() copies every setting and child, and the copy is independent", () => {
   const source = new OperatorConfig("widgets", Widget)
     .withChild(k8sTypes.core.v1.ConfigMap, ChildConfig.replace())
+    .withRelated(k8sTypes.core.v1.Secret, RelatedConfig.referencedBy(() => "db"))
     .withNamespace("team-a")
     .withMetricsEnabled(false)
     .withHealthEnabled(false)
@@ -63,6 +64,9 @@ test("clone() copies every setting and child, and the copy is independent", () =
   assert.equal(source.concurrency, 7);
   assert.equal(source.children.length, 1);
   assert.equal(copy.children.length, 2);
+  copy.withRelated(k8sTypes.core.v1.Node, RelatedConfig.mappedBy(() => []));
+  assert.equal(source.related.length, 1);
+  assert.equal(copy.related.length, 2);
 });
 
 test("setters reject bad values with TSOP_CONFIG_INVALID naming the setting", () => {

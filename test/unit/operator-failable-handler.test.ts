@@ -6,33 +6,12 @@ import {
   ErrorBackoff,
   type FailableOutcome,
 } from "../../src/operator/api/failable-handler.js";
-import {
-  toHandler,
-  UNCHANGED_CHILDREN,
-  type RequestChildren,
-  type SyncRequest,
-  type TypedChildren,
-} from "../../src/operator/api/handler.js";
+import { toHandler, UNCHANGED_CHILDREN, type SyncRequest } from "../../src/operator/api/handler.js";
+import { syncRequestFor, testSyncContext } from "../../src/testing/sync-request.js";
 
-/** A SyncRequest over fixed objects (the engine's views are tested with the engine). */
+/** A SyncRequest over fixed objects, built as tests of user handlers build theirs. */
 function request(parent: KubeObject, children: KubeObject[] = []): SyncRequest {
-  const view = (items: KubeObject[]): TypedChildren => ({
-    get: (id) => items.find((c) => c.metadata.name === (typeof id === "string" ? id : id.name)),
-    exists: (id) => items.some((c) => c.metadata.name === (typeof id === "string" ? id : id.name)),
-    first: () => items[0],
-    count: () => items.length,
-    isEmpty: () => items.length === 0,
-    toArray: () => [...items],
-    [Symbol.iterator]: () => items[Symbol.iterator](),
-  });
-  const rc: RequestChildren = {
-    ofType: <C extends KubeObject>(type: { apiVersion: string; kind: string }) =>
-      view(
-        children.filter((c) => c.apiVersion === type.apiVersion && c.kind === type.kind),
-      ) as TypedChildren<C>,
-    all: () => [...children],
-  };
-  return { parent, children: rc };
+  return syncRequestFor(parent, { children });
 }
 
 const parent = (uid = "p1", spec: unknown = { replicas: 1 }): KubeObject => ({
@@ -93,7 +72,7 @@ function failable(state: { validateFails?: boolean; syncFails?: boolean; finaliz
   return { handler, calls, outcomes };
 }
 
-const context = { signal: new AbortController().signal, operatorName: "test-operator" };
+const context = testSyncContext();
 
 describe("DefaultFailableHandler", () => {
   it("on success: children from syncChildren, status from determineStatus, no resync by default", async () => {

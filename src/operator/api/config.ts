@@ -5,6 +5,7 @@
 import { TsOperatorError } from "../../core/errors.js";
 import { typeName, type K8sType } from "../../core/types.js";
 import { DEFAULT_RETRY_RATE_LIMIT, type RetryRateLimit } from "../../runtime/work-queue.js";
+import type { RelatedConfig } from "./related-config.js";
 
 /** How a changed child is brought to its desired state. */
 export type UpdateStrategy = "apply" | "replace" | "recreate" | "onDelete";
@@ -67,6 +68,11 @@ export interface ChildTypeConfig {
   readonly config: ChildConfig;
 }
 
+export interface RelatedTypeConfig {
+  readonly type: K8sType;
+  readonly config: RelatedConfig;
+}
+
 const LABEL_NAME =
   /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 const DNS_1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -92,6 +98,7 @@ export class OperatorConfig {
   readonly operatorName: string;
   readonly parentType: K8sType;
   readonly #children: ChildTypeConfig[] = [];
+  readonly #related: RelatedTypeConfig[] = [];
   readonly #settings: Settings = {
     namespace: undefined,
     metricsEnabled: true,
@@ -128,6 +135,24 @@ export class OperatorConfig {
       invalid(`child type ${typeName(type)} is declared twice`);
     }
     this.#children.push({ type, config });
+    return this;
+  }
+
+  /**
+   * Declares a type the parents read but do not own, and how they relate to its objects
+   * (`RelatedConfig.referencedBy` or `.mappedBy`). Its objects are cached (once per process), shown to the
+   * handler as `request.related.ofType(type)`, and a change to one re-syncs the parents related to it. Each
+   * type at most once.
+   */
+  withRelated(type: K8sType, config: RelatedConfig): this {
+    checkType(type, "related type");
+    if (this.#related.some((r) => r.type.apiVersion === type.apiVersion && r.type.kind === type.kind)) {
+      invalid(`related type ${typeName(type)} is declared twice`);
+    }
+    if (!config || (config.references === undefined && config.parentsOf === undefined)) {
+      invalid(`related type ${typeName(type)}: use RelatedConfig.referencedBy or RelatedConfig.mappedBy`);
+    }
+    this.#related.push({ type, config });
     return this;
   }
 
@@ -263,6 +288,9 @@ export class OperatorConfig {
   get children(): readonly ChildTypeConfig[] {
     return this.#children;
   }
+  get related(): readonly RelatedTypeConfig[] {
+    return this.#related;
+  }
   get namespace(): string | undefined {
     return this.#settings.namespace;
   }
@@ -316,6 +344,7 @@ export class OperatorConfig {
   clone(): OperatorConfig {
     const copy = new OperatorConfig(this.operatorName, this.parentType);
     copy.#children.push(...this.#children);
+    copy.#related.push(...this.#related);
     Object.assign(copy.#settings, this.#settings);
     if (this.#settings.leaderElection) copy.#settings.leaderElection = { ...this.#settings.leaderElection };
     return copy;

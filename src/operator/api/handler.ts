@@ -4,6 +4,7 @@
  */
 import { TsOperatorError } from "../../core/errors.js";
 import type { K8sType, KubeObject, ObjectId } from "../../core/types.js";
+import type { Logger } from "../../core/logger.js";
 
 /** The children of one parent, as the cache holds them, viewed per type. */
 export interface TypedChildren<C extends KubeObject = KubeObject> extends Iterable<C> {
@@ -23,10 +24,23 @@ export interface RequestChildren {
   all(): KubeObject[];
 }
 
-/** A snapshot of one parent and its existing children (roperator's SyncRequest). Objects are frozen. */
+/**
+ * The objects of one related type (`OperatorConfig.withRelated`) as the cache holds them. Iteration gives the
+ * ones related to this parent (those it references that exist, or those the mapping sends to it); `get` looks
+ * up any cached object of the type, so a referenced object that does not exist is simply `undefined`.
+ */
+export type RelatedObjects<R extends KubeObject = KubeObject> = TypedChildren<R>;
+
+export interface RequestRelated {
+  /** The cached objects of one declared related type. */
+  ofType<R extends KubeObject = KubeObject>(type: K8sType): RelatedObjects<R>;
+}
+
+/** A snapshot of one parent, its existing children and its related objects (roperator's SyncRequest). Frozen. */
 export interface SyncRequest<P extends KubeObject = KubeObject> {
   readonly parent: P;
   readonly children: RequestChildren;
+  readonly related: RequestRelated;
 }
 
 /** `SyncResponse.children` value that keeps the existing children as they are. */
@@ -57,6 +71,16 @@ export interface FinalizeResponse<S = unknown> {
 }
 
 /**
+ * Kubernetes Events about the parent being synced, as `kubectl describe` shows them. Best effort and
+ * deduplicated like the engine's own events: a repeat of the same reason and message bumps the existing Event's
+ * `count`; a flood is rate-limited per parent. Never throws, never fails the sync.
+ */
+export interface HandlerEvents {
+  normal(reason: string, message: string): void;
+  warning(reason: string, message: string): void;
+}
+
+/**
  * What a handler gets besides the snapshot. Handlers that ignore it (plain `sync(request)`) still work.
  */
 export interface SyncContext {
@@ -67,6 +91,10 @@ export interface SyncContext {
   readonly signal: AbortSignal;
   /** The operator's name (OperatorConfig's first argument). */
   readonly operatorName: string;
+  /** The operator's logger, every record bound to the parent (`parent: { namespace, name, uid }`). */
+  readonly logger: Logger;
+  /** Events on the parent. */
+  readonly events: HandlerEvents;
 }
 
 export type SyncFunction<P extends KubeObject = KubeObject, S = unknown> = (

@@ -29,7 +29,9 @@ import {
   writeStatus,
   type ParentWriteDeps,
 } from "./parent-writes.js";
-import { buildSyncRequest, typeKey } from "../api/sync-request.js";
+import { buildSyncRequest, typeKey, type RelatedSource } from "../api/sync-request.js";
+import { handlerContext, type ParentEventSink } from "./handler-context.js";
+import type { Logger } from "../../core/logger.js";
 
 /** Where the engine gets objects and API handles; the controller wires it to informers and the client. */
 export interface ReconcilerContext {
@@ -46,6 +48,11 @@ export interface ReconcilerContext {
   recordWrite(type: K8sType, obj: KubeObject): boolean;
   /** Observers (metrics, events, logs); all optional in effect. */
   readonly observer: ReconcileObserver;
+  /** The related objects a parent's request shows (none when the config declares no related types). */
+  relatedOf?(parent: KubeObject): RelatedSource;
+  /** The logger handlers get (bound to their parent) and where their Events go. */
+  readonly handlerLogger?: Logger;
+  readonly handlerEvents?: ParentEventSink;
 }
 
 /** Whose fault a failure shown on the parent was. */
@@ -179,7 +186,7 @@ export class Reconciler {
     const request = this.#request(parent, children);
     let response: SyncResponse;
     try {
-      response = await this.#callHandler((context) => ctx.handler.sync(request, context), signal);
+      response = await this.#callHandler(parent, (context) => ctx.handler.sync(request, context), signal);
     } catch (error) {
       throw await this.#handlerFailed(key, parent, "sync", error, signal);
     }
@@ -259,7 +266,11 @@ export class Reconciler {
     const request = this.#request(parent, ctx.childrenOf(uid));
     let response;
     try {
-      response = await this.#callHandler((context) => ctx.handler.finalize!(request, context), signal);
+      response = await this.#callHandler(
+        parent,
+        (context) => ctx.handler.finalize!(request, context),
+        signal,
+      );
     } catch (error) {
       if (!signal.aborted) ctx.observer.onFinalize(parent, "error");
       throw await this.#handlerFailed(key, parent, "finalize", error, signal);
@@ -288,14 +299,21 @@ export class Reconciler {
    * Calls the handler with a signal that aborts on stop or after the sync timeout, and stops waiting for it then.
    * A handler that ignores the signal keeps running on its own; it stays in #pendingCalls until it settles.
    */
-  async #callHandler<T>(call: (context: SyncContext) => T | Promise<T>, stop: AbortSignal): Promise<T> {
+  async #callHandler<T>(
+    parent: KubeObject,
+    call: (context: SyncContext) => T | Promise<T>,
+    stop: AbortSignal,
+  ): Promise<T> {
     const timeoutMs = this.#ctx.config.syncTimeoutMs;
     const scope = new AbortScope([stop]);
     const entry = { startedAt: Date.now() };
     this.#pendingCalls.add(entry);
-    const running = Promise.resolve().then(() =>
-      call({ signal: scope.signal, operatorName: this.#ctx.config.operatorName }),
-    );
+    const context = handlerContext(parent, scope.signal, {
+      operatorName: this.#ctx.config.operatorName,
+      logger: this.#ctx.handlerLogger,
+      events: this.#ctx.handlerEvents,
+    });
+    const running = Promise.resolve().then(() => call(context));
     const settled = () => this.#pendingCalls.delete(entry);
     void running.then(settled, settled);
     // Rejects with the stop's reason when stopping, with SyncTimeoutError once the timeout passes.
@@ -331,13 +349,7 @@ export class Reconciler {
   }
 
   #request(parent: KubeObject, children: Map<K8sType, readonly KubeObject[]>) {
-    const byKey = new Map<string, readonly KubeObject[]>();
-    for (const [type, objects] of children) byKey.set(typeKey(type), objects);
-    return buildSyncRequest(
-      parent,
-      byKey,
-      this.#ctx.config.children.map((c) => c.type),
-    );
+    return requestFromCache(this.#ctx, parent, children);
   }
 
   #parentDeps(signal: AbortSignal): ParentWriteDeps {
@@ -393,6 +405,22 @@ export class Reconciler {
       ctx.observer.onReportFailed?.(parent, error, writeError);
     }
   }
+}
+
+/** The SyncRequest the handler sees for a parent, from the cache (also what the TestKit shows). */
+export function requestFromCache(
+  ctx: Pick<ReconcilerContext, "config" | "relatedOf">,
+  parent: KubeObject,
+  children: Map<K8sType, readonly KubeObject[]>,
+) {
+  const byKey = new Map<string, readonly KubeObject[]>();
+  for (const [type, objects] of children) byKey.set(typeKey(type), objects);
+  return buildSyncRequest(
+    parent,
+    byKey,
+    ctx.config.children.map((c) => c.type),
+    ctx.relatedOf?.(parent),
+  );
 }
 
 const REASONS: Record<SyncErrorKind, (error: unknown) => string> = {

@@ -4,7 +4,7 @@
  * parent dirty; the queue makes sure each parent is synced once at a time.
  */
 import { TsOperatorError } from "../../core/errors.js";
-import { describeObject, typeName, type K8sType, type KubeObject } from "../../core/types.js";
+import { describeObject, sameType, typeName, type K8sType, type KubeObject } from "../../core/types.js";
 import type { KubeClient } from "../../client/kube-client.js";
 import type { ResourceApi } from "../../client/resource-api.js";
 import { InformerFactory, type SharedInformer } from "../../runtime/informer-factory.js";
@@ -14,9 +14,14 @@ import type { OperatorConfig } from "../api/config.js";
 import type { Handler } from "../api/handler.js";
 import type { Logger } from "../../core/logger.js";
 import { jsonEqual } from "../../core/json.js";
+import type { ParentEventSink } from "../engine/handler-context.js";
+import type { RelatedSource } from "../api/sync-request.js";
+import { RelatedWatch } from "./related-watch.js";
+import type { SyncRequest } from "../api/handler.js";
 import {
   Reconciler,
   SyncError,
+  requestFromCache,
   type EngineMemorySizes,
   type ReconcileObserver,
 } from "../engine/reconciler.js";
@@ -37,6 +42,8 @@ export interface ControllerOptions {
   logger: Logger;
   observer?: Partial<ReconcileObserver>;
   queueMetrics?: WorkQueueMetricsHooks;
+  /** Where the handlers' Events go (`context.events`); without it they are dropped. */
+  events?: ParentEventSink;
   /** Called for every reconcile outcome (metrics). */
   onReconcile?: (result: "success" | "error" | "requeue_after", seconds: number, error?: unknown) => void;
 }
@@ -52,6 +59,7 @@ export class OperatorController {
   readonly #apis = new Map<K8sType, ResourceApi>();
   #parentInformer: SharedInformer | undefined;
   readonly #childInformers = new Map<K8sType, SharedInformer>();
+  readonly #related: RelatedWatch[] = [];
   readonly #options: ControllerOptions;
   /** Parent uids of a child, from its tracking label and controller ownerReference (also the store index). */
   readonly #parentUidsOf: (obj: KubeObject) => readonly string[];
@@ -88,6 +96,9 @@ export class OperatorController {
       getParent: (key) => this.#parentInformer?.store.get(key),
       childrenOf: (uid) => this.#childrenOf(uid),
       recordWrite: (type, obj) => this.#recordWrite(type, obj),
+      relatedOf: (parent) => this.#relatedOf(parent),
+      handlerLogger: this.#logger,
+      handlerEvents: options.events,
       observer: {
         onWrite: (key, verb, what) => {
           this.#logger.info({ parent: key, verb, child: what }, "child written");
@@ -146,7 +157,11 @@ export class OperatorController {
    * called first.
    */
   async startCaches(): Promise<void> {
-    const types = [this.config.parentType, ...this.config.children.map((c) => c.type)];
+    const types = [
+      this.config.parentType,
+      ...this.config.children.map((c) => c.type),
+      ...this.config.related.map((r) => r.type),
+    ];
     for (const type of types) this.#namespaced.set(type, await this.#resolveNamespaced(type));
     const parentNamespaced = this.#isNamespaced(this.config.parentType);
     if (!parentNamespaced && this.config.namespace) {
@@ -171,6 +186,23 @@ export class OperatorController {
       }
       this.#childInformers.set(type, informer);
       informer.subscribe((event) => this.#onChildEvent(event), { replay: false });
+    }
+    for (const { type, config: related } of this.config.related) {
+      const namespaced = this.#isNamespaced(type);
+      const watch = new RelatedWatch({
+        type,
+        config: related,
+        informer: this.factory.informer(type, {
+          namespace: namespaced ? (related.namespace ?? this.config.namespace) : undefined,
+          labelSelector: related.labelSelector,
+        }),
+        relatedNamespaced: namespaced,
+        parentNamespaced,
+        enqueue: (key) => this.#queue.add(key),
+        logger: this.#logger,
+      });
+      watch.subscribe();
+      this.#related.push(watch);
     }
     parent.subscribe((event) => this.#onParentEvent(event), { replay: false });
     this.factory.start();
@@ -272,6 +304,17 @@ export class OperatorController {
     return longest;
   }
 
+  /** The request the handler would get for this parent now, from the cache; undefined when it is not cached. */
+  currentRequest(key: string): SyncRequest | undefined {
+    const parent = this.#parentInformer?.store.get(key);
+    if (!parent) return undefined;
+    return requestFromCache(
+      { config: this.config, relatedOf: (p) => this.#relatedOf(p) },
+      parent,
+      this.#childrenOf(parent.metadata.uid ?? ""),
+    );
+  }
+
   /** The current work queue (a new one per worker term). */
   get queue(): WorkQueue {
     return this.#queue;
@@ -341,6 +384,11 @@ export class OperatorController {
   }
 
   #onParentEvent(event: StoreEvent): void {
+    // References live in the parent: the reverse index follows every parent event, relevant to a sync or not.
+    for (const watch of this.#related) {
+      if (event.type === "DELETED") watch.parentDeleted(event.object);
+      else watch.parentChanged(event.object);
+    }
     if (event.type === "DELETED") {
       const uid = event.object.metadata.uid;
       this.#reconciler.forget(event.object, uid ? [...this.#childrenOf(uid).values()].flat() : []);
@@ -364,6 +412,16 @@ export class OperatorController {
       out.set(type, informer.store.byIndex(CHILD_PARENT_INDEX, uid));
     }
     return out;
+  }
+
+  #relatedOf(parent: KubeObject): RelatedSource {
+    const key = keyOf(parent);
+    const watchOf = (type: K8sType) => this.#related.find((w) => w.type === type || sameType(w.type, type));
+    return {
+      declared: this.config.related.map((r) => r.type),
+      relatedTo: (type) => watchOf(type)?.relatedTo(key) ?? [],
+      find: (type, namespace, name) => watchOf(type)?.find(namespace, name),
+    };
   }
 
   #recordWrite(type: K8sType, obj: KubeObject): boolean {

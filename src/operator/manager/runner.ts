@@ -105,6 +105,7 @@ export function startOperator<P extends KubeObject = KubeObject, S = unknown>(
       logger,
       observer: fanOutObserver(metrics, events, options.observer),
       queueMetrics: metrics.queueHooks(config.operatorName),
+      events,
       onReconcile: (result, seconds) => metrics.recordSync(result, seconds),
     });
     // The controller makes a new queue per leadership term: observe whichever is current.
