@@ -222,8 +222,12 @@ export class ShardRing {
   async #loop(): Promise<void> {
     const stop = this.#stopping.signal;
     while (!stop.aborted) {
+      // Rounds start every period (jittered), however long the last one took: a slow API server must not
+      // stretch the time in which others observe our renewals, nor ours in which we notice their expiry.
+      const started = this.#now();
       await this.#round();
-      await pause(this.retryPeriodMs * (1 + Math.random() * (JITTER - 1)), stop);
+      const period = this.retryPeriodMs * (1 + Math.random() * (JITTER - 1));
+      await pause(Math.max(0, period - (this.#now() - started)), stop);
     }
     await Promise.all([...this.#releasing]);
     await Promise.all([...this.#holdings.keys()].map((bucket) => this.#release(bucket, "stopping")));
@@ -292,7 +296,9 @@ export class ShardRing {
       if (this.#holdings.has(b)) continue;
       const lease = byName.get(this.bucketLeaseName(b));
       const holder = lease?.spec?.holderIdentity ?? "";
-      if (!lease || !holder || this.#expired(this.bucketLeaseName(b), now)) free.push(b);
+      // Naming us without our holding it: an acquire whose answer we never got (timeout). Still ours to take.
+      if (!lease || !holder || holder === this.identity || this.#expired(this.bucketLeaseName(b), now))
+        free.push(b);
     }
     // Random order: replicas short of buckets at the same time mostly try different ones.
     for (let i = free.length - 1; i > 0; i--) {
@@ -306,8 +312,12 @@ export class ShardRing {
     }
   }
 
-  async #acquire(bucket: number, current: Lease | undefined, signal: AbortSignal): Promise<boolean> {
+  async #acquire(bucket: number, current: Lease | undefined, round: AbortSignal): Promise<boolean> {
     const name = this.bucketLeaseName(bucket);
+    // Not aborted by stop(): a write cut off after the server committed it would leave a Lease naming us that we
+    // do not know we hold. Let it finish; stop() then releases it with the rest.
+    const signal = AbortSignal.timeout(this.renewDeadlineMs);
+    if (round.aborted) return false;
     const spec = this.#spec(current?.spec?.acquireTime ?? undefined);
     try {
       let written: Lease;
@@ -441,28 +451,8 @@ export class ShardRing {
     if (this.#holdings.get(bucket) !== holding) return; // lost while draining: nothing left to release
     clearTimeout(holding.deadline);
     this.#holdings.delete(bucket);
-    try {
-      const now = microTime(this.#now());
-      const released = (await this.#api.replace(
-        {
-          ...holding.lease,
-          metadata: { ...holding.lease.metadata, managedFields: undefined },
-          spec: {
-            ...holding.lease.spec,
-            holderIdentity: "",
-            leaseDurationSeconds: 1,
-            renewTime: now,
-          },
-        },
-        { signal: AbortSignal.timeout(this.retryPeriodMs * 2) },
-      )) as Lease;
-      this.#observe(released, true);
+    if (await this.#handBack(holding.lease)) {
       this.#logger.info({ bucket, identity: this.identity, reason }, "bucket released");
-    } catch (err) {
-      this.#logger.warn(
-        { bucket, err: errorMessage(err) },
-        "could not release a bucket; the next holder waits for its expiry",
-      );
     }
     this.#notify();
   }
@@ -525,6 +515,7 @@ export class ShardRing {
 
   /** Deletes the member Lease so the others rebalance at their next round instead of after its expiry. */
   async #leave(): Promise<void> {
+    await this.#releaseStrays();
     try {
       await this.#api.delete(
         { namespace: this.namespace, name: this.#memberLease },
@@ -536,6 +527,61 @@ export class ShardRing {
     }
     this.#members = [];
     this.#notify();
+  }
+
+  /**
+   * Writes holder "" (duration 1 s) if the Lease still names us. A renewal racing with it makes the first PUT
+   * conflict: read again and retry once. On failure the next holder waits for expiry, which is safe, only slow.
+   */
+  async #handBack(lease: Lease): Promise<boolean> {
+    const signal = AbortSignal.timeout(this.renewDeadlineMs);
+    let current: Lease | undefined = lease;
+    for (let attempt = 0; attempt < 2 && current; attempt++) {
+      if ((current.spec?.holderIdentity ?? "") !== this.identity) return false;
+      try {
+        const released = (await this.#api.replace(
+          {
+            ...current,
+            metadata: { ...current.metadata, managedFields: undefined },
+            spec: {
+              ...current.spec,
+              holderIdentity: "",
+              leaseDurationSeconds: 1,
+              renewTime: microTime(this.#now()),
+            },
+          },
+          { signal },
+        )) as Lease;
+        this.#observe(released, true);
+        return true;
+      } catch (err) {
+        if (!isConflict(err)) {
+          this.#logger.warn(
+            { lease: current.metadata.name, err: errorMessage(err) },
+            "could not release a bucket; the next holder waits for its expiry",
+          );
+          return false;
+        }
+        current = (await this.#api
+          .getOrUndefined({ namespace: this.namespace, name: current.metadata.name ?? "" }, { signal })
+          .catch(() => undefined)) as Lease | undefined;
+      }
+    }
+    return false;
+  }
+
+  /** Bucket Leases still naming us that we do not hold (a write whose answer was lost): hand them back. */
+  async #releaseStrays(): Promise<void> {
+    try {
+      const signal = AbortSignal.timeout(this.retryPeriodMs * 2);
+      const list = await this.#api.list({ labelSelector: `${SHARD_RING_LABEL}=${this.name}`, signal });
+      for (const lease of list.items as Lease[]) {
+        if (lease.metadata.labels?.[SHARD_ROLE_LABEL] !== "bucket") continue;
+        if ((lease.spec?.holderIdentity ?? "") === this.identity) await this.#handBack(lease);
+      }
+    } catch (err) {
+      this.#logger.warn({ err: errorMessage(err) }, "could not check for bucket leases still naming us");
+    }
   }
 
   #spec(acquireTime?: string): LeaseSpec {

@@ -17,6 +17,7 @@ import { jsonEqual } from "../../core/json.js";
 import type { ParentEventSink } from "../engine/handler-context.js";
 import type { RelatedSource } from "../api/sync-request.js";
 import { RelatedWatch } from "./related-watch.js";
+import type { ShardGate } from "./sharding.js";
 import type { SyncRequest } from "../api/handler.js";
 import {
   Reconciler,
@@ -24,6 +25,7 @@ import {
   requestFromCache,
   type EngineMemorySizes,
   type ReconcileObserver,
+  type ReconcileOutcome,
 } from "../engine/reconciler.js";
 
 const PARENT_UID_INDEX = "uid";
@@ -44,6 +46,8 @@ export interface ControllerOptions {
   queueMetrics?: WorkQueueMetricsHooks;
   /** Where the handlers' Events go (`context.events`); without it they are dropped. */
   events?: ParentEventSink;
+  /** Sharding: which parents this replica syncs, and the fence of their buckets (see sharding.ts). */
+  shard?: ShardGate | undefined;
   /** Called for every reconcile outcome (metrics). */
   onReconcile?: (result: "success" | "error" | "requeue_after", seconds: number, error?: unknown) => void;
 }
@@ -198,7 +202,7 @@ export class OperatorController {
         }),
         relatedNamespaced: namespaced,
         parentNamespaced,
-        enqueue: (key) => this.#queue.add(key),
+        enqueue: (key) => this.#enqueue(key),
         logger: this.#logger,
       });
       watch.subscribe();
@@ -237,7 +241,7 @@ export class OperatorController {
     }
     const parent = this.#parentInformer;
     if (!parent) throw new TsOperatorError("TSOP_CONFIG_INVALID", "startWorkers() before startCaches()");
-    for (const obj of parent.store.values()) this.#queue.add(keyOf(obj));
+    for (const obj of parent.store.values()) this.#enqueue(keyOf(obj));
     this.#running = this.#queue.run((key) => this.#work(key));
     this.#logger.info({ parents: parent.store.size }, "workers started");
   }
@@ -350,7 +354,8 @@ export class OperatorController {
     const started = performance.now();
     const seconds = () => (performance.now() - started) / 1000;
     try {
-      const outcome = await this.#reconciler.reconcile(key, this.#writes.signal);
+      const outcome = await this.#reconcile(key);
+      if (!outcome) return undefined; // not ours (any more): the holder of its bucket syncs it
       switch (outcome.kind) {
         case "synced":
           // Our writes went into the cache without watch events (read-your-writes), so nothing else will show
@@ -383,6 +388,33 @@ export class OperatorController {
     }
   }
 
+  /** Queues a parent, unless sharding says another replica syncs it. */
+  #enqueue(key: string): void {
+    const shard = this.#options.shard;
+    const parent = shard ? this.#parentInformer?.store.get(key) : undefined;
+    if (parent && shard && !shard.owns(parent)) return;
+    this.#queue.add(key);
+  }
+
+  #reconcile(key: string): Promise<ReconcileOutcome> | undefined {
+    const shard = this.#options.shard;
+    if (!shard) return this.#reconciler.reconcile(key, this.#writes.signal);
+    const parent = this.#parentInformer?.store.get(key);
+    // A parent gone from the cache has nothing left to sync (its deletion was handled by the finalizer path).
+    if (!parent) return undefined;
+    return shard.run(parent, this.#writes.signal, (signal) => this.#reconciler.reconcile(key, signal));
+  }
+
+  /** Queues the cached parents `filter` accepts (sharding: the parents of a bucket just acquired). */
+  requeueParents(filter: (parent: KubeObject) => boolean): void {
+    for (const obj of this.#parentInformer?.store.values() ?? []) if (filter(obj)) this.#enqueue(keyOf(obj));
+  }
+
+  /** The cached parents. */
+  cachedParents(): Iterable<KubeObject> {
+    return this.#parentInformer?.store.values() ?? [];
+  }
+
   #onParentEvent(event: StoreEvent): void {
     // References live in the parent: the reverse index follows every parent event, relevant to a sync or not.
     for (const watch of this.#related) {
@@ -395,14 +427,14 @@ export class OperatorController {
       return;
     }
     if (event.type === "MODIFIED" && !parentChangeMatters(event.old, event.object)) return;
-    this.#queue.add(keyOf(event.object));
+    this.#enqueue(keyOf(event.object));
   }
 
   #onChildEvent(event: StoreEvent): void {
     if (event.type === "DELETED") this.#reconciler.forgetChild(event.object);
     for (const uid of this.#parentUidsOf(event.object)) {
       const parent = this.#parentInformer?.store.byIndex(PARENT_UID_INDEX, uid)[0];
-      if (parent) this.#queue.add(keyOf(parent));
+      if (parent) this.#enqueue(keyOf(parent));
     }
   }
 

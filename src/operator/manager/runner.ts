@@ -20,6 +20,7 @@ import { startOperatorServer, type LivenessReport, type OperatorServer } from ".
 import { k8sTypes } from "../../core/k8s-types.js";
 import { LeaderElector, defaultIdentity } from "../../runtime/leader-election.js";
 import { runWithLeadership, type LeadershipRun } from "./leadership.js";
+import { ParentShards, shardIdentity, shardedLifecycle } from "./sharding.js";
 
 export interface StartOptions {
   /** Stops the operator when aborted. */
@@ -92,7 +93,15 @@ export function startOperator<P extends KubeObject = KubeObject, S = unknown>(
   };
 
   const done = (async () => {
-    const clientConfig = await (options.clientConfig ?? ClientConfig.fromEnvironment(config.operatorName));
+    const baseConfig = await (options.clientConfig ?? ClientConfig.fromEnvironment(config.operatorName));
+    // Sharded replicas write side by side: the user agent names the replica, so audit logs tell them apart.
+    const identity = config.sharding ? shardIdentity(config) : undefined;
+    const clientConfig = identity
+      ? baseConfig.with({ userAgent: `${baseConfig.userAgent} shard/${identity}` })
+      : baseConfig;
+    const shards = config.sharding
+      ? new ParentShards(config.sharding.key ?? "uid", config.sharding.buckets)
+      : undefined;
     const metrics = new OperatorMetrics({ controller: config.operatorName });
     const client = await KubeClient.fromConfig(clientConfig, { metrics: metrics.clientMetrics() });
     const events = new EventRecorder({
@@ -107,6 +116,7 @@ export function startOperator<P extends KubeObject = KubeObject, S = unknown>(
       queueMetrics: metrics.queueHooks(config.operatorName),
       events,
       onReconcile: (result, seconds) => metrics.recordSync(result, seconds),
+      shard: shards,
     });
     // The controller makes a new queue per leadership term: observe whichever is current.
     metrics.observeQueue({
@@ -114,7 +124,18 @@ export function startOperator<P extends KubeObject = KubeObject, S = unknown>(
       unfinishedWorkSeconds: () => controller.queue.unfinishedWorkSeconds(),
       longestRunningProcessorSeconds: () => controller.queue.longestRunningProcessorSeconds(),
     });
-    const lifecycle: Lifecycle = config.leaderElection
+    const lifecycle: Lifecycle = shards
+      ? shardedLifecycle({
+          target: controller,
+          shards,
+          client,
+          config,
+          identity: identity ?? "",
+          namespace: leaseNamespace(config, config.sharding?.leaseNamespace, clientConfig.namespace),
+          logger,
+          registry: metrics.registry,
+        })
+      : config.leaderElection
       ? leaderElected(controller, client, config, clientConfig.namespace, logger)
       : {
           start: () => controller.start(),
@@ -286,8 +307,7 @@ function leaderElected(
   const elector = new LeaderElector(client, {
     leaseName: le.leaseName ?? config.operatorName,
     // The pod's namespace (downward API), else the watched one, else the service account's / context's.
-    namespace:
-      le.leaseNamespace ?? process.env.POD_NAMESPACE ?? config.namespace ?? contextNamespace ?? "default",
+    namespace: leaseNamespace(config, le.leaseNamespace, contextNamespace),
     identity: le.identity ?? process.env.POD_NAME ?? defaultIdentity(),
     leaseDurationMs: le.leaseDurationMs,
     renewDeadlineMs: le.renewDeadlineMs,
@@ -323,4 +343,9 @@ function leaderElected(
       else await controller.stop();
     },
   };
+}
+
+/** Where Leases live: the pod's namespace (downward API), else the watched one, else the context's. */
+function leaseNamespace(config: OperatorConfig, configured: string | undefined, contextNamespace: string | undefined) {
+  return configured ?? process.env.POD_NAMESPACE ?? config.namespace ?? contextNamespace ?? "default";
 }
