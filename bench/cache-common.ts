@@ -1,10 +1,8 @@
 /**
  * Shared pieces of the runtime cache benchmarks: filling a namespace with ConfigMaps, the stripped JSON size of
- * what the cache holds, running a contender in its own child process (so its memory is measured cleanly), and
- * appending results to bench/RESULTS.md.
+ * what the cache holds, running a contender in its own child process (so its memory is measured cleanly).
  */
 import { spawn } from "node:child_process";
-import { readFile, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { k8sTypes } from "../src/core/k8s-types.js";
 import type { KubeObject } from "../src/core/types.js";
@@ -46,7 +44,9 @@ export async function ensureNamespace(client: KubeClient, name: string): Promise
 }
 
 /** Average JSON size of the objects as the cache keeps them (managedFields stripped, apiVersion/kind set). */
-export async function strippedJsonBytesPerObject(api: ResourceApi): Promise<{ count: number; bytes: number }> {
+export async function strippedJsonBytesPerObject(
+  api: ResourceApi,
+): Promise<{ count: number; bytes: number }> {
   let total = 0;
   let count = 0;
   for await (const page of api.listPages({ limit: 500 })) {
@@ -86,35 +86,4 @@ export async function settleGc(): Promise<void> {
     gc?.();
     await new Promise((r) => setTimeout(r, 100));
   }
-}
-
-/**
- * Writes `body` under "## Runtime cache" / `### subsection` in bench/RESULTS.md, replacing only that subsection;
- * other sections (other engineers') are left untouched.
- */
-export async function writeResults(subsection: string, body: string): Promise<void> {
-  const path = fileURLToPath(new URL("./RESULTS.md", import.meta.url));
-  let text = "";
-  try {
-    text = await readFile(path, "utf8");
-  } catch {
-    text = "# Benchmark results\n";
-  }
-  const section = "## Runtime cache";
-  if (!text.includes(section)) text = `${text.trimEnd()}\n\n${section}\n`;
-  const start = text.indexOf(section) + section.length;
-  const nextSection = text.indexOf("\n## ", start);
-  const end = nextSection < 0 ? text.length : nextSection;
-  let mine = text.slice(start, end);
-  const header = `### ${subsection}`;
-  const block = `${header}\n\n${body.trim()}\n`;
-  const at = mine.indexOf(header);
-  if (at < 0) {
-    mine = `${mine.trimEnd()}\n\n${block}`;
-  } else {
-    const after = mine.indexOf("\n### ", at + header.length);
-    mine = `${mine.slice(0, at)}${block}${after < 0 ? "" : mine.slice(after)}`;
-  }
-  text = `${text.slice(0, start)}${mine.trimEnd()}\n${text.slice(end)}`;
-  await writeFile(path, text.endsWith("\n") ? text : `${text}\n`);
 }

@@ -20,8 +20,8 @@ import {
   runChild,
   settleGc,
   strippedJsonBytesPerObject,
-  writeResults,
 } from "./cache-common.js";
+import { publish, type CacheMemoryData } from "./report-sections.js";
 
 interface ChildResult {
   contender: string;
@@ -34,13 +34,21 @@ interface ChildResult {
 
 const mem = () => process.memoryUsage();
 
-async function child(contender: string, kubeconfig: string, namespace: string, expected: number, idleMs: number) {
+async function child(
+  contender: string,
+  kubeconfig: string,
+  namespace: string,
+  expected: number,
+  idleMs: number,
+) {
   let syncMs: number;
   let count: number;
   let before: NodeJS.MemoryUsage;
   let keep: unknown;
   if (contender === "tsoperator") {
-    const client = await KubeClient.fromConfig(await ClientConfig.fromKubeconfig("bench", { path: kubeconfig }));
+    const client = await KubeClient.fromConfig(
+      await ClientConfig.fromKubeconfig("bench", { path: kubeconfig }),
+    );
     const store = new Store();
     const reflector = new Reflector(client.resource(ConfigMap, namespace), store, { pageSize: 500 });
     await settleGc();
@@ -99,18 +107,15 @@ async function main() {
   const idleMs = Number(arg("idle-ms", "60000"));
   const env = await TestEnvironment.start({ controllerManager: false });
   const client = await KubeClient.fromConfig(env.clientConfig("bench"));
-  const rows: string[] = [];
-  const notes: string[] = [];
+  const rows: CacheMemoryData["rows"] = [];
+  const creates: CacheMemoryData["creates"] = [];
   try {
     const namespace = "bench-memory";
     const api = await ensureNamespace(client, namespace);
     let created = 0;
     for (const count of counts) {
       const createMs = await createConfigMaps(api, created, count);
-      notes.push(
-        `created ${count - created} ConfigMaps in ${(createMs / 1000).toFixed(1)} s (concurrency 16, ` +
-          `${(((count - created) / createMs) * 1000).toFixed(0)}/s)`,
-      );
+      creates.push({ count: count - created, seconds: createMs / 1000, concurrency: 16 });
       created = count;
       const stripped = await strippedJsonBytesPerObject(api);
       console.error(`${count} objects, stripped JSON ${stripped.bytes.toFixed(0)} B/object`);
@@ -125,32 +130,36 @@ async function main() {
           String(idle),
         ]);
         console.error(JSON.stringify(r));
-        rows.push(
-          `| ${contender} | ${r.count} | ${stripped.bytes.toFixed(0)} | ${r.heapPerObject.toFixed(0)} | ` +
-            `${(r.heapPerObject / stripped.bytes).toFixed(2)}x | ${r.rssPerObject.toFixed(0)} | ` +
-            `${(r.rssPerObject / stripped.bytes).toFixed(2)}x | ${(r.syncMs / 1000).toFixed(2)} | ` +
-            `${r.idleMillicores === null ? "" : r.idleMillicores.toFixed(2)} |`,
-        );
+        rows.push({
+          contender,
+          objects: r.count,
+          jsonBytes: stripped.bytes,
+          heapPerObject: r.heapPerObject,
+          rssPerObject: r.rssPerObject,
+          syncS: r.syncMs / 1000,
+          idleMillicores: r.idleMillicores,
+        });
       }
     }
   } finally {
     await client.close();
     await env.stop();
   }
-  const body = [
-    `Command: \`npx tsx bench/cache-memory.ts --counts=${counts.join(",")} --idle-ms=${idleMs}\` ` +
-      `(${new Date().toISOString().slice(0, 10)}, Node ${process.version}, local kube-apiserver + etcd, each ` +
-      `contender in its own child process; bytes per object = growth from before the first LIST to after sync, ` +
-      `after GC).`,
-    "",
-    "| contender | objects | stripped JSON B/obj | heapUsed B/obj | heap / JSON | RSS B/obj | RSS / JSON | sync s | idle CPU millicores (60 s) |",
-    "|---|---|---|---|---|---|---|---|---|",
-    ...rows,
-    "",
-    ...notes.map((n) => `- ${n}`),
-  ].join("\n");
-  console.log(body);
-  await writeResults("Memory per cached object and idle CPU", body);
+  const data: CacheMemoryData = {
+    command: `npx tsx bench/cache-memory.ts --counts=${counts.join(",")} --idle-ms=${idleMs}`,
+    date: new Date().toISOString().slice(0, 10),
+    node: process.version,
+    rows,
+    creates,
+  };
+  const result = {
+    id: "cache-memory",
+    kind: "cache-memory",
+    order: 10,
+    heading: "Memory per cached object and idle CPU",
+    data,
+  };
+  await publish(result);
 }
 
 if (process.argv[2] === "child") {

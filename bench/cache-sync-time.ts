@@ -8,9 +8,8 @@ import { KubeClient } from "../src/client/kube-client.js";
 import { Reflector } from "../src/runtime/reflector.js";
 import { parentUidIndex, Store } from "../src/runtime/store.js";
 import { TestEnvironment } from "../src/testing/test-environment.js";
-import { createConfigMaps, ensureNamespace, writeResults } from "./cache-common.js";
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+import { createConfigMaps, ensureNamespace } from "./cache-common.js";
+import { publish, type CacheSyncTimeData } from "./report-sections.js";
 
 async function main() {
   const arg = (name: string, fallback: string) =>
@@ -54,21 +53,24 @@ async function main() {
     await client.close();
     await env.stop();
   }
-  const ratio = median(reflected) / median(raw);
-  const body = [
-    `Command: \`npx tsx bench/cache-sync-time.ts --count=${count} --rounds=${rounds}\` ` +
-      `(${new Date().toISOString().slice(0, 10)}, Node ${process.version}, local kube-apiserver + etcd, page size ` +
-      `${pageSize}, alternating runs after one warm-up of each).`,
-    "",
-    "| objects | raw paginated LIST loop (median) | reflector to synced (median) | ratio (goal <= 1.1) |",
-    "|---|---|---|---|",
-    `| ${count} | ${(median(raw) / 1000).toFixed(2)} s | ${(median(reflected) / 1000).toFixed(2)} s | ${ratio.toFixed(2)} |`,
-    "",
-    `- raw runs: ${raw.map((x) => x.toFixed(0)).join(", ")} ms; reflector runs: ${reflected.map((x) => x.toFixed(0)).join(", ")} ms`,
-    `- creating the ${count} ConfigMaps took ${(createMs / 1000).toFixed(1)} s at concurrency 16`,
-  ].join("\n");
-  console.log(body);
-  await writeResults("Time to synced", body);
+  const data: CacheSyncTimeData = {
+    command: `npx tsx bench/cache-sync-time.ts --count=${count} --rounds=${rounds}`,
+    date: new Date().toISOString().slice(0, 10),
+    node: process.version,
+    count,
+    pageSize,
+    rawMs: raw,
+    reflectorMs: reflected,
+    createS: createMs / 1000,
+  };
+  const result = {
+    id: "cache-sync-time",
+    kind: "cache-sync-time",
+    order: 20,
+    heading: "Time to synced",
+    data,
+  };
+  await publish(result);
 }
 
 await main();

@@ -3,13 +3,15 @@
  * same pool, no client logic) vs @kubernetes/client-node 1.x, against a local kube-apiserver, in one run with the
  * same concurrency. Rounds alternate between contenders so server-side drift (etcd, GC) hits each alike.
  *
- * Run: npx tsx bench/client-throughput.ts [--gets=3000] [--creates=600] [--concurrency=16] [--rounds=3]
+ * Run: npx tsx bench/client-throughput.ts [--gets=3000] [--creates=600] [--concurrency=16] [--rounds=3] [--no-write]
+ * Saves bench/results/client-throughput.json and re-renders bench/RESULTS.md.
  */
 import * as k8s from "@kubernetes/client-node";
 import { Pool } from "undici";
 import { k8sTypes } from "../src/core/k8s-types.js";
 import { KubeClient } from "../src/client/kube-client.js";
 import { TestEnvironment } from "../src/testing/test-environment.js";
+import { publish, type ClientThroughputData } from "./report-sections.js";
 
 function arg(name: string, fallback: number): number {
   const hit = process.argv.find((a) => a.startsWith(`--${name}=`));
@@ -37,8 +39,6 @@ async function runParallel(n: number, fn: (i: number) => Promise<unknown>): Prom
   );
   return (n * 1000) / (performance.now() - started);
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function main() {
   const env = await TestEnvironment.start({ controllerManager: false });
@@ -113,40 +113,28 @@ async function main() {
         creates.get(c.name)!.push(await runParallel(CREATES, (i) => c.create(prefix + i)));
       }
     }
-    const rawGet = median(gets.get(raw.name)!);
-    const rawCreate = median(creates.get(raw.name)!);
-    const lines = [
-      `| contender | GET/s (median) | ratio vs raw | create/s (median) | ratio vs raw |`,
-      `|---|---|---|---|---|`,
-    ];
-    for (const c of contenders) {
-      const g = median(gets.get(c.name)!);
-      const cr = median(creates.get(c.name)!);
-      lines.push(
-        `| ${c.name} | ${g.toFixed(0)} | ${(g / rawGet).toFixed(2)} | ${cr.toFixed(0)} | ${(cr / rawCreate).toFixed(2)} |`,
-      );
-    }
-    const tsoGet = median(gets.get(tso.name)!);
-    const cnGet = median(gets.get(cn.name)!);
-    lines.push("");
-    lines.push(
-      `KubeClient vs client-node: GET ${(tsoGet / cnGet).toFixed(2)}x, create ${(median(creates.get(tso.name)!) / median(creates.get(cn.name)!)).toFixed(2)}x`,
-    );
-    lines.push(
-      `(${GETS} GETs and ${CREATES} creates per round, concurrency ${CONCURRENCY}, ${ROUNDS} rounds, Node ${process.version})`,
-    );
-    for (const c of contenders) {
-      lines.push(
-        `- ${c.name}: GET/s ${gets
-          .get(c.name)!
-          .map((x) => x.toFixed(0))
-          .join(", ")}; create/s ${creates
-          .get(c.name)!
-          .map((x) => x.toFixed(0))
-          .join(", ")}`,
-      );
-    }
-    console.log(lines.join("\n"));
+    const data: ClientThroughputData = {
+      command: `npx tsx bench/client-throughput.ts ${process.argv.slice(2).join(" ")}`.trim(),
+      date: new Date().toISOString().slice(0, 10),
+      node: process.version,
+      gets: GETS,
+      creates: CREATES,
+      concurrency: CONCURRENCY,
+      rounds: ROUNDS,
+      contenders: contenders.map((c) => ({
+        name: c.name,
+        getsPerS: gets.get(c.name)!,
+        createsPerS: creates.get(c.name)!,
+      })),
+    };
+    const result = {
+      id: "client-throughput",
+      kind: "client-throughput",
+      order: 30,
+      heading: "Client throughput",
+      data,
+    };
+    await publish(result, !process.argv.includes("--no-write"));
     for (const c of contenders) await c.close();
     await client.close();
   } finally {

@@ -2,17 +2,16 @@
  * Related objects: latency from a Secret update to the children of the parents that reference it written.
  * N parents each reference one of M Secrets (N/M parents per Secret); each round updates one Secret and times,
  * per child, from just before the update request to the engine's write of that child. Reports p50/p99/max over
- * every child of every round and writes them to bench/RESULTS.md ("## Related objects").
+ * every child of every round, saved as bench/results/related-latency.json (RESULTS.md is rendered from it).
  *
  *   npx tsx bench/related-latency.ts [--parents=1000] [--secrets=100] [--rounds=20] [--quick]
  */
-import { readFile, writeFile } from "node:fs/promises";
-import { fileURLToPath } from "node:url";
 import { KubeClient } from "../src/client/kube-client.js";
 import { TestEnvironment } from "../src/testing/test-environment.js";
 import { widgetCrd } from "../test/support/crds.js";
 import { eventually, sleep } from "../test/support/operator-harness.js";
 import { startRelatedScenario } from "../test/support/related-scenario.js";
+import { publish, type RelatedLatencyData } from "./report-sections.js";
 
 const arg = (name: string, fallback: number) =>
   Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split("=")[1] ?? fallback);
@@ -58,35 +57,28 @@ async function main(): Promise<void> {
     await admin.close();
     await env.stop();
   }
-  const ms = (x: number) => `${x.toFixed(0)} ms`;
-  const perSecret = parents / secrets;
-  const command = `npx tsx bench/related-latency.ts --parents=${parents} --secrets=${secrets} --rounds=${rounds}`;
-  const body = [
-    `Command: \`${command}\` (${new Date().toISOString().slice(0, 10)}, Node ${process.version}, local kube-apiserver + etcd on the same 2-core machine, operator in the bench process).`,
-    "",
-    "| parents | Secrets | parents per Secret | rounds | child writes timed | p50 | p99 | max |",
-    "|---|---|---|---|---|---|---|---|",
-    `| ${parents} | ${secrets} | ${perSecret} | ${rounds} | ${latencies.length} | ${ms(percentile(latencies, 50))} | ${ms(percentile(latencies, 99))} | ${ms(Math.max(...latencies))} |`,
-    "",
-    "- latency: from just before the Secret's PATCH is sent to the engine's write of each child of a parent that",
-    "  references it (watch event, reverse-index lookup, queue, sync, server-side apply).",
-  ].join("\n");
-  console.log(body);
-  if (!quick) await writeSection("## Related objects", body);
-}
-
-/** Replaces (or appends) one `## ` section of bench/RESULTS.md. */
-async function writeSection(heading: string, body: string): Promise<void> {
-  const path = fileURLToPath(new URL("./RESULTS.md", import.meta.url));
-  const text = await readFile(path, "utf8");
-  const start = text.indexOf(`${heading}\n`);
-  const section = `${heading}\n\n${body}\n`;
-  if (start < 0) {
-    await writeFile(path, `${text.trimEnd()}\n\n${section}`);
-    return;
-  }
-  const next = text.indexOf("\n## ", start + heading.length);
-  await writeFile(path, text.slice(0, start) + section + (next < 0 ? "" : text.slice(next)));
+  const data: RelatedLatencyData = {
+    command: `npx tsx bench/related-latency.ts --parents=${parents} --secrets=${secrets} --rounds=${rounds}`,
+    date: new Date().toISOString().slice(0, 10),
+    node: process.version,
+    parents,
+    secrets,
+    rounds,
+    timed: latencies.length,
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
+    maxMs: Math.max(...latencies),
+  };
+  await publish(
+    {
+      id: "related-latency",
+      kind: "related-latency",
+      order: 60,
+      heading: "Update of a referenced Secret to children written",
+      data,
+    },
+    !quick,
+  );
 }
 
 await main();

@@ -1,7 +1,8 @@
 /**
  * tsoperator: the curated entry point. Everything an operator author needs to declare an operator, write
  * `sync`/`finalize` and run it. The client, runtime, testing layers and the deployment tooling have their own
- * subpath exports (`tsoperator/client`, `tsoperator/runtime`, `tsoperator/testing`, `tsoperator/manifests`).
+ * subpath exports (`tsoperator/client`, `tsoperator/runtime`, `tsoperator/schema`, `tsoperator/testing`,
+ * `tsoperator/manifests`).
  * The public surface of each is recorded in `api/*.api.md` (`npm run api:check`).
  */
 export {
@@ -33,6 +34,8 @@ export {
   type OwnerReference,
 } from "./core/types.js";
 export { k8sTypes } from "./core/k8s-types.js";
+/** The generated types of the built-in kinds (`k8s.Deployment`, `k8s.Service` ...), as `k8sTypes` carries them. */
+export type * as k8s from "./core/generated/k8s-objects.js";
 export {
   ClientConfig,
   type ClientConfigInit,
@@ -60,6 +63,7 @@ export {
 export {
   UNCHANGED_CHILDREN,
   type Handler,
+  type HandlerFor,
   type HandlerLike,
   type SyncFunction,
   type SyncContext,
@@ -89,6 +93,13 @@ export {
   type RunningOperator,
   type StartOptions,
 } from "./operator/manager/runner.js";
+export {
+  startOperators,
+  runOperators,
+  type ManagedOperator,
+  type ManagerOptions,
+  type RunningOperators,
+} from "./operator/manager/manager.js";
 export { HandlerOutputError, DESIRED_HASH_ANNOTATION, type OutputProblem } from "./operator/engine/desired-state.js";
 export { SyncError, type ReconcileObserver, type SyncErrorKind } from "./operator/engine/reconciler.js";
 export type { ChildWriteVerb } from "./operator/engine/child-sync.js";

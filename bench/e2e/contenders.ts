@@ -17,6 +17,8 @@ export interface Contender {
   operator: boolean;
   /** What the contender's READY line means (restart figures are only comparable where it is "caches synced"). */
   readyMeaning: string;
+  /** What it does per parent and with which concurrency settings (shown in RESULTS.md). */
+  perParent: string;
   /** False when the contender never prints READY (the restart waits a fixed time instead). */
   printsReady?: boolean;
   /** Builds or installs; resolves to an error text when that fails. */
@@ -25,9 +27,19 @@ export interface Contender {
   version?: string;
 }
 
-function run(file: string, args: string[], cwd: string, env: Record<string, string> = {}, timeoutMs = 1_800_000) {
+function run(
+  file: string,
+  args: string[],
+  cwd: string,
+  env: Record<string, string> = {},
+  timeoutMs = 1_800_000,
+) {
   return new Promise<{ code: number; output: string }>((resolve) => {
-    const child = spawn(file, args, { cwd, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(file, args, {
+      cwd,
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let output = "";
     const keep = (chunk: Buffer) => {
       output = (output + chunk.toString()).slice(-20_000);
@@ -62,27 +74,68 @@ function fresh(output: string, sources: string[]): boolean {
  * through tsx would charge its on-the-fly transpiling to their CPU and memory, which no deployed operator pays.
  * Rebuilt on every run (a fraction of a second) so they always use the current src/.
  */
-function bundled(name: string, entry: string, operator: boolean, env: Record<string, string> = {}): Contender {
+function bundled(
+  name: string,
+  entry: string,
+  operator: boolean,
+  perParent: string,
+  env: Record<string, string> = {},
+): Contender {
   const out = join(PEERS, ".build", `${entry.split("/").slice(-2).join("-").replace(/\.ts$/, "")}.mjs`);
   return {
     name,
     operator,
     readyMeaning: operator ? "caches synced" : "listed",
+    perParent,
     async prepare() {
       const esbuild = join(ROOT, "node_modules/.bin/esbuild");
-      const args = [entry, "--bundle", "--platform=node", "--format=esm", "--packages=external", "--target=node20", `--outfile=${out}`, "--log-level=warning"];
+      const args = [
+        entry,
+        "--bundle",
+        "--platform=node",
+        "--format=esm",
+        "--packages=external",
+        "--target=node20",
+        `--outfile=${out}`,
+        "--log-level=warning",
+      ];
       const { code, output } = await run(esbuild, args, ROOT);
       return code === 0 ? undefined : `esbuild failed (exit ${code}):\n${tail(output)}`;
     },
-    command: () => ({ file: process.execPath, args: [out], cwd: ROOT, env }),
+    // BENCH_NODE_ARGS: extra node flags for the TypeScript contenders, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+    command: () => ({
+      file: process.execPath,
+      args: [...(process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean), out],
+      cwd: ROOT,
+      env,
+    }),
   };
 }
 
-export const floor = bundled("floor", join(ROOT, "bench/e2e/floor.ts"), false);
-export const floorApply = bundled("floor-apply", join(ROOT, "bench/e2e/floor.ts"), false, { BENCH_FLOOR_WRITES: "apply" });
-export const tsoperator = bundled("tsoperator", join(PEERS, "tsoperator/main.ts"), true);
+const FLOOR = join(ROOT, "bench/e2e/floor.ts");
+export const floor = bundled(
+  "floor",
+  FLOOR,
+  false,
+  "one paginated LIST of the parents, then per parent K POSTs (concurrently) and 1 merge patch of the status; " +
+    "4 parents in flight; no watch, no cache",
+);
+export const floorApply = bundled(
+  "floor-apply",
+  FLOOR,
+  false,
+  "the floor's K+1 writes as server-side applies",
+  { BENCH_FLOOR_WRITES: "apply" },
+);
+export const tsoperator = bundled(
+  "tsoperator",
+  join(PEERS, "tsoperator/main.ts"),
+  true,
+  "one handler call; absent children POSTed concurrently (up to 8 per parent), status by server-side apply; " +
+    "4 workers (the default); a child whose hash and ownership match costs no request",
+);
 /** Not a contender: the cold-process paginated LIST that restart times are compared with. */
-export const lister = bundled("lister", join(ROOT, "bench/e2e/lister.ts"), false);
+export const lister = bundled("lister", join(ROOT, "bench/e2e/lister.ts"), false, "-");
 
 function controllerRuntime(mode: "default" | "fast"): Contender {
   const dir = join(PEERS, "controller-runtime");
@@ -91,6 +144,13 @@ function controllerRuntime(mode: "default" | "fast"): Contender {
     name: mode === "default" ? "controller-runtime" : "controller-runtime-fast",
     operator: true,
     readyMeaning: "caches synced (GetInformer for both kinds)",
+    perParent:
+      "Reconcile: the parent from the cache, K server-side applies concurrently (goroutines), a status apply; " +
+      "MaxConcurrentReconciles 4" +
+      (mode === "fast"
+        ? "; client-side rate limit and workqueue retry backoff off"
+        : "; other settings default") +
+      "; it reconciles again on the events of its own child writes",
     async prepare(log) {
       if (fresh(bin, [join(dir, "main.go"), join(dir, "go.mod"), join(dir, "go.sum")])) return undefined;
       log("building the controller-runtime peer (go build; first time downloads modules)");
@@ -106,11 +166,21 @@ const kubeRsBin = join(kubeRsDir, "target/release/kube-rs-peer");
 export const kubeRs: Contender = {
   name: "kube-rs",
   operator: true,
-  // The peer prints READY after Controller::store().wait_until_ready(), but that did not resolve in our runs.
+  // The peer prints READY after Controller::store().wait_until_ready() (flushed), but that did not resolve in our
+  // runs with kube 5.0.0 (checked again on 2026-11-30): no ready time for kube-rs yet.
   readyMeaning: "not reported (Controller::store().wait_until_ready() never resolved)",
   printsReady: false,
+  perParent:
+    "reconcile: K server-side applies concurrently (try_join_all), a status apply; controller::Config::concurrency 4 " +
+    "(its default 0 is unbounded); it reconciles again on the events of its own child writes",
   async prepare(log) {
-    if (fresh(kubeRsBin, [join(kubeRsDir, "src/main.rs"), join(kubeRsDir, "Cargo.toml"), join(kubeRsDir, "Cargo.lock")]))
+    if (
+      fresh(kubeRsBin, [
+        join(kubeRsDir, "src/main.rs"),
+        join(kubeRsDir, "Cargo.toml"),
+        join(kubeRsDir, "Cargo.lock"),
+      ])
+    )
       return undefined;
     log("building the kube-rs peer (cargo build --release; first time takes minutes on 2 cores)");
     const { code, output } = await run("cargo", ["build", "--release"], kubeRsDir);
@@ -124,6 +194,9 @@ export const kopf: Contender = {
   name: "kopf",
   operator: true,
   readyMeaning: "none (kopf keeps no cache and reports no synced moment)",
+  perParent:
+    "create/update/resume handler: K POSTs one after another (the official client is synchronous), status " +
+    "through kopf's patch (with its own annotations); kopf's default worker settings",
   printsReady: false,
   async prepare(log) {
     const pip = join(kopfDir, ".venv/bin/pip");
@@ -148,21 +221,33 @@ export const dotI: Contender = {
   name: "dot-i",
   operator: true,
   readyMeaning: "watch started (the library keeps no cache)",
+  perParent:
+    "watch callback (README style): skips a parent whose status is current, else K creates one after another " +
+    "(replace on 409) and a status patch; the library has no concurrency setting",
   async prepare(log) {
-    if (fresh(join(dotIDir, "node_modules/@dot-i/k8s-operator/package.json"), [join(dotIDir, "package.json")]))
+    if (
+      fresh(join(dotIDir, "node_modules/@dot-i/k8s-operator/package.json"), [join(dotIDir, "package.json")])
+    )
       return undefined;
     log("installing @dot-i/k8s-operator into bench/peers/dot-i (npm)");
-    const { code, output } = await run("npm", ["install", "--no-audit", "--no-fund", "--no-package-lock"], dotIDir);
+    const { code, output } = await run(
+      "npm",
+      ["install", "--no-audit", "--no-fund", "--no-package-lock"],
+      dotIDir,
+    );
     return code === 0 ? undefined : `npm install failed (exit ${code}):\n${tail(output)}`;
   },
   command: () => ({ file: process.execPath, args: [join(dotIDir, "operator.mjs")], cwd: dotIDir }),
 };
 
 /** Diagnostic only (run it by name with --contenders): the SSA floor with a parent's children written one by one. */
-export const floorApplySequential = bundled("floor-apply-seq", join(ROOT, "bench/e2e/floor.ts"), false, {
-  BENCH_FLOOR_WRITES: "apply",
-  BENCH_FLOOR_SEQUENTIAL: "1",
-});
+export const floorApplySequential = bundled(
+  "floor-apply-seq",
+  FLOOR,
+  false,
+  "floor-apply with a parent's children written one after another",
+  { BENCH_FLOOR_WRITES: "apply", BENCH_FLOOR_SEQUENTIAL: "1" },
+);
 
 export const ALL_CONTENDERS: Contender[] = [
   floor,

@@ -6,18 +6,23 @@
  * Options: --quick (N 100,1000; K 1,4; peers only up to 1000 children; idle/churn/restart at N=1000 K=1),
  * --n=100,1000 --k=1,4, --contenders=floor,tsoperator,..., --idle-ms=60000, --churn-rates=10,50,100,
  * --churn-seconds=20, --churn-n=1000, --restart-n=5000, --extras-k=4, --peer-max-children=N, --cleanup,
- * --heading="End-to-end: large" (RESULTS.md section to write), --no-write (print only), --from-json=bench/peers/.build/e2e-last.json (re-render the last run), --e2e-only (bench/run.ts: skip the other benchmarks).
+ * --heading="End-to-end: large" (RESULTS.md section to write), --no-write (print only), --rounds=3 (runs of the
+ * floors and tsoperator per configuration, interleaved; RESULTS.md reports the median and spread of their ratios),
+ * --from-json=bench/results/end-to-end.json (re-render a saved run), --e2e-only (bench/run.ts: skip the other
+ * benchmarks). The run is saved as bench/results/<heading>.json and RESULTS.md is rendered from bench/results/.
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { KubeClient } from "../../src/client/kube-client.js";
 import { TestEnvironment } from "../../src/testing/test-environment.js";
 import { AuditReader, auditFlags } from "./audit.js";
 import { ALL_CONTENDERS, ROOT, floorApplySequential, lister, type Contender } from "./contenders.js";
-import { renderSection, renderTables, writeResultsSection, type ReportInput } from "./report.js";
+import { renderSection, renderTables, type ReportInput } from "./report.js";
+import { renderResults } from "../report-sections.js";
+import { saveResult, slug, type SavedResult } from "../results-file.js";
 import { runScenario, type Harness, type Phases, type RunResult } from "./scenario.js";
 import { benchParentCrd } from "./workload.js";
 
@@ -41,6 +46,8 @@ export interface E2eOptions {
   heading: string;
   /** Re-render a saved run instead of running. */
   fromJson: string | undefined;
+  /** Runs of the floors and tsoperator per configuration (the peers run once). */
+  rounds: number;
   write: boolean;
   command: string;
 }
@@ -70,6 +77,7 @@ export function parseE2eArgs(argv: string[]): E2eOptions {
     peerMaxChildren: Number(arg("peer-max-children") ?? (quick ? 1000 : Infinity)),
     cleanup: argv.includes("--cleanup"),
     fromJson: arg("from-json"),
+    rounds: Number(arg("rounds") ?? 3),
     heading: argv.find((a) => a.startsWith("--heading="))?.slice("--heading=".length) ?? "End-to-end",
     write: !argv.includes("--no-write"),
     command: `npm run bench -- ${argv.join(" ")}`.trim(),
@@ -89,7 +97,11 @@ function phasesFor(options: E2eOptions, n: number, k: number): Phases {
 
 function version(file: string, args: string[], cwd = ROOT): string {
   try {
-    return execFileSync(file, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim().split("\n")[0] ?? "?";
+    return (
+      execFileSync(file, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] })
+        .trim()
+        .split("\n")[0] ?? "?"
+    );
   } catch {
     return "unavailable";
   }
@@ -104,7 +116,10 @@ function peerVersions(): string[] {
   const goMod = read("bench/peers/controller-runtime/go.mod");
   const cargoLock = read("bench/peers/kube-rs/Cargo.lock");
   const dotI = read("bench/peers/dot-i/node_modules/@dot-i/k8s-operator/package.json");
-  const kopfVersion = version(join(ROOT, "bench/peers/kopf/.venv/bin/python"), ["-c", "import kopf, kubernetes; print(kopf.__version__ if hasattr(kopf, '__version__') else '?', kubernetes.__version__)"]);
+  const kopfVersion = version(join(ROOT, "bench/peers/kopf/.venv/bin/python"), [
+    "-c",
+    "import kopf, kubernetes; print(kopf.__version__ if hasattr(kopf, '__version__') else '?', kubernetes.__version__)",
+  ]);
   return [
     `Node ${process.version}; ${version("go", ["version"])}; ${version("rustc", ["--version"])}; ${version("python3", ["--version"])}`,
     `sigs.k8s.io/controller-runtime ${lockedVersion(goMod, /sigs\.k8s\.io\/controller-runtime (v\S+)/)}, k8s.io/client-go ${lockedVersion(goMod, /k8s\.io\/client-go (v\S+)/)}`,
@@ -120,17 +135,23 @@ export async function runE2e(options: E2eOptions): Promise<{ results: RunResult[
     return { results: [], section: "" };
   }
   const log = (line: string) => console.error(line);
-  const contenders = [...ALL_CONTENDERS, floorApplySequential].filter((c) => options.contenders.includes(c.name));
+  const contenders = [...ALL_CONTENDERS, floorApplySequential].filter((c) =>
+    options.contenders.includes(c.name),
+  );
   const peers: ReportInput["peers"] = [];
   const runnable: Contender[] = [];
   for (const c of contenders) {
     const error = await c.prepare(log);
     if (error) {
       log(`${c.name}: could not be built: ${error}`);
-      peers.push({ name: c.name, status: `could not be built from the registries: ${error}` });
+      peers.push({
+        name: c.name,
+        status: `could not be built from the registries: ${error}`,
+        perParent: c.perParent,
+      });
     } else {
       runnable.push(c);
-      peers.push({ name: c.name, status: "built and ran" });
+      peers.push({ name: c.name, status: "built and ran", perParent: c.perParent });
     }
   }
 
@@ -150,22 +171,31 @@ export async function runE2e(options: E2eOptions): Promise<{ results: RunResult[
     const { body } = await env.adminJson("GET", "/version");
     serverVersion = (body as { gitVersion?: string }).gitVersion ?? "?";
     let runIndex = 0;
+    const repeats = (c: Contender) => c.name.startsWith("floor") || c.name === "tsoperator";
     for (const n of options.ns) {
       for (const k of options.ks) {
-        for (const c of runnable) {
-          if (!c.name.startsWith("floor") && c.name !== "tsoperator" && n * k > options.peerMaxChildren) {
-            skipped.push(`${c.name} N=${n} K=${k}`);
-            continue;
+        // Round 0 runs everyone (and the extras); later rounds only the floors and tsoperator, in alternating
+        // order, so the write-floor ratio gets a median and a spread from back-to-back runs.
+        for (let round = 0; round < Math.max(1, options.rounds); round++) {
+          const order = runnable.filter((c) => round === 0 || repeats(c));
+          for (const c of round % 2 === 1 ? order.reverse() : order) {
+            if (!repeats(c) && n * k > options.peerMaxChildren) {
+              skipped.push(`${c.name} N=${n} K=${k}`);
+              continue;
+            }
+            const phases =
+              round === 0
+                ? phasesFor(options, n, k)
+                : { idleMs: 0, churnRates: [], churnSeconds: 0, restart: false };
+            log(`[${++runIndex}] ${c.name} N=${n} K=${k}${round > 0 ? ` round ${round + 1}` : ""}`);
+            const r = { ...(await runScenario(harness, c, n, k, runIndex, phases, options.cleanup)), round };
+            log(
+              r.converged
+                ? `    converged in ${r.convergeS.toFixed(2)} s, ${[...r.requests].map(([key, v]) => `${key}=${v}`).join(" ")}`
+                : `    FAILED: ${r.error?.split("\n")[0] ?? r.progress}`,
+            );
+            results.push(r);
           }
-          const phases = phasesFor(options, n, k);
-          log(`[${++runIndex}] ${c.name} N=${n} K=${k}`);
-          const r = await runScenario(harness, c, n, k, runIndex, phases, options.cleanup);
-          log(
-            r.converged
-              ? `    converged in ${r.convergeS.toFixed(2)} s, ${[...r.requests].map(([key, v]) => `${key}=${v}`).join(" ")}`
-              : `    FAILED: ${r.error?.split("\n")[0] ?? r.progress}`,
-          );
-          results.push(r);
         }
       }
     }
@@ -181,37 +211,41 @@ export async function runE2e(options: E2eOptions): Promise<{ results: RunResult[
     machine: `${cpus().length} x ${cpus()[0]?.model ?? "?"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; one local control plane (etcd on tmpfs, kube-apiserver ${serverVersion} with a Metadata audit log of the contenders' group, kube-controller-manager with garbage collector) shared by all runs, one fresh namespace per run, contenders run one at a time`,
     versions: peerVersions(),
     peers,
+    rounds: Math.max(1, options.rounds),
     results,
     notes: [
       `whole run: ${((performance.now() - startedAt) / 60_000).toFixed(1)} min (control plane start included, peer builds not)`,
       ...(skipped.length
-        ? [`skipped to keep the run short (--peer-max-children=${options.peerMaxChildren}): ${skipped.join(", ")}`]
+        ? [
+            `skipped to keep the run short (--peer-max-children=${options.peerMaxChildren}): ${skipped.join(", ")}`,
+          ]
         : []),
     ],
   };
-  // Kept (gitignored) so the report can be re-rendered without re-running: --from-json=<path>.
-  await writeFile(
-    join(ROOT, "bench/peers/.build/e2e-last.json"),
-    JSON.stringify(input, (_key, value: unknown) => (value instanceof Map ? (Object.fromEntries(value) as Record<string, unknown>) : value), 2),
-  );
   return report(input, options);
 }
 
-async function report(input: ReportInput, options: E2eOptions): Promise<{ results: RunResult[]; section: string }> {
+async function report(
+  input: ReportInput,
+  options: E2eOptions,
+): Promise<{ results: RunResult[]; section: string }> {
+  const result = {
+    id: slug(options.heading),
+    kind: "e2e",
+    // The default run first, then named runs (by heading).
+    order: options.heading === "End-to-end" ? 100 : 110,
+    heading: options.heading,
+    data: input,
+  };
   console.log(renderTables(input));
-  const section = renderSection(input, options.heading);
-  if (options.write) await writeResultsSection(join(ROOT, "bench/RESULTS.md"), section, options.heading);
-  return { results: input.results, section };
+  if (options.write) await saveResult(result, renderResults);
+  return { results: input.results, section: renderSection(input, options.heading) };
 }
 
-/** Re-renders a saved run (maps were saved as plain objects). */
+/** Re-renders a saved run (bench/results/<id>.json, or a bare ReportInput) under --heading. */
 export async function renderSaved(path: string, options: E2eOptions): Promise<void> {
-  const input = JSON.parse(await readFile(path, "utf8")) as ReportInput;
-  for (const r of input.results) {
-    r.requests = new Map(Object.entries(r.requests as unknown as Record<string, number>));
-    if (r.restart) r.restart.requests = new Map(Object.entries(r.restart.requests as unknown as Record<string, number>));
-  }
-  await report(input, options);
+  const saved = JSON.parse(await readFile(path, "utf8")) as SavedResult<ReportInput> | ReportInput;
+  await report("data" in saved ? saved.data : saved, options);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -1,35 +1,48 @@
 /**
- * Turns run results into the tables printed on the console and written to bench/RESULTS.md ("End-to-end"
- * section only: the other sections belong to other benchmarks and are kept as they are).
+ * Turns a saved end-to-end run into its section of bench/RESULTS.md (see bench/report-sections.ts): tables,
+ * the write-floor ratios over the repeated rounds (median and spread), and statements computed from the figures.
  */
-import { readFile, writeFile } from "node:fs/promises";
+import { median, table } from "../results-file.js";
 import { verbTotals, writesIn } from "./audit.js";
 import type { RunResult } from "./scenario.js";
 
 const VERBS = ["create", "patch", "update", "get", "list", "watch", "delete"];
 
-const fmt = (x: number | undefined, digits = 2) => (x === undefined || !Number.isFinite(x) ? "-" : x.toFixed(digits));
+const fmt = (x: number | undefined, digits = 2) =>
+  x === undefined || !Number.isFinite(x) ? "-" : x.toFixed(digits);
 
 export interface ReportInput {
   command: string;
   date: string;
   machine: string;
   versions: string[];
-  peers: Array<{ name: string; status: string }>;
+  peers: Array<{ name: string; status: string; perParent?: string }>;
+  /** Runs of the floors and tsoperator per configuration (older saved runs: 1). */
+  rounds?: number;
   results: RunResult[];
   notes: string[];
 }
 
-function table(header: string[], rows: string[][]): string {
-  return [
-    `| ${header.join(" | ")} |`,
-    `|${header.map(() => "---").join("|")}|`,
-    ...rows.map((r) => `| ${r.join(" | ")} |`),
-  ].join("\n");
+/** The first round of each contender and configuration: what the per-contender tables show. */
+const firstRound = (results: RunResult[]) => results.filter((r) => (r.round ?? 0) === 0);
+
+/** Per configuration, `tsoperator time / <floor> time` in each round where both converged. */
+function roundRatios(results: RunResult[], config: string, floorName: string): number[] {
+  const rows = results.filter((r) => `${r.n}x${r.k}` === config && r.converged);
+  const out: number[] = [];
+  for (const tso of rows.filter((r) => r.contender === "tsoperator")) {
+    const base = rows.find((r) => r.contender === floorName && (r.round ?? 0) === (tso.round ?? 0));
+    if (base) out.push(tso.convergeS / base.convergeS);
+  }
+  return out;
 }
+
+const spread = (xs: number[]) => (xs.length ? `${fmt(Math.min(...xs))}-${fmt(Math.max(...xs))}` : "-");
 
 export function renderTables(input: ReportInput): string {
   const out: string[] = [];
+  const all = input.results;
+  input = { ...input, results: firstRound(all) };
   const configs = [...new Set(input.results.map((r) => `${r.n}x${r.k}`))];
   out.push("### 1-2, 5, 7: bulk create, requests per converged parent, memory, CPU per parent", "");
   out.push(
@@ -93,6 +106,51 @@ export function renderTables(input: ReportInput): string {
     );
   }
 
+  const rounds = input.rounds ?? 1;
+  // Only a run with a floor has write-floor ratios.
+  if (all.some((r) => r.contender.startsWith("floor"))) {
+    out.push(`### Write-floor ratio over ${rounds} round${rounds === 1 ? "" : "s"}`, "");
+    out.push(
+      "Per configuration, floor, floor-apply and tsoperator ran " +
+        `${rounds} time${rounds === 1 ? "" : "s"}, back to back in alternating order; each ratio pairs the runs of one round ` +
+        "(the tables above show round 1).",
+      "",
+      table(
+        [
+          "N",
+          "K",
+          "tsoperator / floor (median)",
+          "spread",
+          "per round",
+          "tsoperator / floor-apply (median)",
+          "spread",
+          "handler calls / parent (median)",
+        ],
+        configs.map((config) => {
+          const [n = "", k = ""] = config.split("x");
+          const vsFloor = roundRatios(all, config, "floor");
+          const vsApply = roundRatios(all, config, "floor-apply");
+          const calls = all
+            .filter(
+              (r) => `${r.n}x${r.k}` === config && r.contender === "tsoperator" && r.syncs !== undefined,
+            )
+            .map((r) => r.syncs! / r.n);
+          return [
+            n,
+            k,
+            fmt(median(vsFloor)),
+            spread(vsFloor),
+            vsFloor.map((x) => fmt(x)).join(", ") || "-",
+            fmt(median(vsApply)),
+            spread(vsApply),
+            fmt(median(calls)),
+          ];
+        }),
+      ),
+      "",
+    );
+  }
+
   // Memory per cached object, marginal: the RSS growth between the smallest and largest N at the same K.
   const marginal: string[][] = [];
   for (const name of [...new Set(input.results.map((r) => r.contender))]) {
@@ -118,7 +176,13 @@ export function renderTables(input: ReportInput): string {
     out.push(
       table(
         ["contender", "N", "K", "contender millicores", "apiserver+etcd millicores"],
-        idle.map((r) => [r.contender, String(r.n), String(r.k), fmt(r.idle!.millicores), fmt(r.idle!.controlPlaneMillicores)]),
+        idle.map((r) => [
+          r.contender,
+          String(r.n),
+          String(r.k),
+          fmt(r.idle!.millicores),
+          fmt(r.idle!.controlPlaneMillicores),
+        ]),
       ),
       "",
     );
@@ -131,17 +195,19 @@ export function renderTables(input: ReportInput): string {
       table(
         ["contender", "N", "K", "updates/s", "updates", "p50 ms", "p99 ms", "unobserved", "CPU ms / update"],
         churn.flatMap((r) =>
-          r.churn.filter((c) => c.updates > 0).map((c) => [
-            r.contender,
-            String(r.n),
-            String(r.k),
-            String(c.rate),
-            String(c.updates),
-            fmt(c.p50Ms, 1),
-            fmt(c.p99Ms, 1),
-            String(c.unobserved),
-            fmt(c.cpuMsPerUpdate),
-          ]),
+          r.churn
+            .filter((c) => c.updates > 0)
+            .map((c) => [
+              r.contender,
+              String(r.n),
+              String(r.k),
+              String(c.rate),
+              String(c.updates),
+              fmt(c.p50Ms, 1),
+              fmt(c.p99Ms, 1),
+              String(c.unobserved),
+              fmt(c.cpuMsPerUpdate),
+            ]),
         ),
       ),
       "",
@@ -153,7 +219,17 @@ export function renderTables(input: ReportInput): string {
     out.push("### 3: restart when converged", "");
     out.push(
       table(
-        ["contender", "N", "K", "writes after restart", "requests after restart", "ready s", "READY means", "raw paginated LIST s", "ready / LIST"],
+        [
+          "contender",
+          "N",
+          "K",
+          "writes after restart",
+          "requests after restart",
+          "ready s",
+          "READY means",
+          "raw paginated LIST s",
+          "ready / LIST",
+        ],
         restart.map((r) => {
           const x = r.restart!;
           const all = [...x.requests].map(([key, v]) => `${key}: ${v}`).join(", ");
@@ -177,14 +253,16 @@ export function renderTables(input: ReportInput): string {
   const failures = input.results.filter((r) => r.error);
   if (failures.length) {
     out.push("### Failures", "");
-    for (const f of failures) out.push(`- ${f.contender} N=${f.n} K=${f.k}:`, "", "```", f.error!.trim(), "```", "");
+    for (const f of failures)
+      out.push(`- ${f.contender} N=${f.n} K=${f.k}:`, "", "```", f.error!.trim(), "```", "");
   }
   return out.join("\n");
 }
 
 /** Plain statements derived from the figures: who was fastest, and where tsoperator meets its goals. */
-export function findings(results: RunResult[]): string[] {
+export function findings(all: RunResult[]): string[] {
   const out: string[] = [];
+  const results = firstRound(all);
   const configs = [...new Set(results.map((r) => `${r.n}x${r.k}`))];
   for (const config of configs) {
     const rows = results.filter((r) => `${r.n}x${r.k}` === config && r.converged);
@@ -194,26 +272,39 @@ export function findings(results: RunResult[]): string[] {
     const fastest = [...operators].sort((a, b) => a.convergeS - b.convergeS)[0];
     const [n, k] = config.split("x");
     const parts: string[] = [];
-    if (fastest) {
+    // "Fastest" says something only when more than one operator ran.
+    if (fastest && operators.length > 1) {
       const among = operators.map((r) => r.contender).join(", ");
       parts.push(`fastest operator ${fastest.contender} (${fmt(fastest.convergeS)} s; among ${among})`);
     }
     if (tso && floor) {
-      const ratio = tso.convergeS / floor.convergeS;
-      parts.push(`tsoperator / floor ${fmt(ratio)} (goal <= 1.15: ${ratio <= 1.15 ? "met" : "NOT met"})`);
+      const ratios = roundRatios(all, config, "floor");
+      const ratio = median(ratios);
+      parts.push(
+        `tsoperator / floor ${fmt(ratio)} (median of ${ratios.length}, spread ${spread(ratios)}; goal <= 1.15: ${ratio <= 1.15 ? "met" : "NOT met"})`,
+      );
       const wt = writesIn(tso.requests);
       const wf = writesIn(floor.requests);
-      parts.push(`tsoperator writes ${wt} vs floor ${wf} (${wt === wf ? "exactly the floor" : `${wt > wf ? "+" : ""}${wt - wf}`})`);
+      parts.push(
+        `tsoperator writes ${wt} vs floor ${wf} (${wt === wf ? "exactly the floor" : `${wt > wf ? "+" : ""}${wt - wf}`})`,
+      );
     } else if (!tso) {
       parts.push("tsoperator did not converge");
     }
-    const faster = tso ? operators.filter((r) => r.contender !== "tsoperator" && r.convergeS < tso.convergeS) : [];
-    if (faster.length) parts.push(`faster than tsoperator here: ${faster.map((r) => r.contender).join(", ")}`);
+    const faster = tso
+      ? operators.filter((r) => r.contender !== "tsoperator" && r.convergeS < tso.convergeS)
+      : [];
+    if (faster.length)
+      parts.push(`faster than tsoperator here: ${faster.map((r) => r.contender).join(", ")}`);
     out.push(`N=${n} K=${k}: ${parts.join("; ")}`);
   }
   for (const r of results.filter((x) => x.contender === "tsoperator")) {
-    if (r.restart) out.push(`tsoperator restart at N=${r.n} K=${r.k}: ${r.restart.writes} writes (goal 0), ready/LIST ${r.restart.readyS !== undefined ? fmt(r.restart.readyS / r.restart.rawListS) : "-"} (goal <= 1.1)`);
-    if (r.idle) out.push(`tsoperator idle at N=${r.n} K=${r.k}: ${fmt(r.idle.millicores)} millicores (goal < 5)`);
+    if (r.restart)
+      out.push(
+        `tsoperator restart at N=${r.n} K=${r.k}: ${r.restart.writes} writes (goal 0), ready/LIST ${r.restart.readyS !== undefined ? fmt(r.restart.readyS / r.restart.rawListS) : "-"} (goal <= 1.1)`,
+      );
+    if (r.idle)
+      out.push(`tsoperator idle at N=${r.n} K=${r.k}: ${fmt(r.idle.millicores)} millicores (goal < 5)`);
   }
   return out;
 }
@@ -232,7 +323,10 @@ export function renderSection(input: ReportInput, heading = "End-to-end"): strin
     "",
     "Contenders:",
     "",
-    ...input.peers.map((p) => `- ${p.name}: ${p.status.includes("\n") ? `\n\n  \`\`\`\n  ${p.status.split("\n").join("\n  ")}\n  \`\`\`\n` : p.status}`),
+    ...input.peers.map(
+      (p) =>
+        `- ${p.name}${p.perParent ? ` (${p.perParent})` : ""}: ${p.status.includes("\n") ? `\n\n  \`\`\`\n  ${p.status.split("\n").join("\n  ")}\n  \`\`\`\n` : p.status}`,
+    ),
     "",
     renderTables(input),
     "### Findings (computed from the figures above)",
@@ -241,21 +335,4 @@ export function renderSection(input: ReportInput, heading = "End-to-end"): strin
     "",
     ...(input.notes.length ? ["### Reading", "", ...input.notes.map((n) => `- ${n}`), ""] : []),
   ].join("\n");
-}
-
-/** Replaces the `## <heading>` section of RESULTS.md (or appends it), leaving every other section alone. */
-export async function writeResultsSection(path: string, section: string, heading = "End-to-end"): Promise<void> {
-  const text = await readFile(path, "utf8").catch(() => "# Benchmark results\n");
-  const escaped = heading.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  const start = text.search(new RegExp(`^## ${escaped}\\s*$`, "m"));
-  let updated: string;
-  if (start < 0) {
-    updated = `${text.trimEnd()}\n\n${section.trimEnd()}\n`;
-  } else {
-    const rest = text.slice(start + 1);
-    const next = rest.search(/^## /m);
-    const end = next < 0 ? text.length : start + 1 + next;
-    updated = `${text.slice(0, start)}${section.trimEnd()}\n${end < text.length ? `\n${text.slice(end)}` : ""}`;
-  }
-  await writeFile(path, updated);
 }

@@ -32,6 +32,8 @@ export interface ChurnResult {
 
 export interface RunResult {
   contender: string;
+  /** Which repetition of this contender at this (N, K) (0-based; only the floors and tsoperator repeat). */
+  round?: number;
   n: number;
   k: number;
   converged: boolean;
@@ -50,7 +52,13 @@ export interface RunResult {
   syncs?: number | undefined;
   idle?: { millicores: number; controlPlaneMillicores: number };
   churn: ChurnResult[];
-  restart?: { writes: number; requests: RequestCounts; readyS: number | undefined; readyMeaning: string; rawListS: number };
+  restart?: {
+    writes: number;
+    requests: RequestCounts;
+    readyS: number | undefined;
+    readyMeaning: string;
+    rawListS: number;
+  };
   error?: string;
 }
 
@@ -124,7 +132,9 @@ async function deleteNamespace(h: Harness, namespace: string): Promise<void> {
   const ConfigMap = { apiVersion: "v1", kind: "ConfigMap", plural: "configmaps", namespaced: true };
   for (const type of [BenchParent, ConfigMap]) {
     const path = `/${type.apiVersion.includes("/") ? "apis" : "api"}/${type.apiVersion}/namespaces/${namespace}/${type.plural}`;
-    await h.env.adminJson("DELETE", path, undefined, [404]).catch((err: unknown) => h.log(`    cleanup: ${String(err)}`));
+    await h.env
+      .adminJson("DELETE", path, undefined, [404])
+      .catch((err: unknown) => h.log(`    cleanup: ${String(err)}`));
   }
   await h.env.adminJson("DELETE", `/api/v1/namespaces/${namespace}`, undefined, [404]);
   await sleep(1_000);
@@ -182,7 +192,8 @@ async function rawPaginatedList(h: Harness, namespace: string, kubeconfig: strin
   const proc = new ContenderProcess(lister, namespace, { KUBECONFIG: kubeconfig });
   try {
     await proc.until(() => proc.readyAt !== undefined, 120_000);
-    if (proc.readyAt === undefined || proc.startedAt === undefined) throw new Error(`lister failed: ${proc.stderrTail}`);
+    if (proc.readyAt === undefined || proc.startedAt === undefined)
+      throw new Error(`lister failed: ${proc.stderrTail}`);
     return (proc.readyAt - proc.startedAt) / 1000;
   } finally {
     await proc.stop();
@@ -232,7 +243,9 @@ export async function runScenario(
     proc = new ContenderProcess(contender, namespace, { KUBECONFIG: kubeconfig });
     const p = proc;
     if (!(await p.until(() => p.startedAt !== undefined, 60_000))) {
-      throw new Error(`no STARTED line within 60 s; exit ${JSON.stringify(p.exited)}; stderr:\n${p.stderrTail}`);
+      throw new Error(
+        `no STARTED line within 60 s; exit ${JSON.stringify(p.exited)}; stderr:\n${p.stderrTail}`,
+      );
     }
     result.startupS = (p.startedAt! - p.spawnedAt) / 1000;
     const timeoutMs = 60_000 + n * k * 40;
@@ -286,7 +299,10 @@ export async function runScenario(
       result.restart = {
         writes: writesIn(requests),
         requests,
-        readyS: p2.readyAt !== undefined && p2.startedAt !== undefined ? (p2.readyAt - p2.startedAt) / 1000 : undefined,
+        readyS:
+          p2.readyAt !== undefined && p2.startedAt !== undefined
+            ? (p2.readyAt - p2.startedAt) / 1000
+            : undefined,
         readyMeaning: contender.readyMeaning,
         rawListS,
       };

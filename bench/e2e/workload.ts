@@ -25,7 +25,12 @@ export const benchParentCrd: KubeObject = {
   spec: {
     group: GROUP,
     scope: "Namespaced",
-    names: { plural: "benchparents", singular: "benchparent", kind: "BenchParent", listKind: "BenchParentList" },
+    names: {
+      plural: "benchparents",
+      singular: "benchparent",
+      kind: "BenchParent",
+      listKind: "BenchParentList",
+    },
     versions: [
       {
         name: "v1",
@@ -43,7 +48,15 @@ export const benchParentCrd: KubeObject = {
               },
               status: {
                 type: "object",
-                properties: { observedGeneration: { type: "integer" }, children: { type: "integer" } },
+                properties: {
+                  observedGeneration: { type: "integer" },
+                  children: { type: "integer" },
+                  // tsoperator writes its Synced condition here (since its status says Synced=True on success).
+                  conditions: {
+                    type: "array",
+                    items: { type: "object", "x-kubernetes-preserve-unknown-fields": true },
+                  },
+                },
               },
             },
           },

@@ -33,7 +33,7 @@ export interface DemoOptions {
 interface EchoServerModule {
   config: OperatorConfig;
   handler: Handler;
-  EchoServerType: K8sType;
+  EchoServerType: K8sType & { crd(): KubeObject };
 }
 
 const EXAMPLE_DIR = new URL("../../examples/echo-server/", import.meta.url);
@@ -128,9 +128,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<number> {
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
 
-  const crdPath = fileURLToPath(new URL("crd.yaml", EXAMPLE_DIR));
-  if (!existsSync(crdPath)) {
-    throw new TsOperatorError("TSOP_CONFIG_INVALID", `the demo runs from a clone of tsoperator: ${crdPath} is missing`);
+  const examplePath = fileURLToPath(new URL("src/operator.ts", EXAMPLE_DIR));
+  if (!existsSync(examplePath)) {
+    throw new TsOperatorError("TSOP_CONFIG_INVALID", `the demo runs from a clone of tsoperator: ${examplePath} is missing`);
   }
   // A computed specifier: tsc does not pull the example into the package build, tsx loads its TypeScript.
   const example = (await import(new URL("src/operator.js", EXAMPLE_DIR).href)) as EchoServerModule;
@@ -139,7 +139,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<number> {
   say("1/6 control plane binaries");
   await installControlPlane({ log: (line) => say(`  ${line}`) });
   say("2/6 starting etcd, kube-apiserver and kube-controller-manager");
-  const env = await TestEnvironment.start({ crds: [crdPath] });
+  // The CRD comes from the example's defineResource: there is no crd.yaml to keep in step with the types.
+  const env = await TestEnvironment.start({ crds: [example.EchoServerType] });
   let operator: RunningOperator | undefined;
   let client: KubeClient | undefined;
   try {

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * The `tsoperator` command: build the local control plane, start it for manual use, run the demo.
+ * The `tsoperator` command: build the local control plane, start it for manual use, run the demo, print
+ * deployment manifests and CRDs.
  */
 import {
   installControlPlane,
@@ -10,6 +11,7 @@ import {
 } from "../testing/controlplane-binaries.js";
 import { TestEnvironment } from "../testing/test-environment.js";
 import { TsOperatorError } from "../core/errors.js";
+import { CRD_USAGE, crdCommand } from "./crd-command.js";
 import { MANIFESTS_USAGE, manifestsCommand } from "./manifests-command.js";
 
 const USAGE = `usage: tsoperator <command>
@@ -29,7 +31,7 @@ commands:
   demo [--keep] [--ci]             the echo-server example on a local control plane: create, scale and
                                    delete EchoServers and watch them converge (--keep: leave it running;
                                    --ci or CI=true: plain output, no pauses, exit 1 if it does not converge)
-${MANIFESTS_USAGE}`;
+${MANIFESTS_USAGE}${CRD_USAGE}`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, sub, ...rest] = argv;
@@ -49,6 +51,10 @@ async function main(argv: string[]): Promise<number> {
     const { runDemo } = await import("./demo.js");
     const flags = [sub, ...rest];
     return runDemo({ keep: flags.includes("--keep"), ci: flags.includes("--ci") || undefined });
+  }
+  if (command === "crd") {
+    process.stdout.write(await crdCommand([sub ?? "", ...rest].filter(Boolean)));
+    return 0;
   }
   if (command === "manifests") {
     process.stdout.write(await manifestsCommand([sub ?? "", ...rest].filter(Boolean)));

@@ -436,7 +436,7 @@ export class Transport {
  * 429 with a Retry-After that every request honours. Retries of failed syncs are bounded by the work queue's
  * retry bucket, not here.
  */
-function rateLimiterFor(qps: number | undefined, burst: number | undefined): TokenBucket | undefined {
+export function rateLimiterFor(qps: number | undefined, burst: number | undefined): TokenBucket | undefined {
   if (qps === undefined || qps === Number.POSITIVE_INFINITY) return undefined;
   // client-go turns its limiter off with a negative QPS; say what does it here rather than guess.
   if (!(qps > 0)) {

@@ -35,7 +35,9 @@ export type ErrorCode =
   /** TestKit.stop() could not delete everything the test created. */
   | "TSOP_CLEANUP_INCOMPLETE"
   /** This replica lost its leader-election Lease and stopped; the process should exit non-zero and restart. */
-  | "TSOP_LEADERSHIP_LOST";
+  | "TSOP_LEADERSHIP_LOST"
+  /** A CRD schema is not structural, or a builder was given an option the apiserver would reject. */
+  | "TSOP_INVALID_SCHEMA";
 
 export interface TsOperatorErrorOptions {
   cause?: unknown;

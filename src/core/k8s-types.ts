@@ -1,11 +1,23 @@
 /**
  * Built-in Kubernetes types, addressable as `k8sTypes.apps.v1.Deployment`. `namespaced` is filled in so the
- * common types need no discovery round trip.
+ * common types need no discovery round trip. Each carries its object type (generated from the pinned
+ * apiserver's OpenAPI, src/core/generated), so `children.ofType(k8sTypes.apps.v1.Deployment)` yields Deployments.
  */
-import type { K8sType } from "./types.js";
+import type { K8sObjects } from "./generated/k8s-objects.js";
+import type { K8sType, KubeObject } from "./types.js";
 
-const t = (apiVersion: string, kind: string, plural: string, namespaced: boolean): K8sType =>
-  Object.freeze({ apiVersion, kind, plural, namespaced });
+/** The generated object type of a built-in kind, looked up by "apiVersion/kind". */
+type BuiltIn<A extends string, K extends string> = `${A}/${K}` extends keyof K8sObjects
+  ? K8sObjects[`${A}/${K}`]
+  : KubeObject;
+
+/** The object type rides along in the K8sType's type parameter; at runtime it is the four fields only. */
+const t = <A extends string, K extends string>(
+  apiVersion: A,
+  kind: K,
+  plural: string,
+  namespaced: boolean,
+): K8sType<BuiltIn<A, K>> => Object.freeze({ apiVersion, kind, plural, namespaced });
 
 export const k8sTypes = {
   core: {

@@ -3,12 +3,26 @@
  * can depend on it.
  */
 
-/** Identifies a resource type: enough to build its REST paths. `namespaced` is learned by discovery when absent. */
-export interface K8sType {
+/** Type-only key of K8sType's phantom member; no value exists at runtime. */
+declare const objectType: unique symbol;
+
+/**
+ * Identifies a resource type: enough to build its REST paths. `namespaced` is learned by discovery when absent.
+ *
+ * `T` is the type of its objects, carried for the compiler only (typed built-in kinds, `defineResource`), so
+ * `children.ofType(k8sTypes.apps.v1.Deployment)` yields Deployments. An untyped K8sType (`T` = KubeObject) stays
+ * interchangeable with typed ones, so code written before the type parameter keeps compiling.
+ */
+export interface K8sType<T extends KubeObject = KubeObject> {
   readonly apiVersion: string;
   readonly kind: string;
   readonly plural: string;
   readonly namespaced?: boolean;
+  /**
+   * Never present at runtime. A method, so the check is bivariant: K8sType<Deployment> and the untyped
+   * K8sType<KubeObject> are compatible both ways, K8sType<Deployment> and K8sType<Service> are not.
+   */
+  [objectType]?(object: T): void;
 }
 
 export interface OwnerReference {
@@ -55,6 +69,16 @@ export interface KubeObject<Spec = unknown, Status = unknown> {
   spec?: Spec;
   status?: Status;
   [key: string]: unknown;
+}
+
+/** A status condition (metav1.Condition's fields): what the engine writes in `status.conditions`. */
+export interface Condition {
+  type: string;
+  status: "True" | "False" | "Unknown";
+  reason?: string;
+  message?: string;
+  lastTransitionTime?: string;
+  observedGeneration?: number;
 }
 
 export interface KubeList<T extends KubeObject = KubeObject> {

@@ -9,8 +9,8 @@
  *   but because children carry an ownerReference with blockOwnerDeletion: clusters running the
  *   OwnerReferencesPermissionEnforcement admission plugin (OpenShift does) require update on the owner's
  *   finalizers to set it.
- * - each child type: list + watch (informer), create (new children; server-side apply creates through it too),
- *   patch (server-side apply; adoption of an existing unlabelled object), delete (children no longer desired,
+ * - each child type: list + watch (informer), create (new children are POSTed), patch (server-side apply, the
+ *   claim of a POSTed child's managedFields entry, adoption of an existing unlabelled object), delete (children no longer desired,
  *   recreate), update only with the replace strategy (PUT).
  * - events: create + patch (EventRecorder aggregates repeats with a merge patch).
  * - leases (leader election only): create, and get + update of the one named Lease, in its namespace only.
@@ -436,7 +436,7 @@ export function generateManifests(config: OperatorConfig, options: ManifestOptio
         if (isSeq(rules)) {
           rules.items.forEach((item, index) => {
             const comment = d.ruleComments?.[index];
-            if (comment && isMap(item)) (item).commentBefore = ` ${comment}`;
+            if (comment && isMap(item)) item.commentBefore = ` ${comment}`;
           });
         }
       }

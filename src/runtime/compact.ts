@@ -8,9 +8,9 @@ import type { KubeObject } from "../core/types.js";
 export interface CompactOptions {
   /**
    * Keep the managedFields entries of this field manager (e.g. the operator's SSA manager, to know which fields
-   * it owns). Every other entry is dropped. Default: drop all.
+   * it owns), or of each of these (operators sharing a cache). Every other entry is dropped. Default: drop all.
    */
-  keepFieldManager?: string | undefined;
+  keepFieldManager?: string | readonly string[] | undefined;
   /** Deep-freeze the object. Default true: consumers share the stored object, so it must not be mutated. */
   freeze?: boolean | undefined;
 }
@@ -24,7 +24,12 @@ export function compactObject<T extends KubeObject>(obj: T, options: CompactOpti
   if (meta?.managedFields !== undefined) {
     const { managedFields, ...rest } = meta;
     const keep = options.keepFieldManager;
-    const kept = keep === undefined ? [] : managedFields.filter((entry) => entry.manager === keep);
+    const kept =
+      keep === undefined
+        ? []
+        : managedFields.filter((entry) =>
+            typeof keep === "string" ? entry.manager === keep : keep.includes(entry.manager ?? ""),
+          );
     obj.metadata = kept.length > 0 ? { ...rest, managedFields: kept } : rest;
   }
   if (options.freeze !== false) deepFreeze(obj);

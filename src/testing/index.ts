@@ -5,6 +5,7 @@ export {
   TestEnvironment,
   readManifests,
   type ControlPlaneProcess,
+  type CrdSource,
   type EnvironmentInfo,
   type TestEnvironmentOptions,
 } from "./test-environment.js";

@@ -22,13 +22,19 @@ import { resolveBinaries, type ControlPlaneBinaries } from "./controlplane-binar
 import { readAuditLog, WRITES_AUDIT_POLICY, type AuditEvent } from "./audit-log.js";
 import { CleanupRegistry, freePort, startProcess, tailOf, type ManagedProcess } from "./processes.js";
 
+/**
+ * A CRD to install: a YAML/JSON file path, a CustomResourceDefinition object, or a resource from
+ * `defineResource` (anything with a `crd()` method).
+ */
+export type CrdSource = string | KubeObject | { crd(): KubeObject };
+
 export interface TestEnvironmentOptions {
   /** Start kube-controller-manager (default true). */
   controllerManager?: boolean;
   /** Controllers to run (default: garbagecollector, namespace, serviceaccount, serviceaccount-token). */
   controllers?: string[];
-  /** CRDs to install once ready: YAML/JSON file paths or objects. */
-  crds?: Array<string | KubeObject>;
+  /** CRDs to install once ready: YAML/JSON file paths, CRD objects or resources from `defineResource`. */
+  crds?: CrdSource[];
   /** Extra kube-apiserver flags ("--name=value"). */
   apiServerFlags?: string[];
   /** kube-apiserver feature gates, e.g. `{ ShardedListAndWatch: true }` (alpha gates are off by default). */
@@ -124,7 +130,7 @@ export class TestEnvironment implements EnvironmentInfo {
    * resolves once `/readyz` answers ok and the controller manager is healthy.
    *
    * @example
-   * const env = await TestEnvironment.start({ crds: ["examples/echo-server/crd.yaml"] });
+   * const env = await TestEnvironment.start({ crds: [EchoServerType] }); // a defineResource result, or a YAML path
    * try { const config = env.clientConfig(); ... } finally { await env.stop(); }
    */
   static async start(options: TestEnvironmentOptions = {}): Promise<TestEnvironment> {
@@ -391,11 +397,12 @@ export class TestEnvironment implements EnvironmentInfo {
    * manager started only at its next discovery sync (every 30 s), so ownerReferences to their objects are not
    * followed until then.
    */
-  async installCrds(crds: Array<string | KubeObject>, timeoutMs = 30_000): Promise<KubeObject[]> {
+  async installCrds(crds: CrdSource[], timeoutMs = 30_000): Promise<KubeObject[]> {
     const objects: KubeObject[] = [];
     for (const item of crds) {
       if (typeof item === "string") objects.push(...(await readManifests(item)));
-      else objects.push(item);
+      else if (typeof item.crd === "function") objects.push((item as { crd(): KubeObject }).crd());
+      else objects.push(item as KubeObject);
     }
     const installed: KubeObject[] = [];
     for (const crd of objects) {

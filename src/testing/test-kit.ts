@@ -116,7 +116,7 @@ interface Tracked {
  * running side by side do not fight over 8080.
  *
  * @example
- * const env = await TestEnvironment.start({ crds: ["examples/echo-server/crd.yaml"] });
+ * const env = await TestEnvironment.start({ crds: [EchoServerType] });
  * const kit = await TestKit.withTestNamespace(config, env.clientConfig(), handler);
  * try {
  *   await kit.createParent({ apiVersion: "examples.tsoperator.dev/v1", kind: "EchoServer",

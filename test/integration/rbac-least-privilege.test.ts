@@ -366,7 +366,16 @@ void describe("generated RBAC is least privilege (real control plane)", () => {
     { resource: "configmaps", verb: "list" },
     { resource: "configmaps", verb: "watch" },
     { resource: "configmaps", verb: "create", trigger: createParent },
-    { resource: "configmaps", verb: "patch", trigger: createParent },
+    {
+      resource: "configmaps",
+      verb: "patch",
+      // Creates are POSTs: the first change of an existing child is what patches it (claim, then apply).
+      trigger: async (ns) => {
+        await createParent(ns);
+        await eventually("config map", () => configMaps(ns).getOrUndefined("p-cm"));
+        await patchWidget(ns, "p", { data: { x: "changed" } });
+      },
+    },
     {
       resource: "configmaps",
       verb: "delete",
@@ -380,7 +389,7 @@ void describe("generated RBAC is least privilege (real control plane)", () => {
       resource: "configmaps",
       verb: "get",
       trigger: async (ns) => {
-        // The name is taken: the create-only apply answers 409 and the engine looks at the object.
+        // The name is taken: the create answers 409 (AlreadyExists) and the engine looks at the object.
         await configMaps(ns).create({
           apiVersion: "v1",
           kind: "ConfigMap",

@@ -6,7 +6,14 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { widgetCrd } from "../support/crds.js";
+import { k8sTypes } from "../../src/core/k8s-types.js";
+import { silentLogger } from "../../src/core/logger.js";
+import type { KubeObject } from "../../src/core/types.js";
+import { ChildConfig, OperatorConfig } from "../../src/operator/api/config.js";
+import type { SyncFunction } from "../../src/operator/api/handler.js";
+import { RelatedConfig } from "../../src/operator/api/related-config.js";
+import { startOperator } from "../../src/operator/manager/runner.js";
+import { Widget, widgetCrd } from "../support/crds.js";
 import { useTestEnvironment } from "../support/integration-env.js";
 import { eventually, sleep } from "../support/operator-harness.js";
 import { ABSENT, startRelatedScenario, type RelatedScenario } from "../support/related-scenario.js";
@@ -107,5 +114,56 @@ describe("related objects", () => {
     await eventually("created Secret seen", async () => s.childValue(waiting) === "here");
     await settled(s);
     assert.deepEqual(resynced(s, before), [waiting]);
+  });
+});
+
+describe("related objects filtered by a label selector", () => {
+  it("caches and shows only matching objects; labelling one makes it visible and re-syncs its parents", async () => {
+    const { env, admin } = shared;
+    const ns = `related-selector-${Date.now() % 100000}`;
+    await admin.resource(k8sTypes.core.v1.Namespace).create({ metadata: { name: ns } });
+    const config = new OperatorConfig("selective-operator", Widget)
+      .withChild(k8sTypes.core.v1.ConfigMap, ChildConfig.apply())
+      .withRelated(
+        k8sTypes.core.v1.Secret,
+        RelatedConfig.referencedBy<KubeObject<{ secretRef?: string }>>(
+          (p) => p.spec?.secretRef,
+        ).withLabelSelector("visible=yes"),
+      )
+      .withNamespace(ns)
+      .withServerPort(0);
+    const sync: SyncFunction<KubeObject<{ secretRef?: string }>> = (request) => {
+      const ref = request.parent.spec?.secretRef ?? "";
+      const found = request.related.ofType(k8sTypes.core.v1.Secret).get(ref) ? "present" : ABSENT;
+      const name = request.parent.metadata.name ?? "";
+      return { children: [{ apiVersion: "v1", kind: "ConfigMap", metadata: { name }, data: { found } }] };
+    };
+    const op = startOperator(config, sync, {
+      clientConfig: env.clientConfig("selective-operator"),
+      logger: silentLogger,
+    });
+    try {
+      await op.ready;
+      const secrets = admin.resource(k8sTypes.core.v1.Secret, ns);
+      await secrets.create({ metadata: { name: "hidden", namespace: ns }, data: { value: "eA==" } });
+      await admin.resource(Widget, ns).create({
+        apiVersion: Widget.apiVersion,
+        kind: Widget.kind,
+        metadata: { name: "w", namespace: ns },
+        spec: { secretRef: "hidden" },
+      });
+      const found = async () =>
+        (
+          (await admin.resource(k8sTypes.core.v1.ConfigMap, ns).getOrUndefined("w"))?.data as
+            Record<string, string> | undefined
+        )?.found;
+      await eventually("an unlabelled Secret is absent", async () => (await found()) === ABSENT);
+      const cached = op.controller.cachedObjects().find((c) => c.type.startsWith("Secret"));
+      assert.equal(cached?.count, 0, "only matching Secrets are cached");
+      await secrets.patch("hidden", "merge", { metadata: { labels: { visible: "yes" } } });
+      await eventually("the labelled Secret is present", async () => (await found()) === "present");
+    } finally {
+      await op.stop();
+    }
   });
 });

@@ -122,6 +122,14 @@ export class FakeWriteApi {
           for (const op of patch as Array<{ op: string; path: string; value?: unknown }>) {
             if (op.op === "test" && op.path === "/metadata/resourceVersion") {
               if (op.value !== obj.metadata.resourceVersion) throw apiError(409, "Conflict", "test failed");
+            } else if (op.path.startsWith("/metadata/managedFields/")) {
+              // The engine's claim of its POST's entry: tests of manager/operation at an index, then a replace.
+              const [, , , index = "", member = ""] = op.path.split("/");
+              const entry = obj.metadata.managedFields?.[Number(index)] as
+                Record<string, unknown> | undefined;
+              if (op.op === "test" && entry?.[member] !== op.value)
+                throw apiError(422, "Invalid", "test failed");
+              if (op.op === "replace" && entry) entry[member] = op.value;
             } else if (op.op === "add" && op.path === "/metadata/ownerReferences/-") {
               obj.metadata.ownerReferences = [...(obj.metadata.ownerReferences ?? []), op.value as never];
             } else if (op.op === "add" && op.path === "/metadata/ownerReferences") {

@@ -4,15 +4,14 @@
  */
 import { after, before } from "node:test";
 import { KubeClient } from "../../src/client/kube-client.js";
-import type { KubeObject } from "../../src/core/types.js";
-import { TestEnvironment } from "../../src/testing/test-environment.js";
+import { TestEnvironment, type CrdSource } from "../../src/testing/test-environment.js";
 
 export interface SharedEnvironment {
   readonly env: TestEnvironment;
   readonly admin: KubeClient;
 }
 
-export function useTestEnvironment(crds: KubeObject[]): SharedEnvironment {
+export function useTestEnvironment(crds: CrdSource[]): SharedEnvironment {
   let env: TestEnvironment | undefined;
   let admin: KubeClient | undefined;
   before(async () => {

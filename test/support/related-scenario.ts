@@ -58,7 +58,7 @@ export async function startRelatedScenario(
       calls.set(name, (calls.get(name) ?? 0) + 1);
       const ref = request.parent.spec?.secretRef;
       const secret = ref ? request.related.ofType(k8sTypes.core.v1.Secret).get(ref) : undefined;
-      const data = secret?.data as Record<string, string> | undefined;
+      const data = secret?.data;
       const value = data?.value ? Buffer.from(data.value, "base64").toString("utf8") : ABSENT;
       return {
         children: [{ apiVersion: "v1", kind: "ConfigMap", metadata: { name }, data: { value } }],

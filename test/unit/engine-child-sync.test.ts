@@ -78,7 +78,7 @@ describe("child sync never touches what is not ours", () => {
     );
     assert.deepEqual(
       fake.requests.map((r) => r.verb),
-      ["apply", "get"],
+      ["create", "get"],
     );
     assert.equal(result.conflicts.length, 1);
     assert.match(
@@ -98,7 +98,7 @@ describe("child sync never touches what is not ours", () => {
       new ChildWriteMemory(),
       deps(config, fake),
     );
-    assert.equal(fake.writes().length, 1, "only the refused create-only apply");
+    assert.equal(fake.writes().length, 1, "only the refused create");
     assert.match(result.conflicts[0]!.message, /exists and is not owned by this Widget/);
     assert.deepEqual(fake.objects.get("ns/web")?.data, { keep: "me" });
   });
@@ -221,10 +221,72 @@ describe("child sync never touches what is not ours", () => {
   it("surfaces a rejected create as the API error (not a conflict)", async () => {
     const config = configWith(ChildConfig.apply());
     const fake = new FakeWriteApi();
-    fake.failures.set("apply", [apiError(422, "Invalid", 'ConfigMap "web" is invalid: data[bad key!]')]);
+    fake.failures.set("create", [apiError(422, "Invalid", 'ConfigMap "web" is invalid: data[bad key!]')]);
     await assert.rejects(
       syncChildren(desired(config, cm("web")), new Map(), new ChildWriteMemory(), deps(config, fake)),
       /is invalid/,
+    );
+  });
+});
+
+describe("a child created with a POST is then applied with its fields claimed", () => {
+  /** Creates `web` through the engine (a POST), then syncs a changed desired state against what it stored. */
+  async function createThenChange(fake: FakeWriteApi, between?: () => void) {
+    const config = configWith(ChildConfig.apply());
+    const d = deps(config, fake);
+    await syncChildren(desired(config, cm("web", { a: "1", b: "2" })), new Map(), new ChildWriteMemory(), d);
+    between?.();
+    const stored = fake.objects.get("ns/web")!;
+    fake.requests.length = 0;
+    await syncChildren(
+      desired(config, cm("web", { a: "1" })),
+      new Map([[ConfigMap, [stored]]]),
+      new ChildWriteMemory(),
+      d,
+    );
+    return fake.requests.map((r) => r.verb);
+  }
+
+  it("turns our POST's Update entry into our Apply entry before the first apply (so it can remove fields)", async () => {
+    const fake = new FakeWriteApi();
+    assert.deepEqual(await createThenChange(fake), ["patch", "apply"]);
+    const claim = fake.requests[0]!.body as Array<{ op: string; path: string; value: unknown }>;
+    assert.deepEqual(claim.at(-1), {
+      op: "replace",
+      path: "/metadata/managedFields/0/operation",
+      value: "Apply",
+    });
+  });
+
+  it("finds our entry on the object when another manager's entry comes first", async () => {
+    const fake = new FakeWriteApi();
+    const verbs = await createThenChange(fake, () => {
+      const obj = fake.objects.get("ns/web")!;
+      obj.metadata.managedFields = [
+        { manager: "intruder", operation: "Update", fieldsType: "FieldsV1", fieldsV1: { "f:data": {} } },
+        ...(obj.metadata.managedFields ?? []),
+      ];
+    });
+    assert.deepEqual(verbs, ["patch", "get", "patch", "apply"]);
+    const claim = fake.requests[2]!.body as Array<{ op: string; path: string; value: unknown }>;
+    assert.equal(claim.at(-1)?.path, "/metadata/managedFields/1/operation");
+  });
+
+  it("claims nothing once our Apply entry exists", async () => {
+    const fake = new FakeWriteApi();
+    await createThenChange(fake);
+    const stored = fake.objects.get("ns/web")!;
+    fake.requests.length = 0;
+    const config = configWith(ChildConfig.apply());
+    await syncChildren(
+      desired(config, cm("web", { a: "2" })),
+      new Map([[ConfigMap, [stored]]]),
+      new ChildWriteMemory(),
+      deps(config, fake),
+    );
+    assert.deepEqual(
+      fake.requests.map((r) => r.verb),
+      ["apply"],
     );
   });
 });

@@ -76,7 +76,7 @@ describe("reconciler: status tells the truth", () => {
     await h.reconciler.reconcile("ns/w", signal());
     assert.deepEqual(
       h.fake.writes().map((r) => r.verb),
-      ["apply", "applyStatus"],
+      ["create", "applyStatus"],
     );
     const status = h.parent().status as Record<string, unknown>;
     assert.equal(status.ready, true);
@@ -87,7 +87,7 @@ describe("reconciler: status tells the truth", () => {
   it("keeps a rejected child's failure stable: Synced=False every time, one status write, generation not advanced", async () => {
     const h = harness({ sync: () => ({ status: { ready: true }, children: [child("a")] }) });
     for (let i = 0; i < 5; i++) {
-      h.fake.failures.set("apply", [apiError(422, "Invalid", 'ConfigMap "a" is invalid: data[bad key!]')]);
+      h.fake.failures.set("create", [apiError(422, "Invalid", 'ConfigMap "a" is invalid: data[bad key!]')]);
       await assert.rejects(h.reconciler.reconcile("ns/w", signal()), SyncError);
       const condition = synced(h.parent());
       assert.equal(condition?.status, "False", `attempt ${i}`);
@@ -103,7 +103,7 @@ describe("reconciler: status tells the truth", () => {
 
   it("treats a 429 the client gave up on as weather: no condition, no Event, a quiet retry", async () => {
     const h = harness({ sync: () => ({ status: { ready: true }, children: [child("a")] }) });
-    h.fake.failures.set("apply", [apiError(429, "TooManyRequests")]);
+    h.fake.failures.set("create", [apiError(429, "TooManyRequests")]);
     await assert.rejects(
       h.reconciler.reconcile("ns/w", signal()),
       (e: unknown) => e instanceof SyncError && e.kind === "transient",
@@ -144,9 +144,9 @@ describe("reconciler: stopping", () => {
     const stop = new AbortController();
     // The operator stops while the child write is on the wire; the server then rejects the write.
     h.fake.onRequest = (verb) => {
-      if (verb === "apply") stop.abort(new Error("stopping"));
+      if (verb === "create") stop.abort(new Error("stopping"));
     };
-    h.fake.failures.set("apply", [apiError(422, "Invalid", "rejected")]);
+    h.fake.failures.set("create", [apiError(422, "Invalid", "rejected")]);
     await assert.rejects(h.reconciler.reconcile("ns/w", stop.signal));
     assert.equal(h.statusWrites(), 0, "no status write after the stop");
     assert.equal(synced(h.parent()), undefined);
@@ -198,7 +198,8 @@ describe("reconciler: a stuck handler", () => {
   it("forgets the per-object bookkeeping of a deleted parent and its children", async () => {
     const h = harness({ sync: () => ({ status: { ok: 1 }, children: [child("a")] }) });
     await h.reconciler.reconcile("ns/w", signal());
-    assert.deepEqual(h.reconciler.memorySizes(), { statuses: 1, childWrites: 1, finalizeRetries: 0 });
+    // The child's write and the parent's status write are both remembered (the own-event filter).
+    assert.deepEqual(h.reconciler.memorySizes(), { statuses: 1, childWrites: 2, finalizeRetries: 0 });
     h.reconciler.forget(h.parent(), [h.fake.objects.get("ns/a")!]);
     assert.deepEqual(h.reconciler.memorySizes(), { statuses: 0, childWrites: 0, finalizeRetries: 0 });
   });

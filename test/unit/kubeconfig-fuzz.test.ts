@@ -13,24 +13,13 @@ import { ClientConfig } from "../../src/client/config.js";
 import { credentialProviderFor } from "../../src/client/credential-providers.js";
 import { resolveKubeconfigSources } from "../../src/client/kubeconfig.js";
 import { TsOperatorError } from "../../src/core/errors.js";
+import { rng } from "../support/seeded-random.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const fixtures = resolve(here, "../fixtures/kubeconfig");
 const SEED = Number(process.env.FUZZ_SEED ?? 20240611);
 const ITERATIONS = Number(process.env.FUZZ_ITERATIONS ?? 3000);
 const PER_CALL_LIMIT_MS = 5000;
-
-/** mulberry32: tiny, fast, good enough for fuzzing. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Fragments that steer YAML into its corners: flow/block mixing, anchors, tags, odd scalars, indentation. */
 const TOKENS = [

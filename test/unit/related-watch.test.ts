@@ -19,8 +19,10 @@ function fakeInformer() {
   const handlers = new Set<InformerHandler>();
   const informer = {
     store,
-    subscribe: (handler: InformerHandler) => {
+    // As SharedInformer: what the store holds already is replayed unless replay is false.
+    subscribe: (handler: InformerHandler, options: { replay?: boolean } = {}) => {
       handlers.add(handler);
+      if (options.replay !== false) for (const object of store.values()) handler({ type: "ADDED", object });
       return () => handlers.delete(handler);
     },
   } as unknown as SharedInformer;
@@ -47,8 +49,9 @@ const secret = (name: string, namespace = "ns", labels: Record<string, string> =
   metadata: { name, namespace, labels, resourceVersion: String(Math.random()) },
 });
 
-function watchOf(config: RelatedConfig, relatedNamespaced = true) {
+function watchOf(config: RelatedConfig, relatedNamespaced = true, before: KubeObject[] = []) {
   const { informer, emit } = fakeInformer();
+  for (const obj of before) emit(obj);
   const queued: string[] = [];
   const { logger, lines } = recordingLogger();
   const watch = new RelatedWatch({
@@ -130,5 +133,17 @@ describe("RelatedWatch by mapping", () => {
     emit({ apiVersion: "v1", kind: "Node", metadata: { name: "node-1", resourceVersion: "1" } });
     // A bare name takes the related object's namespace: a cluster-scoped object has none.
     assert.deepEqual(take(), ["bare", "x/p"]);
+  });
+});
+
+describe("RelatedWatch on an informer another operator started", () => {
+  it("sees the objects cached before it subscribed", () => {
+    const config = RelatedConfig.mappedBy((s) => s.metadata.labels?.["app"]);
+    const { watch, take } = watchOf(config, true, [secret("early", "ns", { app: "a" })]);
+    assert.deepEqual(take(), ["ns/a"]);
+    assert.deepEqual(
+      watch.relatedTo("ns/a").map((o) => o.metadata.name),
+      ["early"],
+    );
   });
 });

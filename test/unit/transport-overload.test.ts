@@ -12,7 +12,8 @@ import { after, before, beforeEach, describe, it } from "node:test";
 import { ApiError, hasCode, isTransient, TsOperatorError, type ApiStatus } from "../../src/core/errors.js";
 import { ClientConfig } from "../../src/client/config.js";
 import { KubeClient, type KubeClientOptions } from "../../src/client/kube-client.js";
-import type { RequestMetricEvent } from "../../src/client/transport.js";
+import { rateLimiterFor, type RequestMetricEvent } from "../../src/client/transport.js";
+import { TokenBucket } from "../../src/client/rate-limiter.js";
 import { startLocalHttpServer, type LocalHttpServer } from "../support/local-http-server.js";
 
 /** Answers one request; `n` counts the requests seen so far on the same method and path, from 1. */
@@ -176,7 +177,7 @@ describe("retries are bounded and stop on abort and on close", () => {
       c.resource(ConfigMap, "ns").patch("a", "merge", {}, { signal: ac.signal }),
       (e: unknown) => hasCode(e, "TSOP_ABORTED"),
     );
-    assert.ok(performance.now() - started < 1_000);
+    assert.ok(performance.now() - started < 4_000, "well before the 5 s Retry-After");
     assert.equal(requests.length, 1);
     await c.close();
   });
@@ -188,7 +189,7 @@ describe("retries are bounded and stop on abort and on close", () => {
     setTimeout(() => void c.close(), 100);
     const started = performance.now();
     await assert.rejects(pending, (e: unknown) => hasCode(e, "TSOP_SHUTDOWN"));
-    assert.ok(performance.now() - started < 1_000);
+    assert.ok(performance.now() - started < 4_000, "well before the 5 s Retry-After");
     await new Promise((r) => setTimeout(r, 50));
     assert.equal(requests.length, 1);
   });
@@ -202,7 +203,7 @@ describe("retries are bounded and stop on abort and on close", () => {
       (e: unknown) => isTransient(e) && (e as ApiError).statusCode === 503,
     );
     const took = performance.now() - started;
-    assert.ok(took >= 190 && took < 1_000, `took ${Math.round(took)} ms`);
+    assert.ok(took >= 190 && took < 5_000, `took ${Math.round(took)} ms`);
     assert.equal(requests.length, 5);
     await c.close();
   });
@@ -226,36 +227,36 @@ describe("metrics and rate limit", () => {
     await c.close();
   });
 
-  // n GETs at once against a server that answers at once: how long they take says whether a limiter ran.
-  const burst = async (c: KubeClient, n = 150) => {
-    const started = performance.now();
-    await Promise.all(Array.from({ length: n }, () => c.request({ method: "GET", path: "/api" })));
-    return performance.now() - started;
-  };
-
   it("sets no client-side limit by default: the server's Priority and Fairness is the limiter", async () => {
+    // Whether a limiter exists is a matter of construction, checked as such: a timing bound here would fail
+    // on a loaded machine and pass a generous limiter.
+    assert.equal(rateLimiterFor(undefined, undefined), undefined);
+    assert.equal(rateLimiterFor(Number.POSITIVE_INFINITY, undefined), undefined);
+    assert.ok(rateLimiterFor(100, undefined) instanceof TokenBucket);
+    // End to end: with no limiter and no connection cap, 300 requests all reach a server that answers none.
+    const held: ServerResponse[] = [];
+    answer = (_req, res) => held.push(res);
     const c = await newClient();
-    const took = await burst(c, 300);
-    // Unlimited, 300 local requests take a fraction of a second; the former default (a burst of 100, then 50 per
-    // second) needed 4 s, so 2 s leaves a slow machine room without letting any such limiter pass.
-    assert.ok(took < 2_000, `300 requests took ${Math.round(took)} ms: something limited them`);
-    assert.equal(requests.length, 300);
+    const all = Promise.all(Array.from({ length: 300 }, () => c.request({ method: "GET", path: "/api" })));
+    const deadline = Date.now() + 30_000;
+    while (held.length < 300 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(held.length, 300, "all 300 requests reached the server while none was answered");
+    for (const res of held) reply(res, 200, { metadata: { name: "a" } });
+    await all;
     await c.close();
   });
 
-  it("limits the rate when qps is set (a burst of qps, then qps per second); qps: Infinity is no limit", async () => {
+  it("limits the rate when qps is set (a burst of qps, then qps per second)", async () => {
     const limited = await newClient({}, 100);
-    const took = await burst(limited);
-    // 100 at once, then 50 more at 10 ms intervals: half a second at least.
-    assert.ok(took >= 450 && took < 2_000, `took ${Math.round(took)} ms`);
+    const started = performance.now();
+    await Promise.all(Array.from({ length: 150 }, () => limited.request({ method: "GET", path: "/api" })));
+    // 100 at once, then 50 more at 10 ms intervals: half a second at least, however fast the machine.
+    const took = performance.now() - started;
+    assert.ok(took >= 450, `took ${Math.round(took)} ms`);
     await limited.close();
 
     await assert.rejects(newClient({}, -1), (e: unknown) => hasCode(e, "TSOP_CONFIG_INVALID"));
     await assert.rejects(newClient({}, 0), (e: unknown) => hasCode(e, "TSOP_CONFIG_INVALID"));
-    const unlimited = await newClient({}, Number.POSITIVE_INFINITY);
-    const fast = await burst(unlimited);
-    assert.ok(fast < 900, `took ${Math.round(fast)} ms without a limit`);
-    await unlimited.close();
   });
 });
 
@@ -311,7 +312,7 @@ describe("one shared AbortSignal for many requests", () => {
     const started = performance.now();
     ac.abort(new Error("stop"));
     const results = await Promise.allSettled(all);
-    assert.ok(performance.now() - started < 1_000);
+    assert.ok(performance.now() - started < 4_000);
     for (const r of results) {
       assert.equal(r.status, "rejected");
       assert.ok(hasCode(r.reason, "TSOP_ABORTED"));

@@ -327,7 +327,8 @@ describe("watch over HTTP", () => {
   });
 });
 
-async function waitUntil(cond: () => boolean, timeoutMs = 2000) {
+// A generous deadline: this waits for an event (a closed socket), it does not time anything.
+async function waitUntil(cond: () => boolean, timeoutMs = 15_000) {
   const deadline = Date.now() + timeoutMs;
   while (!cond()) {
     if (Date.now() > deadline) assert.fail("condition not met in time");

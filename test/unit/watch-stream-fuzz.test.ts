@@ -7,18 +7,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { TsOperatorError } from "../../src/core/errors.js";
 import { parseWatchStream } from "../../src/client/watch-stream.js";
-
-/** mulberry32: tiny, fast, good enough for fuzzing. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from "../support/seeded-random.js";
 
 const ALPHABET = ["a", "Z", "0", " ", '"', "\\", "\n", "é", "😀", "日", "{", "}", ":", ","];
 const TYPES = ["ADDED", "MODIFIED", "DELETED", "BOOKMARK"];

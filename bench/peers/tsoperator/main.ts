@@ -16,6 +16,7 @@ const BenchParent = { apiVersion: "bench.tsoperator.dev/v1", kind: "BenchParent"
 
 interface BenchParentObject extends KubeObject {
   spec: { k: number; payload?: string };
+  status?: { children: number };
 }
 
 const namespace = process.env.BENCH_NAMESPACE;
@@ -33,7 +34,7 @@ setInterval(() => {
   if (syncs !== reported) console.log(`SYNCS ${(reported = syncs)}`);
 }, 1_000).unref();
 
-const op = startOperator<BenchParentObject, { children: number }>(
+const op = startOperator<BenchParentObject>(
   config,
   ({ parent }) => {
     syncs++;

@@ -12,53 +12,16 @@ import {
   ChildConfig,
   OperatorConfig,
   runOperator,
-  type K8sType,
-  type KubeObject,
-  type Handler,
+  type HandlerFor,
   type SyncRequest,
   type SyncResponse,
+  type k8s,
 } from "tsoperator";
+import { EchoServerType, type EchoServer, type EchoServerStatus } from "./resource.js";
 
-export const EchoServerType: K8sType = {
-  apiVersion: "examples.tsoperator.dev/v1",
-  kind: "EchoServer",
-  plural: "echoservers",
-  namespaced: true,
-};
-
-export interface EchoServerSpec {
-  message: string;
-  /** Defaulted to 1 by the CRD schema. */
-  replicas?: number;
-  /** Defaulted by the CRD schema. */
-  image?: string;
-}
-
-export interface EchoServerStatus {
-  /** "Ready" when every desired replica is ready, else "Progressing". */
-  phase: "Ready" | "Progressing";
-  replicas: number;
-  readyReplicas: number;
-  availableReplicas: number;
-  updatedReplicas: number;
-  unavailableReplicas: number;
-  /** In-cluster address of the Service. */
-  url: string;
-}
-
-export type EchoServer = KubeObject<EchoServerSpec, EchoServerStatus>;
-
-/** The subset of a Deployment's status the operator mirrors (all counts are absent until a controller sets them). */
-interface DeploymentStatus {
-  replicas?: number;
-  readyReplicas?: number;
-  availableReplicas?: number;
-  updatedReplicas?: number;
-  unavailableReplicas?: number;
-}
+export { EchoServerType, type EchoServer, type EchoServerSpec, type EchoServerStatus } from "./resource.js";
 
 export const ECHO_PORT = 5678;
-const DEFAULT_IMAGE = "hashicorp/http-echo:1.0";
 
 export const config = new OperatorConfig("echo-server-operator", EchoServerType)
   // apply: fields other controllers add to the Deployment survive, and fields we stop sending are removed.
@@ -75,15 +38,16 @@ function podLabels(parent: EchoServer): Record<string, string> {
   };
 }
 
-export function desiredDeployment(parent: EchoServer): KubeObject {
-  const spec = parent.spec ?? { message: "" };
+/** The Deployment, checked against the built-in Deployment type (a misspelt field does not compile). */
+export function desiredDeployment(parent: EchoServer): k8s.Deployment {
+  const spec = parent.spec;
   const labels = podLabels(parent);
   return {
     apiVersion: "apps/v1",
     kind: "Deployment",
     metadata: { name: parent.metadata.name, labels },
     spec: {
-      replicas: spec.replicas ?? 1,
+      replicas: spec.replicas,
       selector: { matchLabels: labels },
       template: {
         metadata: { labels },
@@ -91,7 +55,7 @@ export function desiredDeployment(parent: EchoServer): KubeObject {
           containers: [
             {
               name: "echo",
-              image: spec.image ?? DEFAULT_IMAGE,
+              image: spec.image,
               args: [`-text=${spec.message}`, `-listen=:${ECHO_PORT}`],
               ports: [{ name: "http", containerPort: ECHO_PORT, protocol: "TCP" }],
             },
@@ -102,7 +66,7 @@ export function desiredDeployment(parent: EchoServer): KubeObject {
   };
 }
 
-export function desiredService(parent: EchoServer): KubeObject {
+export function desiredService(parent: EchoServer): k8s.Service {
   return {
     apiVersion: "v1",
     kind: "Service",
@@ -115,9 +79,9 @@ export function desiredService(parent: EchoServer): KubeObject {
 }
 
 /** The status: the existing Deployment's counts (0 when absent: nothing has reported them yet). */
-export function statusFor(parent: EchoServer, deployment: KubeObject | undefined): EchoServerStatus {
-  const observed = (deployment?.status ?? {}) as DeploymentStatus;
-  const desired = parent.spec?.replicas ?? 1;
+export function statusFor(parent: EchoServer, deployment: k8s.Deployment | undefined): EchoServerStatus {
+  const observed = deployment?.status ?? {};
+  const desired = parent.spec.replicas;
   const readyReplicas = observed.readyReplicas ?? 0;
   return {
     phase: deployment && readyReplicas >= desired ? "Ready" : "Progressing",
@@ -140,7 +104,7 @@ export function sync(request: SyncRequest<EchoServer>): SyncResponse<EchoServerS
   };
 }
 
-export const handler: Handler<EchoServer, EchoServerStatus> = { sync };
+export const handler: HandlerFor<typeof EchoServerType> = { sync };
 
 /** Runs the operator with the environment's credentials (service account in a pod, else the kubeconfig). */
 export async function main(): Promise<void> {

@@ -5,17 +5,17 @@
  * status themselves through the status subresource, as the deployment controller would in a cluster.
  */
 import assert from "node:assert/strict";
-import { fileURLToPath } from "node:url";
 import { after, before, describe, it } from "node:test";
 import { k8sTypes, type KubeObject } from "tsoperator";
 import { TestEnvironment, TestKit } from "tsoperator/testing";
 import { ECHO_PORT, EchoServerType, config, handler, type EchoServer } from "../src/operator.js";
+import type { EchoServerSpecInput } from "../src/resource.js";
 
 const { Deployment } = k8sTypes.apps.v1;
 const { Service } = k8sTypes.core.v1;
-const CRD = fileURLToPath(new URL("../crd.yaml", import.meta.url));
 
-function echoServer(name: string, replicas: number, message = "hello"): EchoServer {
+/** What a user writes: the spec defaults (image) are left to the apiserver. */
+function echoServer(name: string, replicas: number, message = "hello"): KubeObject<EchoServerSpecInput> {
   return {
     apiVersion: EchoServerType.apiVersion,
     kind: EchoServerType.kind,
@@ -29,7 +29,7 @@ describe("echo-server example", () => {
   let kit: TestKit;
 
   before(async () => {
-    env = await TestEnvironment.start({ crds: [CRD] });
+    env = await TestEnvironment.start({ crds: [EchoServerType] });
     kit = await TestKit.withTestNamespace(config, env.clientConfig(), handler);
   });
 

@@ -14,35 +14,20 @@ import {
   ChildConfig,
   OperatorConfig,
   runOperator,
-  type K8sType,
-  type KubeObject,
   type FinalizeResponse,
-  type Handler,
+  type HandlerFor,
   type SyncRequest,
   type SyncResponse,
+  type k8s,
 } from "tsoperator";
+import { TempNamespaceType, type TempNamespace, type TempNamespaceStatus } from "./resource.js";
 
-export const TempNamespaceType: K8sType = {
-  apiVersion: "examples.tsoperator.dev/v1",
-  kind: "TempNamespace",
-  plural: "tempnamespaces",
-  namespaced: false,
-};
-
-export interface TempNamespaceSpec {
-  ttlSeconds: number;
-  owner?: string;
-}
-
-export interface TempNamespaceStatus {
-  phase: "Active" | "Expired" | "Deleting";
-  namespace: string;
-  /** RFC 3339: creationTimestamp + ttlSeconds. */
-  expiresAt: string;
-  message: string;
-}
-
-export type TempNamespace = KubeObject<TempNamespaceSpec, TempNamespaceStatus>;
+export {
+  TempNamespaceType,
+  type TempNamespace,
+  type TempNamespaceSpec,
+  type TempNamespaceStatus,
+} from "./resource.js";
 
 /** Name of the ConfigMap the operator keeps inside the namespace. */
 export const INFO_CONFIGMAP = "temp-namespace";
@@ -54,7 +39,7 @@ export const config = new OperatorConfig("temp-namespace-operator", TempNamespac
 /** When the namespace expires, in epoch ms. */
 export function expiryOf(parent: TempNamespace): number {
   const created = Date.parse(parent.metadata.creationTimestamp ?? "");
-  return (Number.isNaN(created) ? Date.now() : created) + (parent.spec?.ttlSeconds ?? 0) * 1000;
+  return (Number.isNaN(created) ? Date.now() : created) + parent.spec.ttlSeconds * 1000;
 }
 
 // The API server stores timestamps to the second; writing them that way keeps the status stable between syncs.
@@ -86,17 +71,17 @@ export function sync(
       },
     };
   }
-  const namespace: KubeObject = {
+  const namespace: k8s.Namespace = {
     apiVersion: "v1",
     kind: "Namespace",
     metadata: { name, labels: { "examples.tsoperator.dev/temp-namespace": "true" } },
   };
-  const info: KubeObject = {
+  const info: k8s.ConfigMap = {
     apiVersion: "v1",
     kind: "ConfigMap",
     // The parent is cluster-scoped: a namespaced child must say where it lives.
     metadata: { name: INFO_CONFIGMAP, namespace: name },
-    data: { expiresAt, owner: parent.spec?.owner ?? "", ttlSeconds: String(parent.spec?.ttlSeconds ?? "") },
+    data: { expiresAt, owner: parent.spec.owner ?? "", ttlSeconds: String(parent.spec.ttlSeconds) },
   };
   return {
     children: [namespace, info],
@@ -137,7 +122,7 @@ export function finalize(request: SyncRequest<TempNamespace>): FinalizeResponse<
   };
 }
 
-export const handler: Handler<TempNamespace, TempNamespaceStatus> = {
+export const handler: HandlerFor<typeof TempNamespaceType> = {
   sync: (request) => sync(request),
   finalize,
 };

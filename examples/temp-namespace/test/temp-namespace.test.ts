@@ -5,14 +5,12 @@
  */
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { fileURLToPath } from "node:url";
 import { after, before, describe, it } from "node:test";
 import { k8sTypes } from "tsoperator";
 import { TestEnvironment, TestKit } from "tsoperator/testing";
 import { INFO_CONFIGMAP, TempNamespaceType, config, handler, type TempNamespace } from "../src/operator.js";
 
 const { Namespace, ConfigMap } = k8sTypes.core.v1;
-const CRD = fileURLToPath(new URL("../crd.yaml", import.meta.url));
 
 const uniqueName = (prefix: string) => `${prefix}-${randomBytes(3).toString("hex")}`;
 
@@ -30,7 +28,7 @@ describe("temp-namespace example", () => {
   let kit: TestKit;
 
   before(async () => {
-    env = await TestEnvironment.start({ crds: [CRD] });
+    env = await TestEnvironment.start({ crds: [TempNamespaceType] });
     kit = await TestKit.create(config, env.clientConfig(), handler);
   });
 

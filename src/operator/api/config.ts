@@ -3,7 +3,7 @@
  * builder API in TypeScript form). Pure configuration: nothing here touches the network.
  */
 import { TsOperatorError } from "../../core/errors.js";
-import { typeName, type K8sType } from "../../core/types.js";
+import { typeName, type K8sType, type KubeObject } from "../../core/types.js";
 import { checkBuckets } from "../../core/shard-hash.js";
 import { DEFAULT_RETRY_RATE_LIMIT, type RetryRateLimit } from "../../runtime/work-queue.js";
 import type { RelatedConfig } from "./related-config.js";
@@ -65,7 +65,7 @@ export interface LeaderElectionConfig {
 }
 
 /**
- * Scale-out: replicas split the parents by bucket (see docs/guide/14-sharding.md). Exclusive with leader election.
+ * Scale-out: replicas split the parents by bucket (see docs/guide/15-sharding.md). Exclusive with leader election.
  */
 export interface ShardingConfig {
   /** Number of buckets, fixed for the life of the operator (changing it re-partitions every parent). */
@@ -114,9 +114,10 @@ function invalid(message: string): never {
  *   .withChild(k8sTypes.apps.v1.Deployment, ChildConfig.apply())
  *   .withChild(k8sTypes.core.v1.Service, ChildConfig.replace());
  */
-export class OperatorConfig {
+export class OperatorConfig<P extends KubeObject = KubeObject> {
   readonly operatorName: string;
-  readonly parentType: K8sType;
+  /** The parent type; a typed one (defineResource, k8sTypes) types the handler's `request.parent`. */
+  readonly parentType: K8sType<P>;
   readonly #children: ChildTypeConfig[] = [];
   readonly #related: RelatedTypeConfig[] = [];
   readonly #settings: Settings = {
@@ -138,7 +139,7 @@ export class OperatorConfig {
     syncTimeoutMs: 300_000,
   };
 
-  constructor(operatorName: string, parentType: K8sType) {
+  constructor(operatorName: string, parentType: K8sType<P>) {
     if (!DNS_1123_SUBDOMAIN.test(operatorName) || operatorName.length > 63) {
       invalid(
         `operator name ${JSON.stringify(operatorName)} must be a DNS-1123 label (lowercase, digits, '-')`,
@@ -377,8 +378,8 @@ export class OperatorConfig {
    * An independent copy with the same children and settings (the class is a mutable builder: the TestKit, for
    * one, scopes a copy to its namespace without touching the caller's config).
    */
-  clone(): OperatorConfig {
-    const copy = new OperatorConfig(this.operatorName, this.parentType);
+  clone(): OperatorConfig<P> {
+    const copy = new OperatorConfig<P>(this.operatorName, this.parentType);
     copy.#children.push(...this.#children);
     copy.#related.push(...this.#related);
     Object.assign(copy.#settings, this.#settings);

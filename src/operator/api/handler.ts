@@ -18,8 +18,11 @@ export interface TypedChildren<C extends KubeObject = KubeObject> extends Iterab
 }
 
 export interface RequestChildren {
-  /** The existing children of one declared child type. */
-  ofType<C extends KubeObject = KubeObject>(type: K8sType): TypedChildren<C>;
+  /**
+   * The existing children of one declared child type, typed by it: `ofType(k8sTypes.apps.v1.Deployment)` yields
+   * Deployments. For an untyped K8sType, name the type: `ofType<MyObject>(type)`.
+   */
+  ofType<C extends KubeObject = KubeObject>(type: K8sType<C>): TypedChildren<C>;
   /** Every existing child, of every type. */
   all(): KubeObject[];
 }
@@ -33,7 +36,7 @@ export type RelatedObjects<R extends KubeObject = KubeObject> = TypedChildren<R>
 
 export interface RequestRelated {
   /** The cached objects of one declared related type. */
-  ofType<R extends KubeObject = KubeObject>(type: K8sType): RelatedObjects<R>;
+  ofType<R extends KubeObject = KubeObject>(type: K8sType<R>): RelatedObjects<R>;
 }
 
 /** A snapshot of one parent, its existing children and its related objects (roperator's SyncRequest). Frozen. */
@@ -114,6 +117,31 @@ export interface Handler<P extends KubeObject = KubeObject, S = unknown> {
 
 /** A plain function is a handler too (roperator's blanket impl). */
 export type HandlerLike<P extends KubeObject = KubeObject, S = unknown> = Handler<P, S> | SyncFunction<P, S>;
+
+/**
+ * The status type of a parent object type: what `sync` returns as `status` when the OperatorConfig's parent type
+ * carries its object type (defineResource). `unknown` for untyped parents, so anything goes there.
+ */
+/**
+ * The handler of a typed parent type, e.g. `HandlerFor<typeof EchoServer>` for a `defineResource` result:
+ * `request.parent` is its object type and `sync` must return its status type. Annotating the handler this way
+ * (rather than writing it inline in `startOperator(...)`) also keeps string-literal status fields literal.
+ *
+ * @example
+ * export const handler: HandlerFor<typeof EchoServer> = {
+ *   sync(request) {
+ *     return { children: [], status: { phase: "Ready" } };
+ *   },
+ * };
+ */
+export type HandlerFor<T extends K8sType<KubeObject>> =
+  T extends K8sType<infer P> ? Handler<P, StatusOf<P>> : never;
+
+export type StatusOf<P extends KubeObject> = P extends { status?: infer S }
+  ? unknown extends S
+    ? unknown
+    : NonNullable<S>
+  : unknown;
 
 export function toHandler<P extends KubeObject, S>(handler: HandlerLike<P, S>): Handler<P, S> {
   if (typeof handler === "function") return { sync: handler };

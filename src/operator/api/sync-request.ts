@@ -65,7 +65,7 @@ export class RequestChildrenView implements RequestChildren {
     private readonly defaultNamespace: string | undefined,
   ) {}
 
-  ofType<C extends KubeObject = KubeObject>(type: K8sType): TypedChildren<C> {
+  ofType<C extends KubeObject = KubeObject>(type: K8sType<C>): TypedChildren<C> {
     if (!isDeclared(this.declared, type)) {
       throw new TsOperatorError(
         "TSOP_USAGE",
@@ -103,7 +103,7 @@ class RequestRelatedView implements RequestRelated {
     private readonly defaultNamespace: string | undefined,
   ) {}
 
-  ofType<R extends KubeObject = KubeObject>(type: K8sType): RelatedObjects<R> {
+  ofType<R extends KubeObject = KubeObject>(type: K8sType<R>): RelatedObjects<R> {
     if (!isDeclared(this.source.declared, type)) {
       throw new TsOperatorError(
         "TSOP_USAGE",
@@ -123,16 +123,27 @@ export function typeKey(type: { apiVersion?: string | undefined; kind?: string |
   return `${type.apiVersion ?? ""}/${type.kind ?? ""}`;
 }
 
+/**
+ * `onChildrenRead` is told when the handler first looks at `children`: only then can its answer depend on them
+ * (the engine then shows it the children it just wrote, with one more sync).
+ */
 export function buildSyncRequest<P extends KubeObject>(
   parent: P,
   childrenByType: ReadonlyMap<string, readonly KubeObject[]>,
   declared: readonly K8sType[] | undefined,
   related: RelatedSource = NO_RELATED,
+  onChildrenRead?: () => void,
 ): SyncRequest<P> {
   const namespace = parent.metadata.namespace || undefined;
+  const children = new RequestChildrenView(childrenByType, declared, namespace);
+  const relatedView = new RequestRelatedView(related, namespace);
+  if (!onChildrenRead) return Object.freeze({ parent, children, related: relatedView });
   return Object.freeze({
     parent,
-    children: new RequestChildrenView(childrenByType, declared, namespace),
-    related: new RequestRelatedView(related, namespace),
+    get children() {
+      onChildrenRead();
+      return children;
+    },
+    related: relatedView,
   });
 }

@@ -3,21 +3,14 @@
  * it differs), the engine's own "Synced" condition on errors, and the finalizer.
  */
 import { isNotFound } from "../../core/errors.js";
-import type { KubeObject } from "../../core/types.js";
+import type { Condition, KubeObject } from "../../core/types.js";
 import type { ResourceApi } from "../../client/resource-api.js";
 import { hashOf, jsonEqual } from "../../core/json.js";
 
 /** Condition type the engine writes on the parent when a sync fails (and removes once a sync succeeds). */
 export const SYNC_CONDITION = "Synced";
 
-export interface Condition {
-  type: string;
-  status: "True" | "False" | "Unknown";
-  reason?: string;
-  message?: string;
-  lastTransitionTime?: string;
-  observedGeneration?: number;
-}
+export type { Condition };
 
 type StatusObject = Record<string, unknown> & { conditions?: Condition[]; observedGeneration?: number };
 

@@ -72,7 +72,7 @@ export interface ReconcileObserver {
 export interface EngineMemorySizes {
   /** Parents whose last status write is remembered. */
   statuses: number;
-  /** Children whose last write of ours is remembered (the loop guard). */
+  /** Children and parents whose last write of ours is remembered (the loop guard, own-event filter). */
   childWrites: number;
   /** Parents whose finalize asked to be retried later. */
   finalizeRetries: number;
@@ -80,7 +80,8 @@ export interface EngineMemorySizes {
 
 export type ReconcileOutcome =
   | { kind: "gone" }
-  | { kind: "synced"; resyncAfterMs?: number | undefined; writes: number }
+  /** `childrenRead`: the handler looked at the request's children, so its answer may depend on them. */
+  | { kind: "synced"; resyncAfterMs?: number | undefined; writes: number; childrenRead: boolean }
   | { kind: "waiting"; writes: number }
   | { kind: "finalizing"; retryAfterMs: number }
   | { kind: "finalized" }
@@ -183,7 +184,8 @@ export class Reconciler {
     }
 
     const children = ctx.childrenOf(uid);
-    const request = this.#request(parent, children);
+    let childrenRead = false;
+    const request = this.#request(parent, children, () => (childrenRead = true));
     let response: SyncResponse;
     try {
       response = await this.#callHandler(parent, (context) => ctx.handler.sync(request, context), signal);
@@ -240,12 +242,21 @@ export class Reconciler {
       ctx.observer.onStatusWrite(key);
     }
     if (hasSyncError(latest)) ctx.observer.onRecovered(latest);
-    return { kind: "synced", resyncAfterMs: response.resyncAfterMs ?? undefined, writes };
+    return { kind: "synced", resyncAfterMs: response.resyncAfterMs ?? undefined, writes, childrenRead };
+  }
+
+  /**
+   * Whether this (parent or child) object is exactly what one of our writes returned: its watch event reports
+   * nothing the engine does not know already.
+   */
+  isOwnWrite(obj: KubeObject): boolean {
+    return this.#writeMemory.isOurLastWrite(obj);
   }
 
   /** Drops what the engine remembers about a parent that is gone, and about its children. */
   forget(parent: KubeObject, children: Iterable<KubeObject> = []): void {
     this.#statusMemory.forget(parent.metadata.uid);
+    this.#writeMemory.forget(parent.metadata.uid);
     this.#finalizeNotBefore.delete(parent.metadata.uid ?? "");
     for (const child of children) this.#writeMemory.forget(child.metadata.uid);
   }
@@ -327,7 +338,7 @@ export class Reconciler {
     } finally {
       scope.release();
       // Tells a handler still running that its answer is no longer wanted (and clears the deadline's timer).
-      scope.abort(new TsOperatorError("TSOP_ABORTED", "the sync is over"));
+      scope.abort(SYNC_OVER);
     }
   }
 
@@ -348,8 +359,8 @@ export class Reconciler {
     return new SyncError(kind, `${call} failed: ${errorMessage(error)}`, error);
   }
 
-  #request(parent: KubeObject, children: Map<K8sType, readonly KubeObject[]>) {
-    return requestFromCache(this.#ctx, parent, children);
+  #request(parent: KubeObject, children: Map<K8sType, readonly KubeObject[]>, onChildrenRead?: () => void) {
+    return requestFromCache(this.#ctx, parent, children, onChildrenRead);
   }
 
   #parentDeps(signal: AbortSignal): ParentWriteDeps {
@@ -358,7 +369,12 @@ export class Reconciler {
       api: ctx.api(ctx.config.parentType),
       fieldManager: ctx.config.fieldManager,
       signal,
-      recordWrite: (obj) => ctx.recordWrite(ctx.config.parentType, obj),
+      // Remembered like a child's, so the watch event of our own finalizer write does not call the handler again.
+      recordWrite: (obj) => {
+        const held = ctx.recordWrite(ctx.config.parentType, obj);
+        if (held) this.#writeMemory.remember(obj);
+        return held;
+      },
     };
   }
 
@@ -412,6 +428,7 @@ export function requestFromCache(
   ctx: Pick<ReconcilerContext, "config" | "relatedOf">,
   parent: KubeObject,
   children: Map<K8sType, readonly KubeObject[]>,
+  onChildrenRead?: () => void,
 ) {
   const byKey = new Map<string, readonly KubeObject[]>();
   for (const [type, objects] of children) byKey.set(typeKey(type), objects);
@@ -420,6 +437,7 @@ export function requestFromCache(
     byKey,
     ctx.config.children.map((c) => c.type),
     ctx.relatedOf?.(parent),
+    onChildrenRead,
   );
 }
 
@@ -430,6 +448,10 @@ const REASONS: Record<SyncErrorKind, (error: unknown) => string> = {
   conflict: () => "ChildConflict",
   api: (error) => (isApiError(error) ? `Api${error.reason ?? error.statusCode}` : "ApiError"),
 };
+
+/** The abort reason a handler's signal gets once its sync is over: one shared error, as building one (its stack)
+ * on every sync cost about 0.2 ms of CPU per parent in the bulk-create profile. */
+const SYNC_OVER = new TsOperatorError("TSOP_ABORTED", "the sync is over");
 
 /** The handler did not settle within the sync timeout. */
 export class SyncTimeoutError extends TsOperatorError {

@@ -39,6 +39,8 @@ const ERROR_BACKOFF_INITIAL_MS = 100;
 /** Fallback retry after a guarded write found our view stale (the watch event normally comes first). */
 const STALE_RETRY_MS = 1_000;
 const CHILD_PARENT_INDEX = "parent";
+/** One function for every controller, so controllers sharing a parent informer can all register the index. */
+const uidOf = (obj: KubeObject): string[] => (obj.metadata.uid ? [obj.metadata.uid] : []);
 
 export interface ControllerOptions {
   logger: Logger;
@@ -48,6 +50,12 @@ export interface ControllerOptions {
   events?: ParentEventSink;
   /** Sharding: which parents this replica syncs, and the fence of their buckets (see sharding.ts). */
   shard?: ShardGate | undefined;
+  /**
+   * An informer factory shared with other controllers (`startOperators`): informers of the same type and scope
+   * are then one LIST and one WATCH for all of them. Its owner starts and stops it; without it the controller
+   * has its own.
+   */
+  factory?: InformerFactory;
   /** Called for every reconcile outcome (metrics). */
   onReconcile?: (result: "success" | "error" | "requeue_after", seconds: number, error?: unknown) => void;
 }
@@ -56,6 +64,10 @@ export class OperatorController {
   readonly config: OperatorConfig;
   #queue: WorkQueue;
   readonly factory: InformerFactory;
+  readonly #sharedFactory: boolean;
+  /** This controller's informers (a shared factory holds other controllers' too) and its subscriptions. */
+  readonly #informers = new Set<SharedInformer>();
+  readonly #unsubscribe: Array<() => void> = [];
   readonly #client: KubeClient;
   readonly #logger: Logger;
   readonly #reconciler: Reconciler;
@@ -68,6 +80,8 @@ export class OperatorController {
   /** Parent uids of a child, from its tracking label and controller ownerReference (also the store index). */
   readonly #parentUidsOf: (obj: KubeObject) => readonly string[];
   #running: Promise<void> | undefined;
+  /** Per parent being synced, the changes its watch events reported meanwhile (`undefined`: a child deletion). */
+  readonly #held = new Map<string, Array<KubeObject | undefined>>();
   /**
    * Aborts the writes of the current workers: on a hard stop, or when leadership is lost. A graceful stop lets
    * in-flight syncs finish their writes. Renewed for each worker term.
@@ -82,12 +96,15 @@ export class OperatorController {
     this.#logger = options.logger;
     this.#options = options;
     this.#parentUidsOf = parentUidIndex(config.trackingLabel);
-    this.factory = new InformerFactory(client, {
-      // Our own managedFields entry tells us which fields we own (drift detection); the rest is dropped.
-      compact: { keepFieldManager: config.fieldManager },
-      onError: (error, phase) =>
-        this.#logger.warn({ err: errorSummary(error), phase }, "watch error, retrying"),
-    });
+    this.#sharedFactory = options.factory !== undefined;
+    this.factory =
+      options.factory ??
+      new InformerFactory(client, {
+        // Our own managedFields entry tells us which fields we own (drift detection); the rest is dropped.
+        compact: { keepFieldManager: config.fieldManager },
+        onError: (error, phase) =>
+          this.#logger.warn({ err: errorSummary(error), phase }, "watch error, retrying"),
+      });
     this.#queue = this.#newQueue();
     const observer = options.observer ?? {};
     const nameOf = (parent: KubeObject) =>
@@ -177,7 +194,7 @@ export class OperatorController {
     const parent = this.factory.informer(this.config.parentType, {
       namespace: parentNamespaced ? this.config.namespace : undefined,
     });
-    parent.store.addIndex(PARENT_UID_INDEX, (obj) => (obj.metadata.uid ? [obj.metadata.uid] : []));
+    parent.store.addIndex(PARENT_UID_INDEX, uidOf);
     this.#parentInformer = parent;
     const selector = `${this.config.ownershipLabel}=${this.config.operatorName}`;
     for (const { type } of this.config.children) {
@@ -189,7 +206,8 @@ export class OperatorController {
         informer.store.addIndex(CHILD_PARENT_INDEX, this.#parentUidsOf);
       }
       this.#childInformers.set(type, informer);
-      informer.subscribe((event) => this.#onChildEvent(event), { replay: false });
+      this.#informers.add(informer);
+      this.#unsubscribe.push(informer.subscribe((event) => this.#onChildEvent(event), { replay: false }));
     }
     for (const { type, config: related } of this.config.related) {
       const namespaced = this.#isNamespaced(type);
@@ -206,14 +224,19 @@ export class OperatorController {
         logger: this.#logger,
       });
       watch.subscribe();
+      this.#unsubscribe.push(() => watch.unsubscribe());
+      this.#informers.add(watch.informer);
       this.#related.push(watch);
     }
-    parent.subscribe((event) => this.#onParentEvent(event), { replay: false });
+    this.#informers.add(parent);
+    // Replayed: a parent informer shared with another operator may be filled already, and the references index
+    // must see every parent (queueing them too is harmless: startWorkers queues them all anyway).
+    this.#unsubscribe.push(parent.subscribe((event) => this.#onParentEvent(event)));
     this.factory.start();
     // A cache that cannot sync (e.g. no list permission) must not make stop() hang.
     const stopping = this.#stopping.signal;
     await Promise.race([
-      this.factory.waitForSync(),
+      Promise.all([...this.#informers].map((informer) => informer.synced)),
       new Promise<never>((_, reject) => {
         const fail = () => reject(new TsOperatorError("TSOP_SHUTDOWN", "stopped before the caches synced"));
         if (stopping.aborted) fail();
@@ -284,7 +307,9 @@ export class OperatorController {
   /** Stops the watches (and a startCaches() still waiting for them). */
   async stopCaches(): Promise<void> {
     this.#stopping.abort();
-    await this.factory.stop();
+    for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe();
+    // A shared factory is stopped by its owner once every controller using it has stopped.
+    if (!this.#sharedFactory) await this.factory.stop();
   }
 
   /** Start times (Date.now()) of handler calls not settled yet, including ones abandoned after a timeout. */
@@ -325,12 +350,12 @@ export class OperatorController {
   }
 
   get hasSynced(): boolean {
-    return this.#parentInformer !== undefined && this.factory.hasSynced;
+    return this.#parentInformer !== undefined && [...this.#informers].every((informer) => informer.hasSynced);
   }
 
   /** Cached object counts per type (for metrics). */
   cachedObjects(): Array<{ type: string; count: number }> {
-    return this.factory.informers().map((i) => ({ type: typeName(i.type), count: i.store.size }));
+    return [...this.#informers].map((i) => ({ type: typeName(i.type), count: i.store.size }));
   }
 
   /** Graceful stop: stopWorkers(graceMs) then stopCaches(). */
@@ -353,14 +378,15 @@ export class OperatorController {
   async #work(key: string): Promise<WorkResult | void> {
     const started = performance.now();
     const seconds = () => (performance.now() - started) / 1000;
+    this.#held.set(key, []);
     try {
       const outcome = await this.#reconcile(key);
       if (!outcome) return undefined; // not ours (any more): the holder of its bucket syncs it
       switch (outcome.kind) {
         case "synced":
-          // Our writes went into the cache without watch events (read-your-writes), so nothing else will show
-          // the handler the children it just created: sync once more; it is a no-op unless its answer depends on them.
-          if (outcome.writes > 0) this.#queue.add(key);
+          // The handler looked at the children and we changed some: show it what it created (our writes are
+          // filtered out of the watch events, so nothing else would).
+          if (outcome.writes > 0 && outcome.childrenRead) this.#queue.add(key);
           this.#options.onReconcile?.(
             outcome.resyncAfterMs !== undefined ? "requeue_after" : "success",
             seconds(),
@@ -385,6 +411,8 @@ export class OperatorController {
         this.#logger.info({ parent: key, err: errorSummary(error.cause) }, "transient API failure, retrying");
       }
       throw error;
+    } finally {
+      this.#releaseHeld(key);
     }
   }
 
@@ -427,15 +455,34 @@ export class OperatorController {
       return;
     }
     if (event.type === "MODIFIED" && !parentChangeMatters(event.old, event.object)) return;
-    this.#enqueue(keyOf(event.object));
+    this.#changed(keyOf(event.object), event.object);
   }
 
   #onChildEvent(event: StoreEvent): void {
     if (event.type === "DELETED") this.#reconciler.forgetChild(event.object);
     for (const uid of this.#parentUidsOf(event.object)) {
       const parent = this.#parentInformer?.store.byIndex(PARENT_UID_INDEX, uid)[0];
-      if (parent) this.#enqueue(keyOf(parent));
+      if (parent) this.#changed(keyOf(parent), event.type === "DELETED" ? undefined : event.object);
     }
+  }
+
+  /**
+   * An object of parent `key` changed (`undefined`: a child was deleted). A change that is exactly one of our own
+   * writes needs no sync. While the parent's sync runs, the event of a write of ours may come before the write's
+   * answer, so its changes are held and judged when the sync ends (#releaseHeld).
+   */
+  #changed(key: string, obj: KubeObject | undefined): void {
+    if (obj && this.#reconciler.isOwnWrite(obj)) return;
+    const held = this.#held.get(key);
+    if (held) held.push(obj);
+    else this.#enqueue(key);
+  }
+
+  /** Ends holding `key`'s changes; syncs again unless each was our own write (someone else's change, a deletion). */
+  #releaseHeld(key: string): void {
+    const held = this.#held.get(key);
+    this.#held.delete(key);
+    if (held?.some((obj) => !obj || !this.#reconciler.isOwnWrite(obj))) this.#enqueue(key);
   }
 
   #childrenOf(uid: string): Map<K8sType, readonly KubeObject[]> {

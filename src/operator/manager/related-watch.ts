@@ -89,9 +89,12 @@ export class RelatedWatch {
     return this.#options.config.references !== undefined;
   }
 
-  /** Starts following the related type's events (the informer replays nothing: parents are all queued at start). */
+  /**
+   * Starts following the related type's events. The objects already cached are replayed: a shared informer may
+   * have been started by another operator, and a mapping must see every object to know its parents.
+   */
   subscribe(): void {
-    this.#unsubscribe ??= this.informer.subscribe((event) => this.#onRelatedEvent(event), { replay: false });
+    this.#unsubscribe ??= this.informer.subscribe((event) => this.#onRelatedEvent(event));
   }
 
   unsubscribe(): void {

@@ -155,12 +155,6 @@ export function shardedLifecycle(options: {
   const { target, shards, config, logger } = options;
   const sharding = config.sharding;
   if (!sharding) throw new TsOperatorError("TSOP_CONFIG_INVALID", "sharding is not configured");
-  if (config.leaderElection) {
-    throw new TsOperatorError(
-      "TSOP_CONFIG_INVALID",
-      "withSharding and withLeaderElection are exclusive: with sharding every replica is active",
-    );
-  }
   const ring = new ShardRing(options.client, {
     name: sharding.ringName ?? config.operatorName,
     namespace: options.namespace,

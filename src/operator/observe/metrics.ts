@@ -1,6 +1,7 @@
 /**
- * Prometheus metrics of one operator, on its own prom-client `Registry` (never the global one, so several
- * operators or tests in one process do not clash over metric names).
+ * Prometheus metrics of one operator, on its own prom-client `Registry` (never the global one, so tests in one
+ * process do not clash over metric names). Operators run together by `startOperators` share one registry
+ * (`forController`), so one `/metrics` carries them all, told apart by their `controller` label.
  *
  * Cardinality is bounded by construction: labels are the controller name, fixed enums (result, kind, verb), the
  * queue name, HTTP codes/methods and child type names. Never a parent's name or uid. Names follow
@@ -42,6 +43,192 @@ const QUEUE_BUCKETS = [1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1, 10];
 // client-go's request latency buckets.
 const REQUEST_BUCKETS = [0.005, 0.025, 0.1, 0.25, 0.5, 1, 2, 4, 8, 15, 30, 60];
 
+/** The metric objects of one registry, shared by the operators that report into it (one `/metrics`). */
+interface Instruments {
+  readonly registry: Registry;
+  readonly queues: Map<string, ObservableQueue>;
+  readonly cacheSources: Set<{ controller: string; source: CachedObjectsSource }>;
+  readonly reconcileTotal: Counter<"controller" | "result">;
+  readonly reconcileErrors: Counter<"controller">;
+  readonly reconcileTime: Histogram<"controller">;
+  readonly syncErrors: Counter<"controller" | "kind">;
+  readonly finalizeTotal: Counter<"controller" | "result">;
+  readonly childWrites: Counter<"controller" | "verb">;
+  readonly statusWrites: Counter<"controller">;
+  readonly events: Counter<"controller" | "outcome">;
+  readonly queueDepth: Gauge<"name">;
+  readonly queueAdds: Counter<"name">;
+  readonly queueRetries: Counter<"name">;
+  readonly queueDuration: Histogram<"name">;
+  readonly workDuration: Histogram<"name">;
+  readonly restRequests: Counter<"code" | "method">;
+  readonly restDuration: Histogram<"verb">;
+}
+
+function createInstruments(processMetrics: boolean): Instruments {
+  const registry = new Registry();
+  const registers = [registry];
+
+  const reconcileTotal = new Counter({
+    name: "controller_runtime_reconcile_total",
+    help: "Total number of reconciliations per controller, by result.",
+    labelNames: ["controller", "result"],
+    registers,
+  });
+  const reconcileErrors = new Counter({
+    name: "controller_runtime_reconcile_errors_total",
+    help: "Total number of reconciliation errors per controller.",
+    labelNames: ["controller"],
+    registers,
+  });
+  const reconcileTime = new Histogram({
+    name: "controller_runtime_reconcile_time_seconds",
+    help: "Length of time per reconciliation per controller.",
+    labelNames: ["controller"],
+    buckets: RECONCILE_BUCKETS,
+    registers,
+  });
+  const syncErrors = new Counter({
+    name: "tsoperator_sync_errors_total",
+    help: "Failed syncs by cause: the handler threw, its output was invalid, or an API request failed.",
+    labelNames: ["controller", "kind"],
+    registers,
+  });
+  const finalizeTotal = new Counter({
+    name: "tsoperator_finalize_total",
+    help: "Finalize calls by result (success: finalizer removed; retry: handler asked to be called again).",
+    labelNames: ["controller", "result"],
+    registers,
+  });
+  const childWrites = new Counter({
+    name: "tsoperator_child_writes_total",
+    help: "Writes to child objects by verb. Zero growth in steady state means no wasted writes.",
+    labelNames: ["controller", "verb"],
+    registers,
+  });
+  const statusWrites = new Counter({
+    name: "tsoperator_status_writes_total",
+    help: "Writes of parent status.",
+    labelNames: ["controller"],
+    registers,
+  });
+  const events = new Counter({
+    name: "tsoperator_events_total",
+    help: "Kubernetes Events recorded by outcome (aggregated: count bumped; dropped: rate limited).",
+    labelNames: ["controller", "outcome"],
+    registers,
+  });
+  const cacheSources = new Set<{ controller: string; source: CachedObjectsSource }>();
+  // Registered in the registry; values come from its collect callback.
+  new Gauge({
+    name: "tsoperator_cached_objects",
+    help: "Objects held in the operator's cache, by type.",
+    labelNames: ["controller", "type"],
+    registers,
+    // Read on scrape: the cache is the source of truth, a pushed gauge would drift.
+    collect(this: Gauge<"controller" | "type">) {
+      this.reset();
+      for (const source of cacheSources) {
+        for (const [type, count] of source.source()) this.set({ controller: source.controller, type }, count);
+      }
+    },
+  });
+
+  const queueDepth = new Gauge({
+    name: "workqueue_depth",
+    help: "Current depth of workqueue.",
+    labelNames: ["name"],
+    registers,
+  });
+  const queueAdds = new Counter({
+    name: "workqueue_adds_total",
+    help: "Total number of adds handled by workqueue.",
+    labelNames: ["name"],
+    registers,
+  });
+  const queueRetries = new Counter({
+    name: "workqueue_retries_total",
+    help: "Total number of retries handled by workqueue.",
+    labelNames: ["name"],
+    registers,
+  });
+  const queueDuration = new Histogram({
+    name: "workqueue_queue_duration_seconds",
+    help: "How long in seconds an item stays in workqueue before being requested.",
+    labelNames: ["name"],
+    buckets: QUEUE_BUCKETS,
+    registers,
+  });
+  const workDuration = new Histogram({
+    name: "workqueue_work_duration_seconds",
+    help: "How long in seconds processing an item from workqueue takes.",
+    labelNames: ["name"],
+    buckets: QUEUE_BUCKETS,
+    registers,
+  });
+  const queues = new Map<string, ObservableQueue>();
+  // Registered in the registry; values come from its collect callback.
+  new Gauge({
+    name: "workqueue_unfinished_work_seconds",
+    help: "How many seconds of work has been done that is in progress and hasn't been observed by work_duration.",
+    labelNames: ["name"],
+    registers,
+    collect(this: Gauge<"name">) {
+      for (const queue of queues.values()) this.set({ name: queue.name }, queue.unfinishedWorkSeconds());
+    },
+  });
+  // Registered in the registry; values come from its collect callback.
+  new Gauge({
+    name: "workqueue_longest_running_processor_seconds",
+    help: "How many seconds has the longest running processor for workqueue been running.",
+    labelNames: ["name"],
+    registers,
+    collect(this: Gauge<"name">) {
+      for (const queue of queues.values())
+        this.set({ name: queue.name }, queue.longestRunningProcessorSeconds());
+    },
+  });
+
+  const restRequests = new Counter({
+    name: "rest_client_requests_total",
+    help: "Number of HTTP requests to the API server, partitioned by status code and method.",
+    labelNames: ["code", "method"],
+    registers,
+  });
+  const restDuration = new Histogram({
+    name: "rest_client_request_duration_seconds",
+    help: "Request latency (to response headers) in seconds, by Kubernetes verb (get, list, watch, create, ...).",
+    labelNames: ["verb"],
+    buckets: REQUEST_BUCKETS,
+    registers,
+  });
+
+  if (processMetrics) collectDefaultMetrics({ register: registry });
+  return {
+    registry,
+    queues,
+    cacheSources,
+    reconcileTotal,
+    reconcileErrors,
+    reconcileTime,
+    syncErrors,
+    finalizeTotal,
+    childWrites,
+    statusWrites,
+    events,
+    queueDepth,
+    queueAdds,
+    queueRetries,
+    queueDuration,
+    workDuration,
+    restRequests,
+    restDuration,
+  };
+}
+
+/** Set by forController() for the constructor it calls: the instruments the new view shares. */
+let sharedInstruments: Instruments | undefined;
+
 /**
  * What a running operator exposes of its metrics: the Prometheus registry (to add your own metrics, served on
  * the same `/metrics`), the exposition text, and the client's request count by method and status code.
@@ -64,170 +251,23 @@ export interface OperatorMetricsView {
 export class OperatorMetrics implements OperatorMetricsView {
   readonly registry: Registry;
   readonly controller: string;
-
-  readonly #reconcileTotal: Counter<"controller" | "result">;
-  readonly #reconcileErrors: Counter<"controller">;
-  readonly #reconcileTime: Histogram<"controller">;
-  readonly #syncErrors: Counter<"controller" | "kind">;
-  readonly #finalizeTotal: Counter<"controller" | "result">;
-  readonly #childWrites: Counter<"controller" | "verb">;
-  readonly #statusWrites: Counter<"controller">;
-  readonly #events: Counter<"controller" | "outcome">;
-
-  readonly #queueDepth: Gauge<"name">;
-  readonly #queueAdds: Counter<"name">;
-  readonly #queueRetries: Counter<"name">;
-  readonly #queueDuration: Histogram<"name">;
-  readonly #workDuration: Histogram<"name">;
-
-  readonly #restRequests: Counter<"code" | "method">;
-  readonly #restDuration: Histogram<"verb">;
-
-  readonly #queues = new Map<string, ObservableQueue>();
-  readonly #cacheSources = new Set<CachedObjectsSource>();
+  readonly #m: Instruments;
 
   constructor(options: OperatorMetricsOptions) {
     this.controller = options.controller;
-    const registry = new Registry();
-    this.registry = registry;
-    const registers = [registry];
+    const shared = sharedInstruments;
+    sharedInstruments = undefined;
+    this.#m = shared ?? createInstruments(options.processMetrics === true);
+    this.registry = this.#m.registry;
+  }
 
-    this.#reconcileTotal = new Counter({
-      name: "controller_runtime_reconcile_total",
-      help: "Total number of reconciliations per controller, by result.",
-      labelNames: ["controller", "result"],
-      registers,
-    });
-    this.#reconcileErrors = new Counter({
-      name: "controller_runtime_reconcile_errors_total",
-      help: "Total number of reconciliation errors per controller.",
-      labelNames: ["controller"],
-      registers,
-    });
-    this.#reconcileTime = new Histogram({
-      name: "controller_runtime_reconcile_time_seconds",
-      help: "Length of time per reconciliation per controller.",
-      labelNames: ["controller"],
-      buckets: RECONCILE_BUCKETS,
-      registers,
-    });
-    this.#syncErrors = new Counter({
-      name: "tsoperator_sync_errors_total",
-      help: "Failed syncs by cause: the handler threw, its output was invalid, or an API request failed.",
-      labelNames: ["controller", "kind"],
-      registers,
-    });
-    this.#finalizeTotal = new Counter({
-      name: "tsoperator_finalize_total",
-      help: "Finalize calls by result (success: finalizer removed; retry: handler asked to be called again).",
-      labelNames: ["controller", "result"],
-      registers,
-    });
-    this.#childWrites = new Counter({
-      name: "tsoperator_child_writes_total",
-      help: "Writes to child objects by verb. Zero growth in steady state means no wasted writes.",
-      labelNames: ["controller", "verb"],
-      registers,
-    });
-    this.#statusWrites = new Counter({
-      name: "tsoperator_status_writes_total",
-      help: "Writes of parent status.",
-      labelNames: ["controller"],
-      registers,
-    });
-    this.#events = new Counter({
-      name: "tsoperator_events_total",
-      help: "Kubernetes Events recorded by outcome (aggregated: count bumped; dropped: rate limited).",
-      labelNames: ["controller", "outcome"],
-      registers,
-    });
-    const cacheSources = this.#cacheSources;
-    const controller = this.controller;
-    // Registered in the registry; values come from its collect callback.
-    new Gauge({
-      name: "tsoperator_cached_objects",
-      help: "Objects held in the operator's cache, by type.",
-      labelNames: ["controller", "type"],
-      registers,
-      // Read on scrape: the cache is the source of truth, a pushed gauge would drift.
-      collect(this: Gauge<"controller" | "type">) {
-        this.reset();
-        for (const source of cacheSources) {
-          for (const [type, count] of source()) this.set({ controller, type }, count);
-        }
-      },
-    });
-
-    this.#queueDepth = new Gauge({
-      name: "workqueue_depth",
-      help: "Current depth of workqueue.",
-      labelNames: ["name"],
-      registers,
-    });
-    this.#queueAdds = new Counter({
-      name: "workqueue_adds_total",
-      help: "Total number of adds handled by workqueue.",
-      labelNames: ["name"],
-      registers,
-    });
-    this.#queueRetries = new Counter({
-      name: "workqueue_retries_total",
-      help: "Total number of retries handled by workqueue.",
-      labelNames: ["name"],
-      registers,
-    });
-    this.#queueDuration = new Histogram({
-      name: "workqueue_queue_duration_seconds",
-      help: "How long in seconds an item stays in workqueue before being requested.",
-      labelNames: ["name"],
-      buckets: QUEUE_BUCKETS,
-      registers,
-    });
-    this.#workDuration = new Histogram({
-      name: "workqueue_work_duration_seconds",
-      help: "How long in seconds processing an item from workqueue takes.",
-      labelNames: ["name"],
-      buckets: QUEUE_BUCKETS,
-      registers,
-    });
-    const queues = this.#queues;
-    // Registered in the registry; values come from its collect callback.
-    new Gauge({
-      name: "workqueue_unfinished_work_seconds",
-      help: "How many seconds of work has been done that is in progress and hasn't been observed by work_duration.",
-      labelNames: ["name"],
-      registers,
-      collect(this: Gauge<"name">) {
-        for (const queue of queues.values()) this.set({ name: queue.name }, queue.unfinishedWorkSeconds());
-      },
-    });
-    // Registered in the registry; values come from its collect callback.
-    new Gauge({
-      name: "workqueue_longest_running_processor_seconds",
-      help: "How many seconds has the longest running processor for workqueue been running.",
-      labelNames: ["name"],
-      registers,
-      collect(this: Gauge<"name">) {
-        for (const queue of queues.values())
-          this.set({ name: queue.name }, queue.longestRunningProcessorSeconds());
-      },
-    });
-
-    this.#restRequests = new Counter({
-      name: "rest_client_requests_total",
-      help: "Number of HTTP requests to the API server, partitioned by status code and method.",
-      labelNames: ["code", "method"],
-      registers,
-    });
-    this.#restDuration = new Histogram({
-      name: "rest_client_request_duration_seconds",
-      help: "Request latency (to response headers) in seconds, by Kubernetes verb (get, list, watch, create, ...).",
-      labelNames: ["verb"],
-      buckets: REQUEST_BUCKETS,
-      registers,
-    });
-
-    if (options.processMetrics) collectDefaultMetrics({ register: registry });
+  /**
+   * The metrics of another controller in the same registry: several operators in one process serve one
+   * `/metrics`, their series told apart by the `controller` (and queue `name`) label.
+   */
+  forController(controller: string): OperatorMetrics {
+    sharedInstruments = this.#m;
+    return new OperatorMetrics({ controller });
   }
 
   /** Prometheus text exposition of every metric in this registry. */
@@ -243,9 +283,9 @@ export class OperatorMetrics implements OperatorMetricsView {
 
   /** One finished sync: counts it by result and observes its duration. Errors also count in `_errors_total`. */
   recordSync(result: ReconcileResult, seconds: number): void {
-    this.#reconcileTotal.inc({ controller: this.controller, result });
-    if (result === "error") this.#reconcileErrors.inc({ controller: this.controller });
-    this.#reconcileTime.observe({ controller: this.controller }, seconds);
+    this.#m.reconcileTotal.inc({ controller: this.controller, result });
+    if (result === "error") this.#m.reconcileErrors.inc({ controller: this.controller });
+    this.#m.reconcileTime.observe({ controller: this.controller }, seconds);
   }
 
   /** Starts timing a sync; call the returned function with its result. */
@@ -256,23 +296,23 @@ export class OperatorMetrics implements OperatorMetricsView {
 
   /** Why a sync failed (counted in addition to `recordSync("error", ...)`). */
   recordError(kind: SyncErrorKind): void {
-    this.#syncErrors.inc({ controller: this.controller, kind });
+    this.#m.syncErrors.inc({ controller: this.controller, kind });
   }
 
   recordFinalize(result: FinalizeResult): void {
-    this.#finalizeTotal.inc({ controller: this.controller, result });
+    this.#m.finalizeTotal.inc({ controller: this.controller, result });
   }
 
   recordChildWrite(verb: ChildWriteMetricVerb): void {
-    this.#childWrites.inc({ controller: this.controller, verb });
+    this.#m.childWrites.inc({ controller: this.controller, verb });
   }
 
   recordStatusWrite(): void {
-    this.#statusWrites.inc({ controller: this.controller });
+    this.#m.statusWrites.inc({ controller: this.controller });
   }
 
   recordEvent(outcome: EventOutcome): void {
-    this.#events.inc({ controller: this.controller, outcome });
+    this.#m.events.inc({ controller: this.controller, outcome });
   }
 
   /** Hook for `EventRecorder`'s `onOutcome`. */
@@ -282,9 +322,10 @@ export class OperatorMetrics implements OperatorMetricsView {
 
   /** Reports `tsoperator_cached_objects` from `source` on every scrape. Returns an unregister function. */
   observeCache(source: CachedObjectsSource): () => void {
-    this.#cacheSources.add(source);
+    const entry = { controller: this.controller, source };
+    this.#m.cacheSources.add(entry);
     return () => {
-      this.#cacheSources.delete(source);
+      this.#m.cacheSources.delete(entry);
     };
   }
 
@@ -297,19 +338,19 @@ export class OperatorMetrics implements OperatorMetricsView {
   queueHooks(name?: string): WorkQueueMetricsHooks {
     const label = (queueName: string) => ({ name: name ?? queueName });
     return {
-      depth: (queueName, depth) => this.#queueDepth.set(label(queueName), depth),
-      add: (queueName) => this.#queueAdds.inc(label(queueName)),
-      retry: (queueName) => this.#queueRetries.inc(label(queueName)),
-      queueDuration: (queueName, seconds) => this.#queueDuration.observe(label(queueName), seconds),
-      workDuration: (queueName, seconds) => this.#workDuration.observe(label(queueName), seconds),
+      depth: (queueName, depth) => this.#m.queueDepth.set(label(queueName), depth),
+      add: (queueName) => this.#m.queueAdds.inc(label(queueName)),
+      retry: (queueName) => this.#m.queueRetries.inc(label(queueName)),
+      queueDuration: (queueName, seconds) => this.#m.queueDuration.observe(label(queueName), seconds),
+      workDuration: (queueName, seconds) => this.#m.workDuration.observe(label(queueName), seconds),
     };
   }
 
   /** Reads the in-progress gauges (`unfinished_work`, `longest_running_processor`) from `queue` on scrape. */
   observeQueue(queue: ObservableQueue): () => void {
-    this.#queues.set(queue.name, queue);
+    this.#m.queues.set(queue.name, queue);
     return () => {
-      if (this.#queues.get(queue.name) === queue) this.#queues.delete(queue.name);
+      if (this.#m.queues.get(queue.name) === queue) this.#m.queues.delete(queue.name);
     };
   }
 
@@ -319,16 +360,16 @@ export class OperatorMetrics implements OperatorMetricsView {
   clientMetrics(): ClientMetrics {
     return {
       onRequest: (event: RequestMetricEvent) => {
-        this.#restRequests.inc({ code: event.code, method: event.method });
+        this.#m.restRequests.inc({ code: event.code, method: event.method });
         // The Kubernetes verb (list vs get vs watch) says more than the HTTP method client-go uses here.
-        this.#restDuration.observe({ verb: event.verb }, event.durationMs / 1000);
+        this.#m.restDuration.observe({ verb: event.verb }, event.durationMs / 1000);
       },
     };
   }
 
   /** Requests counted so far, optionally only those with `method` (e.g. "PATCH"): for "no wasted writes" tests. */
   async requestCount(filter: { method?: string; code?: string } = {}): Promise<number> {
-    const { values } = await this.#restRequests.get();
+    const { values } = await this.#m.restRequests.get();
     return values
       .filter((v) => filter.method === undefined || v.labels.method === filter.method)
       .filter((v) => filter.code === undefined || v.labels.code === filter.code)

@@ -14,6 +14,7 @@ const WRITE_VERBS: Record<string, ChildWriteMetricVerb> = {
   replace: "update",
   delete: "delete",
   adopt: "patch",
+  claim: "patch",
 };
 
 const ERROR_REASONS: Record<SyncErrorKind, string> = {

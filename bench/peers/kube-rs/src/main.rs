@@ -1,13 +1,17 @@
 //! kube-rs peer for the end-to-end benchmark: the BenchParent workload (K ConfigMaps per parent, status
 //! {observedGeneration, children}) written the way a kube-rs user would: a Controller over the CRD that `owns`
-//! ConfigMaps, children and status written with server-side apply, default controller settings.
+//! ConfigMaps, children and status written with server-side apply. Treated like the tsoperator peer: a parent's
+//! children are applied concurrently (try_join_all), and the controller's documented concurrency setting
+//! (`controller::Config::concurrency`) is set to tsoperator's default worker count, 4 (BENCH_CONCURRENCY; kube-rs's
+//! own default, 0, means unbounded). READY would be printed once the controller's parent store has synced, but
+//! Store::wait_until_ready() has not resolved in our runs.
 use std::{collections::BTreeMap, sync::Arc, time::Duration};
 
 use futures::StreamExt;
 use k8s_openapi::api::core::v1::ConfigMap;
 use kube::{
     api::{Api, ObjectMeta, Patch, PatchParams},
-    runtime::{controller::Action, watcher, Controller},
+    runtime::{controller, controller::Action, watcher, Controller},
     Client, CustomResource, Resource, ResourceExt,
 };
 use schemars::JsonSchema;
@@ -56,7 +60,7 @@ async fn reconcile(parent: Arc<BenchParent>, ctx: Arc<Ctx>) -> Result<Action, Re
     let cms: Api<ConfigMap> = Api::namespaced(ctx.client.clone(), &ns);
     let params = PatchParams::apply(MANAGER).force();
     let k = parent.spec.k;
-    for i in 0..k {
+    let writes = (0..k).map(|i| {
         let cm = ConfigMap {
             metadata: ObjectMeta {
                 name: Some(format!("{name}-{i}")),
@@ -72,8 +76,10 @@ async fn reconcile(parent: Arc<BenchParent>, ctx: Arc<Ctx>) -> Result<Action, Re
             ])),
             ..Default::default()
         };
-        cms.patch(&format!("{name}-{i}"), &params, &Patch::Apply(&cm)).await.map_err(ReconcileError)?;
-    }
+        let (cms, params, child) = (&cms, &params, format!("{name}-{i}"));
+        async move { cms.patch(&child, params, &Patch::Apply(&cm)).await }
+    });
+    futures::future::try_join_all(writes).await.map_err(ReconcileError)?;
     let parents: Api<BenchParent> = Api::namespaced(ctx.client.clone(), &ns);
     let status = serde_json::json!({
         "apiVersion": "bench.tsoperator.dev/v1",
@@ -96,11 +102,16 @@ async fn main() -> anyhow::Result<()> {
     let client = Client::try_default().await?;
     let parents: Api<BenchParent> = Api::namespaced(client.clone(), &ns);
     let cms: Api<ConfigMap> = Api::namespaced(client.clone(), &ns);
-    let controller = Controller::new(parents, watcher::Config::default()).owns(cms, watcher::Config::default());
+    let concurrency: u16 = std::env::var("BENCH_CONCURRENCY").ok().and_then(|v| v.parse().ok()).unwrap_or(4);
+    let controller = Controller::new(parents, watcher::Config::default())
+        .owns(cms, watcher::Config::default())
+        .with_config(controller::Config::default().concurrency(concurrency));
     let store = controller.store();
     tokio::spawn(async move {
         if store.wait_until_ready().await.is_ok() {
             println!("READY");
+            // Flushed explicitly: the driver reads this line from a pipe.
+            let _ = std::io::Write::flush(&mut std::io::stdout());
         }
     });
     controller
