@@ -4,10 +4,9 @@
  * CRD comes from the same definition as the TypeScript types, so there is no crd.yaml to keep in sync by hand.
  */
 import { writeFile } from "node:fs/promises";
-import { resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import { stringify } from "yaml";
 import { TsOperatorError } from "../core/errors.js";
+import { cliArgs, importUserModule } from "./args.js";
 import type { KubeObject } from "../core/types.js";
 
 export const CRD_USAGE = `  crd <module> [--export name] [--out file]
@@ -41,13 +40,7 @@ export function parseCrdArgs(args: readonly string[]): CrdArgs {
   let module: string | undefined;
   let exportName: string | undefined;
   let out: string | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] ?? "";
-    const value = () => {
-      const next = args[++i];
-      if (next === undefined || next.startsWith("--")) fail(`${arg} needs a value`);
-      return next;
-    };
+  for (const { arg, value } of cliArgs(args, fail)) {
     if (arg === "--export") exportName = value();
     else if (arg === "--out") out = value();
     else if (arg.startsWith("--")) fail(`unknown option ${arg}`);
@@ -89,7 +82,7 @@ export function crdYaml(crds: readonly KubeObject[]): string {
  */
 export async function crdCommand(args: readonly string[]): Promise<string> {
   const parsed = parseCrdArgs(args);
-  const mod = (await import(pathToFileURL(resolve(parsed.module)).href)) as Record<string, unknown>;
+  const mod = await importUserModule(parsed.module);
   const crds = crdsOfModule(mod, parsed.module, parsed.exportName);
   const text = crdYaml(crds);
   if (!parsed.out) return text;

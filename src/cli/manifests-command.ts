@@ -3,9 +3,8 @@
  * prints the deployment manifests (ServiceAccount, least-privilege RBAC, Deployment or StatefulSet) as YAML.
  * Kept out of main.ts so the command table there stays a few lines.
  */
-import { resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import { TsOperatorError } from "../core/errors.js";
+import { cliArgs, importUserModule } from "./args.js";
 import type { OperatorConfig } from "../operator/api/config.js";
 import { generateManifests, type ManifestOptions } from "../manifests/generate.js";
 
@@ -39,13 +38,7 @@ export function parseManifestsArgs(args: readonly string[]): ParsedArgs {
   let exportName: string | undefined;
   let watchNamespace: string | undefined;
   const options: ManifestOptions = {};
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] ?? "";
-    const value = () => {
-      const next = args[++i];
-      if (next === undefined || next.startsWith("--")) fail(`${arg} needs a value`);
-      return next;
-    };
+  for (const { arg, value } of cliArgs(args, fail)) {
     if (arg === "--export") exportName = value();
     else if (arg === "--image") options.image = value();
     else if (arg === "--namespace") options.namespace = value();
@@ -73,7 +66,7 @@ export async function manifestsCommand(args: readonly string[]): Promise<string>
   const parsed = parseManifestsArgs(args);
   // Configs usually read the watch namespace from the environment when they are built (at import).
   if (parsed.watchNamespace !== undefined) process.env.WATCH_NAMESPACE = parsed.watchNamespace;
-  const mod = (await import(pathToFileURL(resolve(parsed.entry)).href)) as Record<string, unknown>;
+  const mod = await importUserModule(parsed.entry);
   let config: OperatorConfig;
   if (parsed.exportName) {
     const value = mod[parsed.exportName];
