@@ -187,33 +187,36 @@ export function startOperators(
     }
     const group = new ControllerGroup([...controllers.values()], factory);
     const firstController = controllers.get(first.operatorName);
-    const lifecycle: Lifecycle = sharding && firstController
-      ? shardedLifecycle({
-          target: {
-            startCaches: () => group.startCaches(),
-            startWorkers: () => group.startWorkers(),
-            stopWorkers: () => group.stopWorkers(true),
-            stopCaches: () => group.stopCaches(),
-            requeueParents: (filter) => firstController.requeueParents(filter),
-            cachedParents: () => firstController.cachedParents(),
-          },
-          shards: sharding.shards,
-          client,
-          config: first,
-          identity: sharding.identity,
-          namespace: leaseNamespace(first.sharding?.leaseNamespace, first.namespace, clientConfig),
-          logger,
-          registry: metrics.registry,
-        })
-      : leaderElection
-      ? leaderElected(
-          group,
-          client,
-          { name, leaderElection, namespace: first.namespace },
-          clientConfig,
-          logger,
-        )
-      : { start: () => group.start(), stop: () => group.stop(), failed: new Promise<never>(() => {}) };
+    const lifecycle: Lifecycle =
+      sharding && firstController
+        ? shardedLifecycle({
+            target: {
+              startCaches: () => group.startCaches(),
+              startWorkers: () => group.startWorkers(),
+              stopWorkers: () => group.stopWorkers(true),
+              stopCaches: () => group.stopCaches(),
+              cachesFollowShard: () => firstController.cachesFollowShard,
+              followBuckets: (held) => firstController.followBuckets(held),
+              requeueParents: (filter) => firstController.requeueParents(filter),
+              cachedParents: () => firstController.cachedParents(),
+            },
+            shards: sharding.shards,
+            client,
+            config: first,
+            identity: sharding.identity,
+            namespace: leaseNamespace(first.sharding?.leaseNamespace, first.namespace, clientConfig),
+            logger,
+            registry: metrics.registry,
+          })
+        : leaderElection
+          ? leaderElected(
+              group,
+              client,
+              { name, leaderElection, namespace: first.namespace },
+              clientConfig,
+              logger,
+            )
+          : { start: () => group.start(), stop: () => group.stop(), failed: new Promise<never>(() => {}) };
     parts = { client, metrics, controllers };
     let server: OperatorServer | undefined;
     let stopping: Promise<void> | undefined;
@@ -428,7 +431,11 @@ function leaderElected(
 }
 
 /** The pod's namespace (downward API), else the configured or watched one, else the service account's / context's. */
-function leaseNamespace(configured: string | undefined, watched: string | undefined, clientConfig: ClientConfig) {
+function leaseNamespace(
+  configured: string | undefined,
+  watched: string | undefined,
+  clientConfig: ClientConfig,
+) {
   return configured ?? process.env.POD_NAMESPACE ?? watched ?? clientConfig.namespace ?? "default";
 }
 
@@ -440,12 +447,18 @@ function shardingOf(
   const first = operators[0]?.config;
   if (!first?.sharding) {
     if (operators.some((o) => o.config.sharding)) {
-      throw new TsOperatorError("TSOP_CONFIG_INVALID", "withSharding: only a manager's first (and only) operator can shard");
+      throw new TsOperatorError(
+        "TSOP_CONFIG_INVALID",
+        "withSharding: only a manager's first (and only) operator can shard",
+      );
     }
     return undefined;
   }
   if (operators.length > 1) {
-    throw new TsOperatorError("TSOP_CONFIG_INVALID", "withSharding: a sharded operator runs alone in its process");
+    throw new TsOperatorError(
+      "TSOP_CONFIG_INVALID",
+      "withSharding: a sharded operator runs alone in its process",
+    );
   }
   if (leaderElection) {
     throw new TsOperatorError(
