@@ -12,7 +12,6 @@ import { strict as assert } from "node:assert";
 import { spawn, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
 import { after, before, describe, it } from "node:test";
-import { setTimeout as delay } from "node:timers/promises";
 import { TestEnvironment } from "../../src/testing/test-environment.js";
 import type { AuditEvent } from "../../src/testing/audit-log.js";
 import { KubeClient } from "../../src/client/kube-client.js";
@@ -20,8 +19,8 @@ import { k8sTypes } from "../../src/core/k8s-types.js";
 import { bucketOf } from "../../src/core/shard-hash.js";
 import type { KubeObject } from "../../src/core/types.js";
 import type { Lease } from "../../src/runtime/leader-election.js";
-import { SHARD_RING_LABEL } from "../../src/runtime/shard-ring.js";
 import { Widget, widgetCrd } from "../support/crds.js";
+import { bucketHolders, converged as convergedOf, pool, until } from "../support/shard-replicas.js";
 
 const PARENTS = Number(process.env.SHARD_PARENTS ?? 300);
 const BUCKETS = Number(process.env.SHARD_BUCKETS ?? 16);
@@ -53,25 +52,6 @@ interface Replica {
   lines: Array<Record<string, unknown>>;
   ready: Promise<void>;
   exited: Promise<number | null>;
-}
-
-async function pool<T>(items: readonly T[], width: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: width }, async () => {
-      while (next < items.length) await fn(items[next++] as T);
-    }),
-  );
-}
-
-async function until(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<number> {
-  const started = Date.now();
-  while (!(await check())) {
-    if (Date.now() - started > timeoutMs)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await delay(250);
-  }
-  return Date.now() - started;
 }
 
 void describe(`sharding: 3 replicas (processes), ${PARENTS} parents x 2 children, ${BUCKETS} buckets`, () => {
@@ -138,43 +118,10 @@ void describe(`sharding: 3 replicas (processes), ${PARENTS} parents x 2 children
 
   const widgets = () => client.resource(Widget, NS);
 
-  async function holders(): Promise<Map<number, string>> {
-    const list = await client
-      .resource<Lease>(k8sTypes.coordination.v1.Lease, NS)
-      .list({ labelSelector: `${SHARD_RING_LABEL}=sharded` });
-    const out = new Map<number, string>();
-    for (const lease of list.items) {
-      const match = /-bucket-(\d+)$/.exec(lease.metadata.name ?? "");
-      if (match && lease.spec?.holderIdentity) out.set(Number(match[1]), lease.spec.holderIdentity);
-    }
-    return out;
-  }
+  const holders = () => bucketHolders(client, NS, "sharded");
 
   /** Parents whose status and both children show `version`. */
-  async function converged(version: number): Promise<number> {
-    let done = 0;
-    const children = new Map<string, string>();
-    for await (const page of client.resource(k8sTypes.core.v1.ConfigMap, NS).listPages({ limit: 1000 })) {
-      for (const cm of page.items)
-        children.set(
-          cm.metadata.name ?? "",
-          String((cm.data as Record<string, string> | undefined)?.version),
-        );
-    }
-    for await (const page of widgets().listPages({ limit: 1000 })) {
-      for (const w of page.items) {
-        const name = w.metadata.name ?? "";
-        const status = w.status as { version?: number } | undefined;
-        if (
-          status?.version === version &&
-          children.get(`${name}-a`) === String(version) &&
-          children.get(`${name}-b`) === String(version)
-        )
-          done++;
-      }
-    }
-    return done;
-  }
+  const converged = async (version: number) => (await convergedOf(client, NS, version)).parents;
 
   function setVersion(version: number) {
     return (name: string) =>
