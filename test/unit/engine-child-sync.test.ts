@@ -48,6 +48,10 @@ function deps(config: OperatorConfig, fake: FakeWriteApi): ChildSyncDeps & { rec
   };
 }
 
+/** One sync of `children` with nothing cached (every child is first POSTed). */
+const syncUncached = (config: OperatorConfig, fake: FakeWriteApi, ...children: KubeObject[]) =>
+  syncChildren(desired(config, ...children), new Map(), new ChildWriteMemory(), deps(config, fake));
+
 const ours = {
   apiVersion: Parent.apiVersion,
   kind: Parent.kind,
@@ -309,12 +313,7 @@ describe("sharded children carry their parent's bucket", () => {
       ...cm("web", { a: "0" }),
       metadata: { name: "web", namespace: "ns", uid: "old-uid", ownerReferences: [ours] },
     });
-    const result = await syncChildren(
-      desired(config, cm("web")),
-      new Map(),
-      new ChildWriteMemory(),
-      deps(config, fake),
-    );
+    const result = await syncUncached(config, fake, cm("web"));
     // The create is refused (409), the object is read, labelled, then applied: never deleted or recreated.
     assert.deepEqual(
       fake.requests.map((r) => r.verb),
