@@ -49,6 +49,7 @@ export {
   ChildConfig,
   type UpdateStrategy,
   type LeaderElectionConfig,
+  type ShardingConfig,
   type ChildTypeConfig,
   type RelatedTypeConfig,
 } from "./operator/api/config.js";

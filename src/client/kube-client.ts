@@ -349,6 +349,7 @@ class DynamicResourceApi<T extends KubeObject> implements ResourceApi<T> {
         allowWatchBookmarks: options.allowWatchBookmarks === false ? undefined : "true",
         labelSelector: options.labelSelector,
         fieldSelector: options.fieldSelector,
+        shardSelector: options.shardSelector,
         timeoutSeconds: options.timeoutSeconds,
         sendInitialEvents: sendInitialEvents ? "true" : undefined,
         resourceVersionMatch: sendInitialEvents ? "NotOlderThan" : undefined,
@@ -432,6 +433,7 @@ function listQuery(o: ListOptions): string {
   return queryString({
     labelSelector: o.labelSelector,
     fieldSelector: o.fieldSelector,
+    shardSelector: o.shardSelector,
     limit: o.limit,
     continue: o.continue,
     resourceVersion: o.resourceVersion,

@@ -16,6 +16,12 @@ export interface ListOptions extends RequestOptions {
   continue?: string | undefined;
   resourceVersion?: string | undefined;
   resourceVersionMatch?: "Exact" | "NotOlderThan" | undefined;
+  /**
+   * KEP-5866 hash-range selector (`shardRange(object.metadata.uid, '0x…', '0x…') || …`; see core/shard-hash).
+   * Needs the ShardedListAndWatch feature gate on the server; a server without it ignores the parameter and
+   * answers with the whole collection (its list then has no `metadata.shardInfo`).
+   */
+  shardSelector?: string | undefined;
 }
 
 export interface WatchOptions extends RequestOptions {
@@ -24,6 +30,8 @@ export interface WatchOptions extends RequestOptions {
   allowWatchBookmarks?: boolean | undefined;
   labelSelector?: string | undefined;
   fieldSelector?: string | undefined;
+  /** See ListOptions.shardSelector. */
+  shardSelector?: string | undefined;
   /** Server-side timeout of the watch request. */
   timeoutSeconds?: number | undefined;
   /**

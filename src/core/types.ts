@@ -84,7 +84,13 @@ export interface Condition {
 export interface KubeList<T extends KubeObject = KubeObject> {
   apiVersion?: string;
   kind?: string;
-  metadata: { resourceVersion?: string; continue?: string; remainingItemCount?: number };
+  metadata: {
+    resourceVersion?: string;
+    continue?: string;
+    remainingItemCount?: number;
+    /** Set when the server applied a `shardSelector` (ShardedListAndWatch): it echoes the selector. */
+    shardInfo?: { selector?: string };
+  };
   items: T[];
 }
 

@@ -17,6 +17,7 @@ export {
 export {
   Reflector,
   type ReflectorOptions,
+  type ReflectorSelectors,
   type ReflectorState,
   type ReflectorStatus,
 } from "./reflector.js";
@@ -26,6 +27,7 @@ export {
   type InformerHandler,
   type InformerScope,
   type ResourceApiProvider,
+  type ShardScope,
   type SharedReflectorOptions,
   type SubscribeOptions,
 } from "./informer-factory.js";
@@ -51,3 +53,26 @@ export {
   type LeaseApiSource,
   type LeaseSpec,
 } from "./leader-election.js";
+export {
+  ShardRing,
+  SHARD_RING_DEFAULTS,
+  SHARD_RING_LABEL,
+  SHARD_ROLE_LABEL,
+  type BucketReleaseReason,
+  type ShardRingCallbacks,
+  type ShardRingLeaseApi,
+  type ShardRingLeaseSource,
+  type ShardRingOptions,
+  type ShardRingState,
+} from "./shard-ring.js";
+export {
+  SHARD_BUCKET_LABEL,
+  bucketOf,
+  bucketOfHash,
+  bucketOfObject,
+  bucketStart,
+  fnv1a64,
+  hexBound,
+  shardSelectorFor,
+  type ShardKey,
+} from "../core/shard-hash.js";

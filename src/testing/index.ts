@@ -10,6 +10,7 @@ export {
   type TestEnvironmentOptions,
 } from "./test-environment.js";
 export type { KeyPair } from "./certificates.js";
+export { readAuditLog, WRITES_AUDIT_POLICY, type AuditEvent } from "./audit-log.js";
 export {
   installControlPlane,
   resolveBinaries,

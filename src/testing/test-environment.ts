@@ -19,6 +19,7 @@ import { KubeClient } from "../client/kube-client.js";
 import type { HttpMethod } from "../client/transport.js";
 import { createPki, type ControlPlanePki, type KeyPair } from "./certificates.js";
 import { resolveBinaries, type ControlPlaneBinaries } from "./controlplane-binaries.js";
+import { readAuditLog, WRITES_AUDIT_POLICY, type AuditEvent } from "./audit-log.js";
 import { CleanupRegistry, freePort, startProcess, tailOf, type ManagedProcess } from "./processes.js";
 
 /**
@@ -36,6 +37,13 @@ export interface TestEnvironmentOptions {
   crds?: CrdSource[];
   /** Extra kube-apiserver flags ("--name=value"). */
   apiServerFlags?: string[];
+  /** kube-apiserver feature gates, e.g. `{ ShardedListAndWatch: true }` (alpha gates are off by default). */
+  featureGates?: Record<string, boolean>;
+  /**
+   * Write an audit log (JSON lines, read it with `env.auditEvents()`): `true` for WRITES_AUDIT_POLICY (metadata
+   * of every write), or an audit.k8s.io/v1 Policy object.
+   */
+  auditPolicy?: true | KubeObject;
   /** Readiness timeout (default 60 s). */
   startTimeoutMs?: number;
   /** Log lines go here (default: none). */
@@ -231,6 +239,8 @@ export class TestEnvironment implements EnvironmentInfo {
         "--allow-privileged=true",
         "--profiling=false",
         "--v=1",
+        ...featureGateFlags(options.featureGates),
+        ...(await auditFlags(dir, options.auditPolicy)),
         ...(options.apiServerFlags ?? []),
       ];
       const env = new TestEnvironment({
@@ -355,6 +365,18 @@ export class TestEnvironment implements EnvironmentInfo {
       credentials: { kind: "pem", certPem: pair.certPem, keyPem: pair.keyPem },
       userAgent,
     });
+  }
+
+  /** The audit log, when started with `auditPolicy` (local environments only). */
+  get auditLogPath(): string | undefined {
+    const path = this.apiServerArgs.find((a) => a.startsWith("--audit-log-path="));
+    return path?.slice("--audit-log-path=".length);
+  }
+
+  /** The audit events written so far (empty without `auditPolicy`). */
+  async auditEvents(): Promise<AuditEvent[]> {
+    const path = this.auditLogPath;
+    return path ? readAuditLog(path) : [];
   }
 
   /** The folder holding logs and certificates (local environments only). */
@@ -659,4 +681,23 @@ function adminKubeconfig(endpoint: string, ca: KeyPair, admin: KeyPair): string 
     "current-context: tsoperator-test",
     "",
   ].join("\n");
+}
+
+function featureGateFlags(gates: Record<string, boolean> | undefined): string[] {
+  const entries = Object.entries(gates ?? {});
+  return entries.length > 0 ? [`--feature-gates=${entries.map(([k, v]) => `${k}=${v}`).join(",")}`] : [];
+}
+
+/** Writes the policy file next to the logs; the log is written synchronously (blocking) and never rotated. */
+async function auditFlags(dir: string, policy: true | KubeObject | undefined): Promise<string[]> {
+  if (!policy) return [];
+  const policyPath = join(dir, "audit-policy.json");
+  await writeFile(policyPath, JSON.stringify(policy === true ? WRITES_AUDIT_POLICY : policy));
+  return [
+    `--audit-policy-file=${policyPath}`,
+    `--audit-log-path=${join(dir, "audit.log")}`,
+    "--audit-log-format=json",
+    "--audit-log-mode=blocking",
+    "--audit-log-maxbackup=0",
+  ];
 }

@@ -6,6 +6,7 @@ import { ChildConfig, OperatorConfig } from "../../src/operator/api/config.js";
 import { ChildWriteMemory, syncChildren, type ChildSyncDeps } from "../../src/operator/engine/child-sync.js";
 import { prepareDesiredChildren } from "../../src/operator/engine/desired-state.js";
 import { FakeWriteApi, apiError } from "../support/fake-write-api.js";
+import { SHARD_BUCKET_LABEL, bucketOf } from "../../src/core/shard-hash.js";
 
 const Parent: K8sType = { apiVersion: "example.com/v1", kind: "Widget", plural: "widgets", namespaced: true };
 const ConfigMap = k8sTypes.core.v1.ConfigMap;
@@ -46,6 +47,10 @@ function deps(config: OperatorConfig, fake: FakeWriteApi): ChildSyncDeps & { rec
     recorded,
   };
 }
+
+/** One sync of `children` with nothing cached (every child is first POSTed). */
+const syncUncached = (config: OperatorConfig, fake: FakeWriteApi, ...children: KubeObject[]) =>
+  syncChildren(desired(config, ...children), new Map(), new ChildWriteMemory(), deps(config, fake));
 
 const ours = {
   apiVersion: Parent.apiVersion,
@@ -287,6 +292,63 @@ describe("a child created with a POST is then applied with its fields claimed", 
     assert.deepEqual(
       fake.requests.map((r) => r.verb),
       ["apply"],
+    );
+  });
+});
+
+describe("sharded children carry their parent's bucket", () => {
+  const sharded = () => configWith(ChildConfig.apply()).withSharding({ buckets: 8 });
+
+  it("labels every child with the parent's bucket (the child cache's label selector)", () => {
+    const [child] = desired(sharded(), cm("web"));
+    assert.equal(child?.object.metadata.labels?.[SHARD_BUCKET_LABEL], String(bucketOf(PARENT_UID, 8)));
+    const [plain] = desired(configWith(ChildConfig.apply()), cm("web"));
+    assert.equal(plain?.object.metadata.labels?.[SHARD_BUCKET_LABEL], undefined);
+  });
+
+  it("takes over a child made before sharding (ours, unlabelled, so not in the sharded cache) in place", async () => {
+    const config = sharded();
+    const fake = new FakeWriteApi();
+    fake.put({
+      ...cm("web", { a: "0" }),
+      metadata: { name: "web", namespace: "ns", uid: "old-uid", ownerReferences: [ours] },
+    });
+    const result = await syncUncached(config, fake, cm("web"));
+    // The create is refused (409), the object is read, labelled, then applied: never deleted or recreated.
+    assert.deepEqual(
+      fake.requests.map((r) => r.verb),
+      ["create", "get", "patch", "apply"],
+    );
+    assert.equal(result.conflicts.length, 0);
+    const now = fake.objects.get("ns/web");
+    assert.equal(now?.metadata.uid, "old-uid");
+    assert.equal(now?.metadata.labels?.[SHARD_BUCKET_LABEL], String(bucketOf(PARENT_UID, 8)));
+    assert.deepEqual(now?.data, { a: "1" });
+  });
+
+  it("switching sharding on is not a change of the child: a recreate child only gets the label", async () => {
+    const [before] = desired(configWith(ChildConfig.recreate()), cm("job"));
+    const config = configWith(ChildConfig.recreate()).withSharding({ buckets: 8 });
+    const [after] = desired(config, cm("job"));
+    assert.equal(after?.hash, before?.hash, "the bucket label is not in the desired hash");
+    const fake = new FakeWriteApi();
+    fake.put({ ...before!.object, metadata: { ...before!.object.metadata, uid: "old-uid" } });
+    const cached = fake.objects.get("ns/job")!;
+    const result = await syncChildren(
+      [after!],
+      new Map([[ConfigMap, [cached]]]),
+      new ChildWriteMemory(),
+      deps(config, fake),
+    );
+    assert.deepEqual(
+      fake.requests.map((r) => r.verb),
+      ["patch"],
+    );
+    assert.equal(result.waiting, false);
+    assert.equal(fake.objects.get("ns/job")?.metadata.uid, "old-uid");
+    assert.equal(
+      fake.objects.get("ns/job")?.metadata.labels?.[SHARD_BUCKET_LABEL],
+      String(bucketOf(PARENT_UID, 8)),
     );
   });
 });

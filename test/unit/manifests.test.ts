@@ -184,6 +184,23 @@ void describe("manifests", () => {
     assert.equal((deployment?.spec as { replicas: number }).replicas, 3);
   });
 
+  void it("runs a sharded operator as a Deployment with a PodDisruptionBudget and RBAC on the ring's leases", () => {
+    const objects = manifestObjects(base().withSharding({ buckets: 16, leaseNamespace: "ring" }), {
+      namespace: "ops",
+    });
+    assert.equal(find(objects, "StatefulSet").length, 0);
+    const [deployment] = find(objects, "Deployment", "ops");
+    assert.equal((deployment?.spec as { replicas: number }).replicas, 3);
+    const [pdb] = find(objects, "PodDisruptionBudget", "ops");
+    assert.deepEqual((pdb?.spec as { maxUnavailable: number }).maxUnavailable, 1);
+    const [role] = find(objects, "Role", "ring");
+    const leaseRule = (role?.rules as Array<{ resources: string[]; verbs: string[] }> | undefined)?.find((r) =>
+      r.resources.includes("leases"),
+    );
+    assert.deepEqual(leaseRule?.verbs, ["get", "list", "create", "update", "delete"]);
+    assert.equal(find(manifestObjects(base().withLeaderElection()), "PodDisruptionBudget").length, 0);
+  });
+
   void it("gives the pod probes, the metrics port, requests, a non-root security context and the namespace by env", () => {
     const objects = manifestObjects(base().withNamespace("apps").withServerPort(9090).withLeaderElection(), {
       namespace: "apps",

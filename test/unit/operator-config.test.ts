@@ -46,6 +46,7 @@ test("clone() copies every setting and child, and the copy is independent", () =
     .withFinalizerName("example.com/cleanup")
     .withConcurrency(7)
     .withLeaderElection({ leaseName: "widgets-lease" })
+    .withSharding({ buckets: 16, key: "namespace" })
     .withFieldManager("widget-manager")
     .withSyncTimeoutMs(4321)
     .withStopGracePeriodMs(0)

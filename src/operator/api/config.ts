@@ -4,6 +4,7 @@
  */
 import { TsOperatorError } from "../../core/errors.js";
 import { typeName, type K8sType, type KubeObject } from "../../core/types.js";
+import { checkBuckets } from "../../core/shard-hash.js";
 import { DEFAULT_RETRY_RATE_LIMIT, type RetryRateLimit } from "../../runtime/work-queue.js";
 import type { RelatedConfig } from "./related-config.js";
 
@@ -63,6 +64,25 @@ export interface LeaderElectionConfig {
   identity?: string;
 }
 
+/**
+ * Scale-out: replicas split the parents by bucket (see docs/guide/15-sharding.md). Exclusive with leader election.
+ */
+export interface ShardingConfig {
+  /** Number of buckets, fixed for the life of the operator (changing it re-partitions every parent). */
+  buckets: number;
+  /** What a parent's bucket is the hash of: its uid (default) or its namespace. */
+  key?: "uid" | "namespace";
+  /** Ring name, the prefix of its Lease names (default: the operator name). */
+  ringName?: string;
+  /** Namespace of the ring's Leases (default: as leader election's). */
+  leaseNamespace?: string;
+  leaseDurationMs?: number;
+  renewDeadlineMs?: number;
+  retryPeriodMs?: number;
+  /** Defaults to POD_NAME, else hostname + random suffix. */
+  identity?: string;
+}
+
 export interface ChildTypeConfig {
   readonly type: K8sType;
   readonly config: ChildConfig;
@@ -111,6 +131,7 @@ export class OperatorConfig<P extends KubeObject = KubeObject> {
     finalizerName: undefined,
     concurrency: 4,
     leaderElection: undefined,
+    sharding: undefined,
     fieldManager: undefined,
     stopGracePeriodMs: 30_000,
     retryRateLimit: DEFAULT_RETRY_RATE_LIMIT,
@@ -225,6 +246,18 @@ export class OperatorConfig<P extends KubeObject = KubeObject> {
     return this;
   }
 
+  /**
+   * Runs several active replicas that split the parents by bucket, one Lease per bucket (see ShardingConfig).
+   *
+   * @example
+   * config.withSharding({ buckets: 32 });
+   */
+  withSharding(config: ShardingConfig): this {
+    checkBuckets(config.buckets);
+    this.#settings.sharding = { ...config };
+    return this;
+  }
+
   /** Server-side apply field manager (default: the operator name). */
   withFieldManager(name: string): this {
     this.#settings.fieldManager = name;
@@ -335,6 +368,9 @@ export class OperatorConfig<P extends KubeObject = KubeObject> {
   get leaderElection(): LeaderElectionConfig | undefined {
     return this.#settings.leaderElection;
   }
+  get sharding(): ShardingConfig | undefined {
+    return this.#settings.sharding;
+  }
   get fieldManager(): string {
     return this.#settings.fieldManager ?? this.operatorName;
   }
@@ -364,6 +400,7 @@ export class OperatorConfig<P extends KubeObject = KubeObject> {
     copy.#related.push(...this.#related);
     Object.assign(copy.#settings, this.#settings);
     if (this.#settings.leaderElection) copy.#settings.leaderElection = { ...this.#settings.leaderElection };
+    if (this.#settings.sharding) copy.#settings.sharding = { ...this.#settings.sharding };
     return copy;
   }
 
@@ -384,6 +421,7 @@ interface Settings {
   finalizerName: string | undefined;
   concurrency: number;
   leaderElection: LeaderElectionConfig | undefined;
+  sharding: ShardingConfig | undefined;
   fieldManager: string | undefined;
   stopGracePeriodMs: number;
   retryRateLimit: Readonly<RetryRateLimit> | false;

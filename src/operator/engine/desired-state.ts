@@ -5,6 +5,7 @@
 import { TsOperatorError } from "../../core/errors.js";
 import type { K8sType, KubeObject, OwnerReference } from "../../core/types.js";
 import { hashOf } from "../../core/json.js";
+import { SHARD_BUCKET_LABEL, bucketOfObject } from "../../core/shard-hash.js";
 import type { OperatorConfig, UpdateStrategy } from "../api/config.js";
 import { UNCHANGED_CHILDREN, type SyncResponse } from "../api/handler.js";
 import { typeKey } from "../api/sync-request.js";
@@ -203,6 +204,16 @@ export function prepareDesiredChildren(response: SyncResponse, ctx: PrepareConte
     if (!ok) return;
     const object = finishChild(child, namespace, ctx);
     const hash = hashOf(object);
+    // Sharded: the parent's bucket, so the replica holding it caches this child too (its label selector). Not
+    // in the hash: switching sharding on must not count as a change of every child (a "recreate" child would be
+    // recreated); child sync sets the label alone where it is missing.
+    const sharding = ctx.config.sharding;
+    if (sharding) {
+      object.metadata.labels = {
+        ...object.metadata.labels,
+        [SHARD_BUCKET_LABEL]: String(bucketOfObject(ctx.parent, sharding.key ?? "uid", sharding.buckets)),
+      };
+    }
     object.metadata.annotations = { ...object.metadata.annotations, [DESIRED_HASH_ANNOTATION]: hash };
     out.push({
       type: declared.type,

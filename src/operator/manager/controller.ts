@@ -2,12 +2,16 @@
  * Wires one operator together: informers for the parent and child types (children filtered by the ownership
  * label, so the cache holds only our objects), the keyed work queue, and the reconciler. Watch events only mark a
  * parent dirty; the queue makes sure each parent is synced once at a time.
+ *
+ * Sharded, with a server that selects hash ranges (ShardedListAndWatch), the parent and child caches hold only
+ * the held buckets' objects (`followBuckets`); otherwise they hold everything and the shard gate filters.
  */
 import { TsOperatorError } from "../../core/errors.js";
 import { describeObject, sameType, typeName, type K8sType, type KubeObject } from "../../core/types.js";
 import type { KubeClient } from "../../client/kube-client.js";
 import type { ResourceApi } from "../../client/resource-api.js";
-import { InformerFactory, type SharedInformer } from "../../runtime/informer-factory.js";
+import { InformerFactory, type InformerScope, type SharedInformer } from "../../runtime/informer-factory.js";
+import { SHARD_BUCKET_LABEL } from "../../core/shard-hash.js";
 import { keyOf, parentUidIndex, type StoreEvent } from "../../runtime/store.js";
 import { WorkQueue, type WorkQueueMetricsHooks, type WorkResult } from "../../runtime/work-queue.js";
 import type { OperatorConfig } from "../api/config.js";
@@ -17,6 +21,7 @@ import { jsonEqual } from "../../core/json.js";
 import type { ParentEventSink } from "../engine/handler-context.js";
 import type { RelatedSource } from "../api/sync-request.js";
 import { RelatedWatch } from "./related-watch.js";
+import type { ShardGate } from "./sharding.js";
 import type { SyncRequest } from "../api/handler.js";
 import {
   Reconciler,
@@ -24,6 +29,7 @@ import {
   requestFromCache,
   type EngineMemorySizes,
   type ReconcileObserver,
+  type ReconcileOutcome,
 } from "../engine/reconciler.js";
 
 const PARENT_UID_INDEX = "uid";
@@ -46,6 +52,8 @@ export interface ControllerOptions {
   queueMetrics?: WorkQueueMetricsHooks;
   /** Where the handlers' Events go (`context.events`); without it they are dropped. */
   events?: ParentEventSink;
+  /** Sharding: which parents this replica syncs, and the fence of their buckets (see sharding.ts). */
+  shard?: ShardGate | undefined;
   /**
    * An informer factory shared with other controllers (`startOperators`): informers of the same type and scope
    * are then one LIST and one WATCH for all of them. Its owner starts and stops it; without it the controller
@@ -85,6 +93,8 @@ export class OperatorController {
   #writes = new AbortController();
   /** Aborted by stop(): makes a startCaches() that is still waiting give up. */
   readonly #stopping = new AbortController();
+  /** Sharded caches (parents by hash range, children by bucket label): empty when the caches hold everything. */
+  readonly #shardedInformers: SharedInformer[] = [];
 
   constructor(config: OperatorConfig, handler: Handler, client: KubeClient, options: ControllerOptions) {
     this.config = config;
@@ -187,9 +197,18 @@ export class OperatorController {
         "parent type is cluster-scoped: watching all parents; namespaced children limited to the namespace",
       );
     }
+    const parentNamespace = parentNamespaced ? this.config.namespace : undefined;
+    const shard = this.#options.shard;
+    // The server's answer (sharding.ts) decides whether the caches can follow the shard.
+    const follow = shard?.serverSide === true;
+    // Sharded caches start empty: buckets are added as the ring acquires them (followBuckets).
+    const sharded = (by: NonNullable<InformerScope["shard"]>["by"]): Pick<InformerScope, "shard"> =>
+      follow && shard ? { shard: { by, buckets: shard.buckets, held: [] } } : {};
     const parent = this.factory.informer(this.config.parentType, {
-      namespace: parentNamespaced ? this.config.namespace : undefined,
+      namespace: parentNamespace,
+      ...sharded(shard?.key ?? "uid"),
     });
+    if (follow) this.#shardedInformers.push(parent);
     parent.store.addIndex(PARENT_UID_INDEX, uidOf);
     this.#parentInformer = parent;
     const selector = `${this.config.ownershipLabel}=${this.config.operatorName}`;
@@ -197,7 +216,10 @@ export class OperatorController {
       const informer = this.factory.informer(type, {
         namespace: this.#isNamespaced(type) ? this.config.namespace : undefined,
         labelSelector: selector,
+        // Children hash elsewhere: they follow their parent's bucket through the label the engine puts on them.
+        ...sharded({ label: SHARD_BUCKET_LABEL }),
       });
+      if (follow) this.#shardedInformers.push(informer);
       if (!informer.store.hasIndex(CHILD_PARENT_INDEX)) {
         informer.store.addIndex(CHILD_PARENT_INDEX, this.#parentUidsOf);
       }
@@ -216,7 +238,7 @@ export class OperatorController {
         }),
         relatedNamespaced: namespaced,
         parentNamespaced,
-        enqueue: (key) => this.#queue.add(key),
+        enqueue: (key) => this.#enqueue(key),
         logger: this.#logger,
       });
       watch.subscribe();
@@ -260,7 +282,7 @@ export class OperatorController {
     }
     const parent = this.#parentInformer;
     if (!parent) throw new TsOperatorError("TSOP_CONFIG_INVALID", "startWorkers() before startCaches()");
-    for (const obj of parent.store.values()) this.#queue.add(keyOf(obj));
+    for (const obj of parent.store.values()) this.#enqueue(keyOf(obj));
     this.#running = this.#queue.run((key) => this.#work(key));
     this.#logger.info({ parents: parent.store.size }, "workers started");
   }
@@ -340,6 +362,20 @@ export class OperatorController {
     );
   }
 
+  /** Whether the parent and child caches hold only the held buckets' objects (sharded, with server support). */
+  get cachesFollowShard(): boolean {
+    return this.#shardedInformers.length > 0;
+  }
+
+  /**
+   * Sharded caches now hold the objects of `held` only: resolves once the parents and children of every bucket
+   * in `held` are in the caches (a bucket's syncs must not start before: they would see no children). A no-op
+   * when the caches hold everything.
+   */
+  async followBuckets(held: readonly number[]): Promise<void> {
+    await Promise.all(this.#shardedInformers.map((informer) => informer.reshard(held)));
+  }
+
   /** The current work queue (a new one per worker term). */
   get queue(): WorkQueue {
     return this.#queue;
@@ -376,7 +412,8 @@ export class OperatorController {
     const seconds = () => (performance.now() - started) / 1000;
     this.#held.set(key, []);
     try {
-      const outcome = await this.#reconciler.reconcile(key, this.#writes.signal);
+      const outcome = await this.#reconcile(key);
+      if (!outcome) return undefined; // not ours (any more): the holder of its bucket syncs it
       switch (outcome.kind) {
         case "synced":
           // The handler looked at the children and we changed some: show it what it created (our writes are
@@ -411,6 +448,33 @@ export class OperatorController {
     }
   }
 
+  /** Queues a parent, unless sharding says another replica syncs it. */
+  #enqueue(key: string): void {
+    const shard = this.#options.shard;
+    const parent = shard ? this.#parentInformer?.store.get(key) : undefined;
+    if (parent && shard && !shard.owns(parent)) return;
+    this.#queue.add(key);
+  }
+
+  #reconcile(key: string): Promise<ReconcileOutcome> | undefined {
+    const shard = this.#options.shard;
+    if (!shard) return this.#reconciler.reconcile(key, this.#writes.signal);
+    const parent = this.#parentInformer?.store.get(key);
+    // A parent gone from the cache has nothing left to sync (its deletion was handled by the finalizer path).
+    if (!parent) return undefined;
+    return shard.run(parent, this.#writes.signal, (signal) => this.#reconciler.reconcile(key, signal));
+  }
+
+  /** Queues the cached parents `filter` accepts (sharding: the parents of a bucket just acquired). */
+  requeueParents(filter: (parent: KubeObject) => boolean): void {
+    for (const obj of this.#parentInformer?.store.values() ?? []) if (filter(obj)) this.#enqueue(keyOf(obj));
+  }
+
+  /** The cached parents. */
+  cachedParents(): Iterable<KubeObject> {
+    return this.#parentInformer?.store.values() ?? [];
+  }
+
   #onParentEvent(event: StoreEvent): void {
     // References live in the parent: the reverse index follows every parent event, relevant to a sync or not.
     for (const watch of this.#related) {
@@ -443,14 +507,14 @@ export class OperatorController {
     if (obj && this.#reconciler.isOwnWrite(obj)) return;
     const held = this.#held.get(key);
     if (held) held.push(obj);
-    else this.#queue.add(key);
+    else this.#enqueue(key);
   }
 
   /** Ends holding `key`'s changes; syncs again unless each was our own write (someone else's change, a deletion). */
   #releaseHeld(key: string): void {
     const held = this.#held.get(key);
     this.#held.delete(key);
-    if (held?.some((obj) => !obj || !this.#reconciler.isOwnWrite(obj))) this.#queue.add(key);
+    if (held?.some((obj) => !obj || !this.#reconciler.isOwnWrite(obj))) this.#enqueue(key);
   }
 
   #childrenOf(uid: string): Map<K8sType, readonly KubeObject[]> {

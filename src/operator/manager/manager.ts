@@ -20,6 +20,7 @@ import { createPinoLogger } from "../observe/logger.js";
 import type { ReconcileObserver } from "../engine/reconciler.js";
 import { EventRecorder } from "../observe/events.js";
 import { OperatorMetrics, type OperatorMetricsView } from "../observe/metrics.js";
+import { ParentShards, shardIdentity, shardedLifecycle } from "./sharding.js";
 import { fanOutObserver } from "../observe/observability.js";
 import { startOperatorServer, type LivenessReport, type OperatorServer } from "../observe/server.js";
 import { k8sTypes } from "../../core/k8s-types.js";
@@ -111,6 +112,8 @@ export function startOperators(
   const metricsEnabled = options.metricsEnabled ?? first.metricsEnabled;
   const healthEnabled = options.healthEnabled ?? first.healthEnabled;
   const leaderElection = options.leaderElection ?? first.leaderElection;
+  // Unsupported combinations fail here, before anything starts.
+  const sharding = shardingOf(operators, leaderElection);
   let resolveReady!: () => void;
   let rejectReady!: (err: unknown) => void;
   const ready = new Promise<void>((res, rej) => {
@@ -129,7 +132,11 @@ export function startOperators(
   };
 
   const done = (async () => {
-    const clientConfig = await (options.clientConfig ?? ClientConfig.fromEnvironment(name));
+    const baseConfig = await (options.clientConfig ?? ClientConfig.fromEnvironment(name));
+    // Sharded replicas write side by side: the user agent names the replica, so audit logs tell them apart.
+    const clientConfig = sharding
+      ? baseConfig.with({ userAgent: `${baseConfig.userAgent} shard/${sharding.identity}` })
+      : baseConfig;
     const metrics = new OperatorMetrics({ controller: first.operatorName });
     const clientMetrics = metrics.clientMetrics();
     const onRequest = options.onRequest;
@@ -166,6 +173,7 @@ export function startOperators(
         queueMetrics: opMetrics.queueHooks(config.operatorName),
         events,
         factory,
+        shard: index === 0 ? sharding?.shards : undefined,
         onReconcile: (result, seconds) => opMetrics.recordSync(result, seconds),
       });
       // The controller makes a new queue per leadership term: observe whichever is current.
@@ -180,15 +188,37 @@ export function startOperators(
       controllers.set(config.operatorName, controller);
     }
     const group = new ControllerGroup([...controllers.values()], factory);
-    const lifecycle: Lifecycle = leaderElection
-      ? leaderElected(
-          group,
-          client,
-          { name, leaderElection, namespace: first.namespace },
-          clientConfig,
-          logger,
-        )
-      : { start: () => group.start(), stop: () => group.stop(), failed: new Promise<never>(() => {}) };
+    const firstController = controllers.get(first.operatorName);
+    const lifecycle: Lifecycle =
+      sharding && firstController
+        ? shardedLifecycle({
+            target: {
+              startCaches: () => group.startCaches(),
+              startWorkers: () => group.startWorkers(),
+              stopWorkers: () => group.stopWorkers(true),
+              stopCaches: () => group.stopCaches(),
+              cachesFollowShard: () => firstController.cachesFollowShard,
+              followBuckets: (held) => firstController.followBuckets(held),
+              requeueParents: (filter) => firstController.requeueParents(filter),
+              cachedParents: () => firstController.cachedParents(),
+            },
+            shards: sharding.shards,
+            client,
+            config: first,
+            identity: sharding.identity,
+            namespace: leaseNamespace(first.sharding?.leaseNamespace, first.namespace, clientConfig),
+            logger,
+            registry: metrics.registry,
+          })
+        : leaderElection
+          ? leaderElected(
+              group,
+              client,
+              { name, leaderElection, namespace: first.namespace },
+              clientConfig,
+              logger,
+            )
+          : { start: () => group.start(), stop: () => group.stop(), failed: new Promise<never>(() => {}) };
     parts = { client, metrics, controllers };
     let server: OperatorServer | undefined;
     let stopping: Promise<void> | undefined;
@@ -390,12 +420,7 @@ function leaderElected(
   const elector = new LeaderElector(client, {
     leaseName: le.leaseName ?? settings.name,
     // The pod's namespace (downward API), else the watched one, else the service account's / context's.
-    namespace:
-      le.leaseNamespace ??
-      process.env.POD_NAMESPACE ??
-      settings.namespace ??
-      clientConfig.namespace ??
-      "default",
+    namespace: leaseNamespace(le.leaseNamespace, settings.namespace, clientConfig),
     identity: le.identity ?? process.env.POD_NAME ?? defaultIdentity(),
     leaseDurationMs: le.leaseDurationMs,
     renewDeadlineMs: le.renewDeadlineMs,
@@ -423,5 +448,48 @@ function leaderElected(
       if (run) await run.stop();
       else await group.stop();
     },
+  };
+}
+
+/** The pod's namespace (downward API), else the configured or watched one, else the service account's / context's. */
+function leaseNamespace(
+  configured: string | undefined,
+  watched: string | undefined,
+  clientConfig: ClientConfig,
+) {
+  return configured ?? process.env.POD_NAMESPACE ?? watched ?? clientConfig.namespace ?? "default";
+}
+
+/**
+ * Sharding is per process: a sharded operator runs alone (its ring, its sharded caches and its gate are the
+ * process's), and every replica is active, so leader election makes no sense with it. Both fail at start.
+ */
+function shardingOf(
+  operators: readonly ManagedOperator[],
+  leaderElection: LeaderElectionConfig | false | undefined,
+): { identity: string; shards: ParentShards } | undefined {
+  const sharded = operators
+    .filter((o) => o.config.sharding)
+    .map((o) => JSON.stringify(o.config.operatorName));
+  if (sharded.length === 0) return undefined;
+  if (operators.length > 1) {
+    throw new TsOperatorError(
+      "TSOP_CONFIG_INVALID",
+      `withSharding: operator ${sharded.join(", ")} shards, and a sharded operator runs alone in its process ` +
+        `(this manager has ${operators.length} operators): start it with startOperator, the others in another process`,
+    );
+  }
+  const first = operators[0]?.config;
+  if (!first?.sharding) return undefined;
+  if (leaderElection) {
+    throw new TsOperatorError(
+      "TSOP_CONFIG_INVALID",
+      `withSharding and leader election are exclusive (operator ${sharded.join(", ")}): with sharding every ` +
+        "replica is active; drop withLeaderElection or the manager's leaderElection option",
+    );
+  }
+  return {
+    identity: shardIdentity(first),
+    shards: new ParentShards(first.sharding.key ?? "uid", first.sharding.buckets),
   };
 }

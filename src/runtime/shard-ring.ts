@@ -1,0 +1,664 @@
+/**
+ * A ring of bucket Leases shared by the replicas of one operator, with the API server as the only coordinator
+ * (knative's bucketed leader election, with an explicit membership): a fixed number of buckets, one
+ * coordination.k8s.io Lease per bucket, and one member Lease per live replica. Every `retryPeriodMs` a replica
+ * renews its member Lease and its bucket Leases, lists the ring, and moves towards its fair share: with N live
+ * members sorted by identity, the first `B mod N` aim for ceil(B/N) buckets and the others for floor(B/N), so
+ * the shares add up to B and differ by at most one. Extras are released, free or expired buckets acquired.
+ *
+ * The bucket Lease is the fence, with leader election's timing (src/runtime/leader-election.ts): a holder that
+ * has not renewed a bucket for `renewDeadlineMs` stops it at once, before the lease (`leaseDurationMs`) can expire
+ * for the others; a bucket is given up (`onReleased`, awaited: its in-flight work finished or aborted) before its
+ * Lease is released; a new holder starts it (`onAcquired`) only after its write of the Lease succeeded. Every
+ * write is a PUT with the resourceVersion read, so two replicas never both acquire one bucket.
+ */
+import { TsOperatorError, isAlreadyExists, isConflict, isNotFound } from "../core/errors.js";
+import { k8sTypes } from "../core/k8s-types.js";
+import { checkBuckets, fnv1a64 } from "../core/shard-hash.js";
+import type { KubeList, ObjectId } from "../core/types.js";
+import type { DeleteOptions, ListOptions } from "../client/resource-api.js";
+import { silentLogger, type Logger } from "../core/logger.js";
+import { sleep } from "../core/sleep.js";
+import {
+  LEADER_ELECTION_DEFAULTS,
+  defaultIdentity,
+  microTime,
+  type Lease,
+  type LeaseApi,
+  type LeaseSpec,
+} from "./leader-election.js";
+
+/** Label on every Lease of a ring; its value is the ring's name. */
+export const SHARD_RING_LABEL = "tsoperator.io/shard-ring";
+/** Label telling bucket Leases ("bucket") from member Leases ("member"). */
+export const SHARD_ROLE_LABEL = "tsoperator.io/shard-role";
+
+/** The Lease calls a ring makes: a `ResourceApi` for Leases satisfies it, so do fakes. */
+export interface ShardRingLeaseApi extends LeaseApi {
+  list(options?: ListOptions): Promise<KubeList>;
+  delete(id: ObjectId | string, options?: DeleteOptions): Promise<unknown>;
+}
+
+/** Anything that can hand out a Lease API (a `KubeClient`). */
+export interface ShardRingLeaseSource {
+  resource(type: typeof k8sTypes.coordination.v1.Lease, namespace?: string): ShardRingLeaseApi;
+}
+
+export interface ShardRingOptions {
+  /** Ring name: Leases are `<name>-bucket-<i>` and `<name>-member-<hash of identity>`. At most 40 characters. */
+  name: string;
+  namespace: string;
+  /** Number of buckets (fixed for the life of the ring: changing it re-partitions every object). */
+  buckets: number;
+  /** Unique per replica (default: hostname + random suffix). */
+  identity?: string | undefined;
+  /** Default 15 000 (whole seconds on the wire). */
+  leaseDurationMs?: number | undefined;
+  /** A bucket not renewed for this long is stopped (default 10 000; < leaseDurationMs). */
+  renewDeadlineMs?: number | undefined;
+  /** Interval between rounds (default 2 000). */
+  retryPeriodMs?: number | undefined;
+  logger?: Logger | undefined;
+  /** Wall clock, injectable for tests. */
+  now?: (() => number) | undefined;
+}
+
+/** Why a bucket was given up. */
+export type BucketReleaseReason = "rebalance" | "lost" | "stopping";
+
+export interface ShardRingCallbacks {
+  /**
+   * Called once this replica holds `bucket`. `signal` aborts the moment the bucket is lost or given up: work of
+   * the bucket must stop writing when it fires.
+   */
+  onAcquired(bucket: number, signal: AbortSignal): void | Promise<void>;
+  /**
+   * Called once per holding: awaited before the Lease is released (rebalance, stopping), so in-flight work can
+   * finish first; on a loss, called at once with the signal already aborted. It must settle well within
+   * leaseDurationMs − renewDeadlineMs after a loss, when another replica may acquire the bucket.
+   */
+  onReleased(bucket: number, reason: BucketReleaseReason): void | Promise<void>;
+  /** The held buckets or the member count changed (metrics, logs). */
+  onChange?(state: ShardRingState): void;
+}
+
+export interface ShardRingState {
+  /** Buckets this replica holds and syncs (not those being released). */
+  readonly held: readonly number[];
+  /** Live members of the ring, this one included. */
+  readonly members: number;
+  /** This replica's fair share. */
+  readonly target: number;
+}
+
+export const SHARD_RING_DEFAULTS = LEADER_ELECTION_DEFAULTS;
+const JITTER = 1.2;
+
+interface Holding {
+  lease: Lease;
+  phase: "held" | "draining";
+  abort: AbortController;
+  deadline: NodeJS.Timeout | undefined;
+}
+
+interface Observation {
+  resourceVersion: string | undefined;
+  holder: string;
+  renewTime: string | undefined;
+  durationSeconds: number;
+  /** Local time from which the holder's lease runs (client-go's observedTime). */
+  at: number;
+}
+
+/**
+ * Joins the ring and holds a fair share of its buckets until `stop()`.
+ *
+ * @example
+ * const ring = new ShardRing(client, { name: "echo", namespace: "operators", buckets: 32 });
+ * const running = ring.run({
+ *   onAcquired: (bucket, signal) => startBucket(bucket, signal),
+ *   onReleased: (bucket) => drainBucket(bucket),
+ * });
+ * // on SIGTERM: every bucket is drained and released, the member Lease deleted
+ * await ring.stop();
+ * await running;
+ */
+export class ShardRing {
+  readonly identity: string;
+  readonly name: string;
+  readonly namespace: string;
+  readonly buckets: number;
+  readonly leaseDurationMs: number;
+  readonly renewDeadlineMs: number;
+  readonly retryPeriodMs: number;
+  readonly #api: ShardRingLeaseApi;
+  readonly #logger: Logger;
+  readonly #now: () => number;
+  readonly #memberLease: string;
+  readonly #holdings = new Map<number, Holding>();
+  readonly #observed = new Map<string, Observation>();
+  readonly #releasing = new Set<Promise<void>>();
+  #member: Lease | undefined;
+  #members: string[] = [];
+  #target = 0;
+  #rounds = 0;
+  #callbacks: ShardRingCallbacks | undefined;
+  readonly #stopping = new AbortController();
+  #running: Promise<void> | undefined;
+  #lastState = "";
+
+  constructor(client: ShardRingLeaseApi | ShardRingLeaseSource, options: ShardRingOptions) {
+    const leaseDurationMs = options.leaseDurationMs ?? SHARD_RING_DEFAULTS.leaseDurationMs;
+    const renewDeadlineMs = options.renewDeadlineMs ?? SHARD_RING_DEFAULTS.renewDeadlineMs;
+    const retryPeriodMs = options.retryPeriodMs ?? SHARD_RING_DEFAULTS.retryPeriodMs;
+    if (!(leaseDurationMs > renewDeadlineMs)) invalid("leaseDurationMs must be greater than renewDeadlineMs");
+    if (!(renewDeadlineMs > JITTER * retryPeriodMs))
+      invalid(`renewDeadlineMs must be greater than ${JITTER} × retryPeriodMs`);
+    if (!(retryPeriodMs > 0)) invalid("retryPeriodMs must be positive");
+    if (!/^[a-z0-9]([-a-z0-9]{0,38}[a-z0-9])?$/.test(options.name))
+      invalid(`name must be a DNS label of at most 40 characters, got "${options.name}"`);
+    if (!options.namespace) invalid("namespace is required");
+    checkBuckets(options.buckets);
+    const identity = options.identity ?? defaultIdentity();
+    if (!identity) invalid("identity must not be empty");
+    this.identity = identity;
+    this.name = options.name;
+    this.namespace = options.namespace;
+    this.buckets = options.buckets;
+    this.leaseDurationMs = leaseDurationMs;
+    this.renewDeadlineMs = renewDeadlineMs;
+    this.retryPeriodMs = retryPeriodMs;
+    this.#memberLease = `${options.name}-member-${fnv1a64(identity).toString(16).padStart(16, "0")}`;
+    this.#logger = (options.logger ?? silentLogger).child({ ring: `${options.namespace}/${options.name}` });
+    this.#now = options.now ?? Date.now;
+    this.#api = isSource(client)
+      ? client.resource(k8sTypes.coordination.v1.Lease, options.namespace)
+      : client;
+  }
+
+  /** The name of bucket `index`'s Lease. */
+  bucketLeaseName(index: number): string {
+    return `${this.name}-bucket-${index}`;
+  }
+
+  /** Whether this replica holds `bucket` and may sync it now (false while it is being released). */
+  holds(bucket: number): boolean {
+    return this.#holdings.get(bucket)?.phase === "held";
+  }
+
+  /** The signal of a held bucket (aborts when it is lost or given up); undefined when not held. */
+  signalOf(bucket: number): AbortSignal | undefined {
+    const holding = this.#holdings.get(bucket);
+    return holding?.phase === "held" ? holding.abort.signal : undefined;
+  }
+
+  get state(): ShardRingState {
+    return {
+      held: [...this.#holdings]
+        .filter(([, h]) => h.phase === "held")
+        .map(([b]) => b)
+        .sort((a, b) => a - b),
+      members: Math.max(1, this.#members.length),
+      target: this.#target,
+    };
+  }
+
+  /** Takes part until `stop()` (or `signal` aborts). Resolves once every bucket is released. */
+  run(callbacks: ShardRingCallbacks, signal?: AbortSignal): Promise<void> {
+    if (this.#running) throw new TsOperatorError("TSOP_CONFIG_INVALID", "ShardRing.run() was already called");
+    this.#callbacks = callbacks;
+    if (signal?.aborted) this.#stopping.abort();
+    signal?.addEventListener("abort", () => void this.stop(), { once: true });
+    this.#running = this.#loop();
+    return this.#running;
+  }
+
+  /** Drains and releases every bucket, then leaves the ring (deletes the member Lease). Idempotent. */
+  async stop(): Promise<void> {
+    this.#stopping.abort();
+    await this.#running;
+  }
+
+  async #loop(): Promise<void> {
+    const stop = this.#stopping.signal;
+    while (!stop.aborted) {
+      // Rounds start every period (jittered), however long the last one took: a slow API server must not
+      // stretch the time in which others observe our renewals, nor ours in which we notice their expiry.
+      const started = this.#now();
+      await this.#round();
+      const period = this.retryPeriodMs * (1 + Math.random() * (JITTER - 1));
+      await pause(Math.max(0, period - (this.#now() - started)), stop);
+    }
+    await Promise.all([...this.#releasing]);
+    await Promise.all([...this.#holdings.keys()].map((bucket) => this.#release(bucket, "stopping")));
+    await this.#leave();
+  }
+
+  /** One round: renew, look, rebalance. Never throws: a failed request is retried next round. */
+  async #round(): Promise<void> {
+    this.#rounds++;
+    const signal = AbortSignal.any([this.#stopping.signal, AbortSignal.timeout(this.renewDeadlineMs)]);
+    await Promise.all([
+      this.#renewMember(signal),
+      ...[...this.#holdings.keys()].map((b) => this.#renew(b, signal)),
+    ]);
+    let leases: Lease[];
+    try {
+      const list = await this.#api.list({ labelSelector: `${SHARD_RING_LABEL}=${this.name}`, signal });
+      leases = list.items as Lease[];
+    } catch (err) {
+      if (!this.#stopping.signal.aborted)
+        this.#logger.warn({ err: errorMessage(err) }, "could not list the ring's leases");
+      return;
+    }
+    if (this.#stopping.signal.aborted) return;
+    const now = this.#now();
+    const byName = new Map<string, Lease>();
+    for (const lease of leases) {
+      byName.set(lease.metadata.name ?? "", lease);
+      this.#observe(lease, false);
+    }
+    // Members: live member Leases (expired ones belong to replicas that died without leaving), ourselves always.
+    const members = new Set<string>([this.identity]);
+    for (const lease of leases) {
+      if (lease.metadata.labels?.[SHARD_ROLE_LABEL] !== "member") continue;
+      const holder = lease.spec?.holderIdentity ?? "";
+      if (holder && !this.#expired(lease.metadata.name ?? "", now)) members.add(holder);
+    }
+    this.#members = [...members].sort();
+    const rank = this.#members.indexOf(this.identity);
+    const n = this.#members.length;
+    this.#target = Math.floor(this.buckets / n) + (rank < this.buckets % n ? 1 : 0);
+    // The first round only announces us: replicas starting together then see each other before acquiring,
+    // instead of one grabbing everything and handing most of it back a round later.
+    if (this.#rounds > 1) {
+      const held = [...this.#holdings].filter(([, h]) => h.phase === "held").map(([b]) => b);
+      if (held.length > this.#target) {
+        // Give back the highest buckets first: deterministic, and easy to read in a log.
+        for (const bucket of held.sort((a, b) => b - a).slice(0, held.length - this.#target)) {
+          this.#startRelease(bucket, "rebalance");
+        }
+      } else if (held.length < this.#target) {
+        await this.#acquireSome(this.#target - held.length, byName, now, signal);
+      }
+    }
+    this.#notify();
+  }
+
+  async #acquireSome(
+    wanted: number,
+    byName: Map<string, Lease>,
+    now: number,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const free: number[] = [];
+    for (let b = 0; b < this.buckets; b++) {
+      if (this.#holdings.has(b)) continue;
+      const lease = byName.get(this.bucketLeaseName(b));
+      const holder = lease?.spec?.holderIdentity ?? "";
+      // Naming us without our holding it: an acquire whose answer we never got (timeout). Still ours to take.
+      if (!lease || !holder || holder === this.identity || this.#expired(this.bucketLeaseName(b), now))
+        free.push(b);
+    }
+    // Random order: replicas short of buckets at the same time mostly try different ones.
+    for (let i = free.length - 1; i > 0; i--) {
+      const j = Math.floor(Math.random() * (i + 1));
+      [free[i], free[j]] = [free[j] ?? 0, free[i] ?? 0];
+    }
+    let acquired = 0;
+    for (const bucket of free) {
+      if (acquired >= wanted || signal.aborted) break;
+      if (await this.#acquire(bucket, byName.get(this.bucketLeaseName(bucket)), signal)) acquired++;
+    }
+  }
+
+  async #acquire(bucket: number, current: Lease | undefined, round: AbortSignal): Promise<boolean> {
+    const name = this.bucketLeaseName(bucket);
+    // Not aborted by stop(): a write cut off after the server committed it would leave a Lease naming us that we
+    // do not know we hold. Let it finish; stop() then releases it with the rest.
+    const signal = AbortSignal.timeout(this.renewDeadlineMs);
+    if (round.aborted) return false;
+    const spec = this.#spec(current?.spec?.acquireTime ?? undefined);
+    try {
+      let written: Lease;
+      if (!current) {
+        written = (await this.#api.create(
+          {
+            apiVersion: "coordination.k8s.io/v1",
+            kind: "Lease",
+            metadata: { name, namespace: this.namespace, labels: this.#labels("bucket") },
+            spec: { ...spec, leaseTransitions: 0 },
+          },
+          { signal },
+        )) as Lease;
+      } else {
+        const now = microTime(this.#now());
+        written = (await this.#api.replace(
+          {
+            ...current,
+            metadata: { ...current.metadata, managedFields: undefined },
+            spec: { ...spec, acquireTime: now, leaseTransitions: (current.spec?.leaseTransitions ?? 0) + 1 },
+          },
+          { signal },
+        )) as Lease;
+      }
+      if (this.#stopping.signal.aborted) {
+        // Stopping while the write was in flight: hold it just long enough to hand it back.
+        this.#hold(bucket, written, false);
+        return true;
+      }
+      this.#hold(bucket, written, true);
+      return true;
+    } catch (err) {
+      if (!isConflict(err) && !isAlreadyExists(err) && !this.#stopping.signal.aborted) {
+        this.#logger.warn({ bucket, err: errorMessage(err) }, "could not acquire a bucket");
+      }
+      return false;
+    }
+  }
+
+  #hold(bucket: number, lease: Lease, start: boolean): void {
+    this.#observe(lease, true);
+    const holding: Holding = { lease, phase: "held", abort: new AbortController(), deadline: undefined };
+    this.#holdings.set(bucket, holding);
+    this.#armDeadline(bucket, holding);
+    this.#logger.info({ bucket, identity: this.identity }, "bucket acquired");
+    if (!start) return;
+    void Promise.resolve()
+      .then(() => this.#callbacks?.onAcquired(bucket, holding.abort.signal))
+      .catch((err: unknown) => {
+        this.#logger.error({ bucket, err: errorMessage(err) }, "onAcquired failed; giving the bucket back");
+        if (this.#holdings.get(bucket) === holding) this.#startRelease(bucket, "rebalance");
+      });
+    this.#notify();
+  }
+
+  /** The deadline fires even when a renew request hangs: a bucket must stop on time, not when a socket does. */
+  #armDeadline(bucket: number, holding: Holding): void {
+    clearTimeout(holding.deadline);
+    holding.deadline = setTimeout(() => {
+      if (this.#holdings.get(bucket) === holding)
+        this.#lose(bucket, `not renewed for ${this.renewDeadlineMs} ms`);
+    }, this.renewDeadlineMs);
+  }
+
+  async #renew(bucket: number, signal: AbortSignal): Promise<void> {
+    const holding = this.#holdings.get(bucket);
+    if (!holding) return;
+    const current = holding.lease;
+    try {
+      const renewed = (await this.#api.replace(
+        {
+          ...current,
+          metadata: { ...current.metadata, managedFields: undefined },
+          spec: { ...current.spec, ...this.#spec(current.spec?.acquireTime ?? undefined) },
+        },
+        { signal },
+      )) as Lease;
+      if (this.#holdings.get(bucket) !== holding) return;
+      holding.lease = renewed;
+      this.#observe(renewed, true);
+      this.#armDeadline(bucket, holding);
+    } catch (err) {
+      if (this.#holdings.get(bucket) !== holding) return;
+      if (isConflict(err) || isNotFound(err)) {
+        // Our view is stale: either a write of ours whose answer we missed, or someone else has the bucket.
+        await this.#recheck(bucket, holding, signal);
+      } else if (!this.#stopping.signal.aborted) {
+        this.#logger.warn({ bucket, err: errorMessage(err) }, "could not renew a bucket");
+      }
+    }
+  }
+
+  async #recheck(bucket: number, holding: Holding, signal: AbortSignal): Promise<void> {
+    const name = this.bucketLeaseName(bucket);
+    const fresh = (await this.#api
+      .getOrUndefined({ namespace: this.namespace, name }, { signal })
+      .catch(() => "unknown" as const)) as Lease | undefined | "unknown";
+    if (fresh === "unknown" || this.#holdings.get(bucket) !== holding) return;
+    if (fresh && (fresh.spec?.holderIdentity ?? "") === this.identity) {
+      holding.lease = fresh; // renewed next round; the deadline still runs
+      return;
+    }
+    this.#lose(bucket, `another holder: ${fresh?.spec?.holderIdentity || "none"}`);
+  }
+
+  /** A loss: stop at once (the signal aborts now), tell the owner, forget the bucket. Nothing to release. */
+  #lose(bucket: number, why: string): void {
+    const holding = this.#holdings.get(bucket);
+    if (!holding) return;
+    clearTimeout(holding.deadline);
+    this.#holdings.delete(bucket);
+    holding.abort.abort(new TsOperatorError("TSOP_SHUTDOWN", `bucket ${bucket} lost (${why})`));
+    this.#logger.warn({ bucket, identity: this.identity, reason: why }, "bucket lost");
+    if (holding.phase === "held") void this.#callReleased(bucket, "lost");
+    this.#notify();
+  }
+
+  #startRelease(bucket: number, reason: BucketReleaseReason): void {
+    const done = this.#release(bucket, reason).finally(() => this.#releasing.delete(done));
+    this.#releasing.add(done);
+  }
+
+  /** Stop first (awaited), then hand the Lease back; the Lease is renewed meanwhile, so the fence holds. */
+  async #release(bucket: number, reason: BucketReleaseReason): Promise<void> {
+    const holding = this.#holdings.get(bucket);
+    if (!holding || holding.phase === "draining") return;
+    holding.phase = "draining";
+    this.#notify();
+    await this.#callReleased(bucket, reason);
+    holding.abort.abort(new TsOperatorError("TSOP_SHUTDOWN", `bucket ${bucket} released (${reason})`));
+    if (this.#holdings.get(bucket) !== holding) return; // lost while draining: nothing left to release
+    clearTimeout(holding.deadline);
+    this.#holdings.delete(bucket);
+    if (await this.#handBack(holding.lease)) {
+      this.#logger.info({ bucket, identity: this.identity, reason }, "bucket released");
+    }
+    this.#notify();
+  }
+
+  async #callReleased(bucket: number, reason: BucketReleaseReason): Promise<void> {
+    try {
+      await this.#callbacks?.onReleased(bucket, reason);
+    } catch (err) {
+      this.#logger.error({ bucket, err: errorMessage(err) }, "onReleased failed");
+    }
+  }
+
+  async #renewMember(signal: AbortSignal): Promise<void> {
+    try {
+      if (!this.#member) {
+        const existing = (await this.#api.getOrUndefined(
+          { namespace: this.namespace, name: this.#memberLease },
+          { signal },
+        )) as Lease | undefined;
+        this.#member = existing
+          ? ((await this.#api.replace(
+              {
+                ...existing,
+                metadata: { ...existing.metadata, managedFields: undefined },
+                spec: this.#spec(),
+              },
+              { signal },
+            )) as Lease)
+          : ((await this.#api.create(
+              {
+                apiVersion: "coordination.k8s.io/v1",
+                kind: "Lease",
+                metadata: {
+                  name: this.#memberLease,
+                  namespace: this.namespace,
+                  labels: this.#labels("member"),
+                },
+                spec: this.#spec(),
+              },
+              { signal },
+            )) as Lease);
+        return;
+      }
+      const current = this.#member;
+      this.#member = (await this.#api.replace(
+        {
+          ...current,
+          metadata: { ...current.metadata, managedFields: undefined },
+          spec: { ...current.spec, ...this.#spec(current.spec?.acquireTime ?? undefined) },
+        },
+        { signal },
+      )) as Lease;
+    } catch (err) {
+      if (isConflict(err) || isNotFound(err))
+        this.#member = undefined; // read it again next round
+      else if (!this.#stopping.signal.aborted)
+        this.#logger.warn({ err: errorMessage(err) }, "could not renew the member lease");
+    }
+  }
+
+  /** Deletes the member Lease so the others rebalance at their next round instead of after its expiry. */
+  async #leave(): Promise<void> {
+    await this.#releaseStrays();
+    try {
+      await this.#api.delete(
+        { namespace: this.namespace, name: this.#memberLease },
+        { signal: AbortSignal.timeout(this.retryPeriodMs * 2) },
+      );
+    } catch (err) {
+      if (!isNotFound(err))
+        this.#logger.warn({ err: errorMessage(err) }, "could not delete the member lease");
+    }
+    this.#members = [];
+    this.#notify();
+  }
+
+  /**
+   * Writes holder "" (duration 1 s) if the Lease still names us. A renewal racing with it makes the first PUT
+   * conflict: read again and retry once. On failure the next holder waits for expiry, which is safe, only slow.
+   */
+  async #handBack(lease: Lease): Promise<boolean> {
+    const signal = AbortSignal.timeout(this.renewDeadlineMs);
+    let current: Lease | undefined = lease;
+    for (let attempt = 0; attempt < 2 && current; attempt++) {
+      if ((current.spec?.holderIdentity ?? "") !== this.identity) return false;
+      try {
+        const released = (await this.#api.replace(
+          {
+            ...current,
+            metadata: { ...current.metadata, managedFields: undefined },
+            spec: {
+              ...current.spec,
+              holderIdentity: "",
+              leaseDurationSeconds: 1,
+              renewTime: microTime(this.#now()),
+            },
+          },
+          { signal },
+        )) as Lease;
+        this.#observe(released, true);
+        return true;
+      } catch (err) {
+        if (!isConflict(err)) {
+          this.#logger.warn(
+            { lease: current.metadata.name, err: errorMessage(err) },
+            "could not release a bucket; the next holder waits for its expiry",
+          );
+          return false;
+        }
+        current = (await this.#api
+          .getOrUndefined({ namespace: this.namespace, name: current.metadata.name ?? "" }, { signal })
+          .catch(() => undefined)) as Lease | undefined;
+      }
+    }
+    return false;
+  }
+
+  /** Bucket Leases still naming us that we do not hold (a write whose answer was lost): hand them back. */
+  async #releaseStrays(): Promise<void> {
+    try {
+      const signal = AbortSignal.timeout(this.retryPeriodMs * 2);
+      const list = await this.#api.list({ labelSelector: `${SHARD_RING_LABEL}=${this.name}`, signal });
+      for (const lease of list.items as Lease[]) {
+        if (lease.metadata.labels?.[SHARD_ROLE_LABEL] !== "bucket") continue;
+        if ((lease.spec?.holderIdentity ?? "") === this.identity) await this.#handBack(lease);
+      }
+    } catch (err) {
+      this.#logger.warn({ err: errorMessage(err) }, "could not check for bucket leases still naming us");
+    }
+  }
+
+  #spec(acquireTime?: string): LeaseSpec {
+    const now = microTime(this.#now());
+    return {
+      holderIdentity: this.identity,
+      leaseDurationSeconds: Math.max(1, Math.ceil(this.leaseDurationMs / 1000)),
+      acquireTime: acquireTime ?? now,
+      renewTime: now,
+    };
+  }
+
+  #labels(role: "bucket" | "member"): Record<string, string> {
+    return { [SHARD_RING_LABEL]: this.name, [SHARD_ROLE_LABEL]: role };
+  }
+
+  /**
+   * As leader election's #observe: the expiry clock restarts whenever the record changes; on first sight it
+   * starts from the record's renewTime, so a replica starting after a crash takes over without an extra wait.
+   */
+  #observe(lease: Lease, ourWrite: boolean): void {
+    const name = lease.metadata.name ?? "";
+    const previous = this.#observed.get(name);
+    const spec = lease.spec ?? {};
+    const holder = spec.holderIdentity ?? "";
+    const renewTime = spec.renewTime ?? undefined;
+    const durationSeconds = spec.leaseDurationSeconds ?? Math.ceil(this.leaseDurationMs / 1000);
+    if (
+      previous &&
+      previous.resourceVersion === lease.metadata.resourceVersion &&
+      previous.holder === holder &&
+      previous.renewTime === renewTime
+    ) {
+      return;
+    }
+    const now = this.#now();
+    const renewed = renewTime ? Date.parse(renewTime) : Number.NaN;
+    const at = previous || ourWrite || !Number.isFinite(renewed) ? now : Math.min(renewed, now);
+    this.#observed.set(name, {
+      resourceVersion: lease.metadata.resourceVersion,
+      holder,
+      renewTime,
+      durationSeconds,
+      at,
+    });
+  }
+
+  #expired(name: string, now: number): boolean {
+    const seen = this.#observed.get(name);
+    return !seen || seen.at + seen.durationSeconds * 1000 < now;
+  }
+
+  #notify(): void {
+    const state = this.state;
+    const key = `${state.held.join(",")}|${state.members}|${state.target}`;
+    if (key === this.#lastState) return;
+    this.#lastState = key;
+    try {
+      this.#callbacks?.onChange?.(state);
+    } catch (err) {
+      this.#logger.warn({ err: errorMessage(err) }, "onChange failed");
+    }
+  }
+}
+
+function isSource(client: ShardRingLeaseApi | ShardRingLeaseSource): client is ShardRingLeaseSource {
+  return typeof (client as Partial<ShardRingLeaseSource>).resource === "function";
+}
+
+function invalid(message: string): never {
+  throw new TsOperatorError("TSOP_CONFIG_INVALID", `shard ring: ${message}`);
+}
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return sleep(ms, signal).catch(() => {});
+}
