@@ -473,7 +473,10 @@ function loadUndici(proxy: boolean): Promise<UndiciClasses> {
   return (undiciClasses ??= Promise.all([
     import("undici/lib/dispatcher/pool.js"),
     import("undici/lib/api/api-request.js"),
-  ]).then(([pool, request]) => ({ Pool: pool.default, ProxyAgent: undefined, request: request.default }), entry));
+  ]).then(
+    ([pool, request]) => ({ Pool: pool.default, ProxyAgent: undefined, request: request.default }),
+    entry,
+  ));
 }
 
 /**
