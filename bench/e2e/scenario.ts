@@ -300,6 +300,8 @@ export async function runScenario(
       const rate = phases.memoryRate ?? 50;
       h.log(`    memory over time: churn ${rate}/s for ${phases.memorySeconds} s`);
       result.memory = await memoryOverTime(h, namespace, n, p, rate, phases.memorySeconds);
+      // The restart below must start from a converged namespace, not from updates still in the queue.
+      await watcher.waitConverged(60_000);
     }
     if (phases.restart) {
       await p.stop();
