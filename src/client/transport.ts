@@ -16,7 +16,13 @@
  */
 import { readFile } from "node:fs/promises";
 import { createSecureContext } from "node:tls";
-import type { Dispatcher, Pool, ProxyAgent } from "undici";
+import type { Dispatcher, ProxyAgent } from "undici";
+// undici's entry module loads fetch, WebSocket, caches and mocks too: about 200 ms of CPU at start-up, where these
+// two modules cost about 80 (measured on the bench machine). The package has no exports map, so they can be
+// imported by path (types in undici-modules.d.ts). Imported statically, so they load with the rest of the code,
+// as the entry module did, and bundlers follow them.
+import Pool from "undici/lib/dispatcher/pool.js";
+import requestOn from "undici/lib/api/api-request.js";
 import { ApiError, TsOperatorError, type ApiStatus, type ErrorCode } from "../core/errors.js";
 import { AbortScope } from "../core/abort-scope.js";
 import { backoffDelay, resolveBackoff, type ResolvedBackoff } from "../core/backoff.js";
@@ -157,8 +163,8 @@ export class Transport {
   private readonly metrics: ClientMetrics | undefined;
   private readonly counts = new Map<string, number>();
   private slot: DispatcherSlot | undefined;
-  /** undici's classes, loaded by create() (see loadUndici). */
-  private readonly undici: UndiciClasses;
+  /** undici's ProxyAgent, loaded by create() only when a proxy is configured (see loadProxyAgent). */
+  private readonly proxyAgent: typeof ProxyAgent | undefined;
   private closed = false;
   /** Aborted by close(): wakes requests waiting for a token, a retry delay or credentials. */
   private readonly closing = new AbortController();
@@ -168,9 +174,9 @@ export class Transport {
     provider: CredentialProvider | undefined,
     ca: string | undefined,
     options: TransportOptions,
-    undici: UndiciClasses,
+    proxyAgent: typeof ProxyAgent | undefined,
   ) {
-    this.undici = undici;
+    this.proxyAgent = proxyAgent;
     const url = new URL(config.apiServerEndpoint);
     this.origin = url.origin;
     this.basePath = url.pathname.replace(/\/+$/, "");
@@ -216,7 +222,7 @@ export class Transport {
         throw new TsOperatorError("TSOP_CONFIG_INVALID", `cannot read caFile ${config.caFile}`, { cause });
       }
     }
-    return new Transport(config, provider, ca, options, await loadUndici(config.proxyUrl !== undefined));
+    return new Transport(config, provider, ca, options, config.proxyUrl ? await loadProxyAgent() : undefined);
   }
 
   /** Requests sent so far by Kubernetes verb (every attempt counts), e.g. `{ get: 3, create: 1 }`. */
@@ -300,7 +306,7 @@ export class Transport {
       const started = performance.now();
       let res: Dispatcher.ResponseData;
       try {
-        res = await this.undici.request.call(dispatcher, {
+        res = await requestOn.call(dispatcher, {
           origin: this.origin,
           path: this.basePath + req.path,
           method: req.method,
@@ -435,9 +441,9 @@ export class Transport {
       pipelining: 1,
     };
     if (this.config.proxyUrl) {
-      return new this.undici.ProxyAgent!({ uri: this.config.proxyUrl, requestTls: tls, ...common });
+      return new this.proxyAgent!({ uri: this.config.proxyUrl, requestTls: tls, ...common });
     }
-    return new this.undici.Pool(this.origin, { connect: tls, ...common });
+    return new Pool(this.origin, { connect: tls, ...common });
   }
 
   private backoffMs(attempt: number): number {
@@ -445,38 +451,9 @@ export class Transport {
   }
 }
 
-interface UndiciClasses {
-  Pool: typeof Pool;
-  ProxyAgent: typeof ProxyAgent | undefined;
-  /** `Dispatcher.prototype.request`, called with the pool as `this`. */
-  request: (this: Dispatcher, options: Dispatcher.RequestOptions) => Promise<Dispatcher.ResponseData>;
-}
-
-let undiciClasses: Promise<UndiciClasses> | undefined;
-
-/**
- * undici's entry module loads fetch, WebSocket, caches and mocks too: about 200 ms of CPU at start-up, where its
- * Pool and request modules alone cost about 80 (measured on the bench machine). The package has no exports map,
- * so those two can be loaded by their paths; the entry module (which adds `request` to every dispatcher's
- * prototype) is the fallback should a release move them. A proxy needs ProxyAgent, which only the entry module
- * exports.
- */
-function loadUndici(proxy: boolean): Promise<UndiciClasses> {
-  const entry = () =>
-    import("undici").then(({ Pool, ProxyAgent }) => ({
-      Pool,
-      ProxyAgent: proxy ? ProxyAgent : undefined,
-      // eslint-disable-next-line @typescript-eslint/unbound-method -- called with the pool as `this`
-      request: Pool.prototype.request,
-    }));
-  if (proxy) return entry();
-  return (undiciClasses ??= Promise.all([
-    import("undici/lib/dispatcher/pool.js"),
-    import("undici/lib/api/api-request.js"),
-  ]).then(
-    ([pool, request]) => ({ Pool: pool.default, ProxyAgent: undefined, request: request.default }),
-    entry,
-  ));
+/** ProxyAgent is exported by undici's entry module only; most operators need no proxy, so it loads on demand. */
+async function loadProxyAgent(): Promise<typeof ProxyAgent> {
+  return (await import("undici")).ProxyAgent;
 }
 
 /**

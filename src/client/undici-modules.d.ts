@@ -1,5 +1,5 @@
 /**
- * Types for the undici modules loaded by their paths (transport.ts, loadUndici): the package ships types for its
+ * Types for the undici modules imported by their paths (transport.ts): the package ships types for its
  * entry module only.
  */
 declare module "undici/lib/dispatcher/pool.js" {
