@@ -162,8 +162,9 @@ export interface MemorySummary {
   slopeMbPerMin: number;
   secondHalfSlopeMbPerMin: number;
   /**
-   * "no growth trend" only when the second half's slope is within +-0.5 MB/min and the end is not above the
-   * first half's maximum; otherwise what the figures show.
+   * "no growth trend" only when the second half's slope is within +-0.5% of its mean per minute and the end is
+   * not above the first half's maximum by more than 1% (RSS moves in pages; a fixed MB threshold would call a
+   * 10 MB process's noise and a 100 MB process's growth alike); otherwise what the figures show.
    */
   verdict: string;
 }
@@ -186,13 +187,15 @@ export function summarize(
   const slopeMbPerMin = slope(xs, ys);
   const secondHalfSlopeMbPerMin = slope(xs.slice(half), ys.slice(half));
   const firstHalfMax = Math.max(...ys.slice(0, half));
-  const flat = Math.abs(secondHalfSlopeMbPerMin) <= 0.5 && endMb <= firstHalfMax;
+  const secondHalf = ys.slice(half);
+  const tolerance = (0.005 * secondHalf.reduce((a, b) => a + b, 0)) / secondHalf.length;
+  const flat = Math.abs(secondHalfSlopeMbPerMin) <= tolerance && endMb <= firstHalfMax * 1.01;
   const verdict = flat
     ? "no growth trend"
-    : secondHalfSlopeMbPerMin > 0.5
-      ? `grows ${secondHalfSlopeMbPerMin.toFixed(1)} MB/min in the second half`
-      : secondHalfSlopeMbPerMin < -0.5
-        ? `falls ${(-secondHalfSlopeMbPerMin).toFixed(1)} MB/min in the second half`
+    : secondHalfSlopeMbPerMin > tolerance
+      ? `grows ${secondHalfSlopeMbPerMin.toFixed(2)} MB/min in the second half`
+      : secondHalfSlopeMbPerMin < -tolerance
+        ? `falls ${(-secondHalfSlopeMbPerMin).toFixed(2)} MB/min in the second half`
         : `flat second half, but ends above the first half's maximum (${endMb.toFixed(1)} > ${firstHalfMax.toFixed(1)} MB)`;
   return { startMb, endMb, maxMb, slopeMbPerMin, secondHalfSlopeMbPerMin, verdict };
 }

@@ -306,8 +306,8 @@ export function renderTables(input: ReportInput): string {
           : "") +
         "; RSS from /proc and, for tsoperator, the V8 heap in use (the peer's HEAP lines) every second. Slopes are " +
         "least-squares fits in MB per minute, over the whole run and over its second half. The verdict says " +
-        '"no growth trend" only when the second half\'s slope is within +-0.5 MB/min and the end is not above the ' +
-        "first half's maximum.",
+        '"no growth trend" only when the second half\'s slope is within +-0.5% of its mean per minute and the end ' +
+        "is not more than 1% above the first half's maximum.",
       "",
     );
     const rows: string[][] = [];
