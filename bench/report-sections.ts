@@ -223,6 +223,7 @@ function reviveE2e(input: ReportInput): ReportInput {
       ...r,
       requests: asMap(r.requests),
       ...(r.restart ? { restart: { ...r.restart, requests: asMap(r.restart.requests) } } : {}),
+      ...(r.drift ? { drift: { ...r.drift, requests: asMap(r.drift.requests) } } : {}),
     })),
   };
 }

@@ -166,10 +166,8 @@ const kubeRsBin = join(kubeRsDir, "target/release/kube-rs-peer");
 export const kubeRs: Contender = {
   name: "kube-rs",
   operator: true,
-  // The peer prints READY after Controller::store().wait_until_ready() (flushed), but that did not resolve in our
-  // runs with kube 5.0.0 (checked again on 2026-11-30): no ready time for kube-rs yet.
-  readyMeaning: "not reported (Controller::store().wait_until_ready() never resolved)",
-  printsReady: false,
+  // Store::wait_until_ready() re-polled every 10 ms: a single wait is never woken (see the peer's main.rs).
+  readyMeaning: "parent store synced (Controller::store().wait_until_ready(), re-polled every 10 ms)",
   perParent:
     "reconcile: K server-side applies concurrently (try_join_all), a status apply; controller::Config::concurrency 4 " +
     "(its default 0 is unbounded); it reconciles again on the events of its own child writes",
@@ -281,6 +279,8 @@ export class ContenderProcess {
   doneAt: number | undefined;
   /** Handler calls so far, for contenders that report them (SYNCS lines). */
   syncs: number | undefined;
+  /** V8 heap used, for contenders that report it (HEAP lines, once a second). */
+  heapBytes: number | undefined;
   exited: { code: number | null; signal: string | null } | undefined;
   stderrTail = "";
   private readonly waiters: Array<() => void> = [];
@@ -304,6 +304,7 @@ export class ContenderProcess {
         else if (line === "READY") this.readyAt ??= now;
         else if (line === "DONE") this.doneAt ??= now;
         else if (line.startsWith("SYNCS ")) this.syncs = Number(line.slice(6));
+        else if (line.startsWith("HEAP ")) this.heapBytes = Number(line.slice(5));
         this.wake();
       }
     });

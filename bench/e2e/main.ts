@@ -6,6 +6,8 @@
  * Options: --quick (N 100,1000; K 1,4; peers only up to 1000 children; idle/churn/restart at N=1000 K=1),
  * --n=100,1000 --k=1,4, --contenders=floor,tsoperator,..., --idle-ms=60000, --churn-rates=10,50,100,
  * --churn-seconds=20, --churn-n=1000, --restart-n=5000, --extras-k=4, --peer-max-children=N, --cleanup,
+ * --no-drift (skip drift repair, which runs with the restart), --memory-seconds=600 (churn with RSS/heap sampled,
+ * run with the restart; 0 skips; --quick: 60), --memory-rate=50,
  * --heading="End-to-end: large" (RESULTS.md section to write), --no-write (print only), --rounds=3 (runs of the
  * floors and tsoperator per configuration, interleaved; RESULTS.md reports the median and spread of their ratios),
  * --from-json=bench/results/end-to-end.json (re-render a saved run), --e2e-only (bench/run.ts: skip the other
@@ -36,6 +38,11 @@ export interface E2eOptions {
   churnSeconds: number;
   churnN: number;
   restartN: number;
+  /** Drift repair on the restart's configuration. */
+  drift: boolean;
+  /** Memory over time on the restart's configuration: seconds (0 = skip) and updates per second. */
+  memorySeconds: number;
+  memoryRate: number;
   /** K of the run that also does idle, churn and restart. */
   extrasK: number;
   /** Peers (not the floors and tsoperator) skip configurations with more children than this. */
@@ -73,6 +80,9 @@ export function parseE2eArgs(argv: string[]): E2eOptions {
     churnSeconds: Number(arg("churn-seconds") ?? (quick ? 5 : 20)),
     churnN: Number(arg("churn-n") ?? Math.min(1000, maxN)),
     restartN: Number(arg("restart-n") ?? (quick ? 1000 : maxN)),
+    drift: !argv.includes("--no-drift"),
+    memorySeconds: Number(arg("memory-seconds") ?? (quick ? 60 : 600)),
+    memoryRate: Number(arg("memory-rate") ?? 50),
     extrasK: Number(arg("extras-k") ?? (quick ? 1 : 4)),
     peerMaxChildren: Number(arg("peer-max-children") ?? (quick ? 1000 : Infinity)),
     cleanup: argv.includes("--cleanup"),
@@ -92,6 +102,9 @@ function phasesFor(options: E2eOptions, n: number, k: number): Phases {
     churnRates: extras && n === options.churnN ? options.churnRates : [],
     churnSeconds: options.churnSeconds,
     restart: extras && n === options.restartN,
+    drift: extras && n === options.restartN && options.drift,
+    memorySeconds: extras && n === options.restartN ? options.memorySeconds : 0,
+    memoryRate: options.memoryRate,
   };
 }
 

@@ -11,6 +11,7 @@ import type { TestEnvironment } from "../../src/testing/test-environment.js";
 import { CONTENDER_GROUP, type AuditReader, type RequestCounts, writesIn } from "./audit.js";
 import { ContenderProcess, lister, type Contender } from "./contenders.js";
 import { cpuSeconds, rssBytes, totalCpuSeconds } from "./proc.js";
+import { driftRepair, memoryOverTime, type DriftResult, type MemoryResult } from "./extras.js";
 import { ConvergenceWatcher } from "./watcher.js";
 import { BenchParent, parentName, type BenchParentObject } from "./workload.js";
 
@@ -19,6 +20,11 @@ export interface Phases {
   churnRates: number[];
   churnSeconds: number;
   restart: boolean;
+  /** Delete 10% of the children and change 10% of the rest, time the repair (extras.ts). */
+  drift?: boolean;
+  /** Seconds of churn at `memoryRate` with RSS/heap sampled every second; 0 = skip. */
+  memorySeconds?: number;
+  memoryRate?: number;
 }
 
 export interface ChurnResult {
@@ -59,6 +65,8 @@ export interface RunResult {
     readyMeaning: string;
     rawListS: number;
   };
+  drift?: DriftResult;
+  memory?: MemoryResult;
   error?: string;
 }
 
@@ -283,6 +291,17 @@ export async function runScenario(
     for (const rate of phases.churnRates) {
       h.log(`    churn ${rate}/s for ${phases.churnSeconds} s`);
       result.churn.push(await churn(h, namespace, n, rate, phases.churnSeconds, watcher, p.pid));
+    }
+    if (phases.drift) {
+      h.log("    drift repair: 10% of the children deleted, 10% of the rest changed");
+      result.drift = await driftRepair(h, namespace, user);
+    }
+    if (phases.memorySeconds) {
+      const rate = phases.memoryRate ?? 50;
+      h.log(`    memory over time: churn ${rate}/s for ${phases.memorySeconds} s`);
+      result.memory = await memoryOverTime(h, namespace, n, p, rate, phases.memorySeconds);
+      // The restart below must start from a converged namespace, not from updates still in the queue.
+      await watcher.waitConverged(60_000);
     }
     if (phases.restart) {
       await p.stop();

@@ -213,6 +213,21 @@ describe("transport", () => {
     await c.close();
   });
 
+  it("fails with TSOP_CONNECTION_ERROR, sending nothing, when the client certificate cannot be used", async () => {
+    // The TLS context is built once per pool, before the first request (not per connection).
+    const pem = (label: string) => `-----BEGIN ${label}-----\nbm90\n-----END ${label}-----\n`;
+    const provider: CredentialProvider = {
+      get: () => Promise.resolve({ certPem: pem("CERTIFICATE"), keyPem: pem("PRIVATE KEY") }),
+      invalidate: () => false,
+    };
+    const c = await client({ credentials: { kind: "provider", provider } });
+    await assert.rejects(c.request({ method: "GET", path: "/version" }), (e: unknown) =>
+      hasCode(e, "TSOP_CONNECTION_ERROR"),
+    );
+    assert.deepEqual(seen, []);
+    await c.close();
+  });
+
   it("turns a non-Status error body into an ApiError with a synthesised Status", async () => {
     handler = (_req, res) => {
       res.writeHead(502, { "content-type": "text/plain" });

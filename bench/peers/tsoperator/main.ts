@@ -28,10 +28,12 @@ const config = new OperatorConfig("tsoperator-peer", BenchParent)
   .withHealthEnabled(false);
 
 // Handler calls, reported once a second when they changed: the driver divides them by the parents converged.
+// The V8 heap in use goes with them (the driver's memory-over-time scenario; RSS it reads from /proc itself).
 let syncs = 0;
 let reported = 0;
 setInterval(() => {
   if (syncs !== reported) console.log(`SYNCS ${(reported = syncs)}`);
+  console.log(`HEAP ${process.memoryUsage().heapUsed}`);
 }, 1_000).unref();
 
 const op = startOperator<BenchParentObject>(

@@ -3,8 +3,8 @@
 //! ConfigMaps, children and status written with server-side apply. Treated like the tsoperator peer: a parent's
 //! children are applied concurrently (try_join_all), and the controller's documented concurrency setting
 //! (`controller::Config::concurrency`) is set to tsoperator's default worker count, 4 (BENCH_CONCURRENCY; kube-rs's
-//! own default, 0, means unbounded). READY would be printed once the controller's parent store has synced, but
-//! Store::wait_until_ready() has not resolved in our runs.
+//! own default, 0, means unbounded). READY is printed once the controller's parent store has synced (the store
+//! kube-rs's own runner waits for before its first reconcile).
 use std::{collections::BTreeMap, sync::Arc, time::Duration};
 
 use futures::StreamExt;
@@ -108,11 +108,20 @@ async fn main() -> anyhow::Result<()> {
         .with_config(controller::Config::default().concurrency(concurrency));
     let store = controller.store();
     tokio::spawn(async move {
-        if store.wait_until_ready().await.is_ok() {
-            println!("READY");
-            // Flushed explicitly: the driver reads this line from a pipe.
-            let _ = std::io::Write::flush(&mut std::io::stdout());
+        // Store::wait_until_ready() shares one oneshot receiver between its callers, and that receiver keeps the
+        // waker of the last task that polled it: the controller's own runner waits on the same store, so a wait
+        // started here first is never woken (why READY never came before). A fresh wait every 10 ms sees the
+        // memoized readiness, at most 10 ms late.
+        loop {
+            match tokio::time::timeout(Duration::from_millis(10), store.wait_until_ready()).await {
+                Ok(Ok(())) => break,
+                Ok(Err(_)) => return,
+                Err(_) => continue,
+            }
         }
+        println!("READY");
+        // Flushed explicitly: the driver reads this line from a pipe.
+        let _ = std::io::Write::flush(&mut std::io::stdout());
     });
     controller
         .run(reconcile, error_policy, Arc::new(Ctx { client }))
