@@ -145,7 +145,8 @@ export function checkDocSnippets(
   const tsconfig = {
     extends: relative(outDir, join(root, "tsconfig.json")).split(sep).join("/"),
     compilerOptions: { noEmit: true, declaration: false, sourceMap: false },
-    include: ["./*.ts"],
+    // The sources' ambient declarations (types of modules imported by path) come along with the sources.
+    include: ["./*.ts", relative(outDir, join(root, "src", "**", "*.d.ts")).split(sep).join("/")],
   };
   writeFileSync(join(outDir, "tsconfig.json"), `${JSON.stringify(tsconfig, null, 2)}\n`);
   if (snippets.length === 0) return { snippets, problems: [], output: "" };
