@@ -1,0 +1,361 @@
+/**
+ * What the sharding integration tests (sharding-replicas, sharding-scale) share: the audit policy that records
+ * every bucket Lease as written, replicas of test/support/sharded-operator-process.ts as child processes, the
+ * bucket holders read from the Leases, the convergence check of Widgets and their two ConfigMaps, and the two
+ * readings of the audit log: the writer check (every parent write made by the bucket's holder of the moment)
+ * and the handoffs (a bucket released by one replica, acquired by the next).
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { createInterface } from "node:readline";
+import { setTimeout as delay } from "node:timers/promises";
+import type { KubeClient } from "../../src/client/kube-client.js";
+import { k8sTypes } from "../../src/core/k8s-types.js";
+import { bucketOf } from "../../src/core/shard-hash.js";
+import type { KubeObject } from "../../src/core/types.js";
+import type { Lease } from "../../src/runtime/leader-election.js";
+import { SHARD_RING_LABEL } from "../../src/runtime/shard-ring.js";
+import type { AuditEvent } from "../../src/testing/audit-log.js";
+import type { TestEnvironment } from "../../src/testing/test-environment.js";
+import { Widget } from "./crds.js";
+
+/** Metadata of every write; Lease bodies too, so the holder of each bucket at each moment is on record. */
+export const SHARDING_AUDIT_POLICY: KubeObject = {
+  apiVersion: "audit.k8s.io/v1",
+  kind: "Policy",
+  metadata: { name: "sharding" },
+  omitStages: ["RequestReceived", "ResponseStarted"],
+  rules: [
+    { level: "None", verbs: ["get", "list", "watch"] },
+    {
+      level: "RequestResponse",
+      verbs: ["create", "update"],
+      resources: [{ group: "coordination.k8s.io", resources: ["leases"] }],
+    },
+    { level: "Metadata", verbs: ["create", "update", "patch", "delete"] },
+  ],
+};
+
+/** The ring's name: the operator's (sharded-operator-process names it "sharded"). */
+const RING = "sharded";
+
+export interface RingTiming {
+  buckets: number;
+  leaseMs: number;
+  renewMs: number;
+  retryMs: number;
+}
+
+export interface Replica {
+  identity: string;
+  proc: ChildProcess;
+  lines: Array<Record<string, unknown>>;
+  ready: Promise<void>;
+  exited: Promise<number | null>;
+}
+
+export async function pool<T>(
+  items: readonly T[],
+  width: number,
+  fn: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < items.length) await fn(items[next++] as T);
+    }),
+  );
+}
+
+/** Polls `check` every 250 ms; resolves with the time it took, throws after `timeoutMs`. */
+export async function until(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<number> {
+  const started = Date.now();
+  while (!(await check())) {
+    if (Date.now() - started > timeoutMs)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await delay(250);
+  }
+  return Date.now() - started;
+}
+
+/** Starts one replica (a process running the sharded operator on `namespace`); it prints "ready" when synced. */
+export function startReplica(
+  env: TestEnvironment,
+  namespace: string,
+  identity: string,
+  timing: RingTiming,
+): Replica {
+  const proc = spawn(process.execPath, ["--import", "tsx", "test/support/sharded-operator-process.ts"], {
+    env: {
+      ...process.env,
+      KUBECONFIG_PATH: env.kubeconfigPath,
+      WATCH_NAMESPACE: namespace,
+      IDENTITY: identity,
+      BUCKETS: String(timing.buckets),
+      LEASE_MS: String(timing.leaseMs),
+      RENEW_MS: String(timing.renewMs),
+      RETRY_MS: String(timing.retryMs),
+    },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const lines: Array<Record<string, unknown>> = [];
+  let onReady!: () => void;
+  const ready = new Promise<void>((resolve) => (onReady = resolve));
+  createInterface({ input: proc.stdout }).on("line", (line) => {
+    try {
+      const parsed = JSON.parse(line) as Record<string, unknown>;
+      lines.push(parsed);
+      if (parsed.event === "ready") onReady();
+    } catch {
+      // not ours
+    }
+  });
+  return {
+    identity,
+    proc,
+    lines,
+    ready,
+    exited: new Promise((resolve) => proc.once("exit", (code) => resolve(code))),
+  };
+}
+
+/** SIGKILLs the replicas still running (test teardown). */
+export function killReplicas(replicas: readonly Replica[]): void {
+  for (const r of replicas)
+    if (r.proc.exitCode === null && r.proc.signalCode === null) r.proc.kill("SIGKILL");
+}
+
+/** Bucket -> holder, from the ring's bucket Leases (free buckets are left out). */
+export async function holders(client: KubeClient, namespace: string): Promise<Map<number, string>> {
+  const list = await client
+    .resource<Lease>(k8sTypes.coordination.v1.Lease, namespace)
+    .list({ labelSelector: `${SHARD_RING_LABEL}=${RING}` });
+  const out = new Map<number, string>();
+  for (const lease of list.items) {
+    const match = /-bucket-(\d+)$/.exec(lease.metadata.name ?? "");
+    if (match && lease.spec?.holderIdentity) out.set(Number(match[1]), lease.spec.holderIdentity);
+  }
+  return out;
+}
+
+/** Buckets held by each of `replicas`, in their order. */
+export function countsOf(held: Map<number, string>, replicas: readonly Replica[]): number[] {
+  return replicas.map((r) => [...held.values()].filter((h) => h === r.identity).length);
+}
+
+/**
+ * Parents that show `expected(name)` everywhere: status.version, status.observedGeneration == generation, and
+ * both ConfigMaps' data.version.
+ */
+export async function converged(
+  client: KubeClient,
+  namespace: string,
+  expected: (name: string) => number,
+): Promise<number> {
+  let done = 0;
+  const children = new Map<string, string>();
+  for await (const page of client
+    .resource(k8sTypes.core.v1.ConfigMap, namespace)
+    .listPages({ limit: 1000 })) {
+    for (const cm of page.items)
+      children.set(cm.metadata.name ?? "", String((cm.data as Record<string, string> | undefined)?.version));
+  }
+  for await (const page of client.resource(Widget, namespace).listPages({ limit: 1000 })) {
+    for (const w of page.items) {
+      const name = w.metadata.name ?? "";
+      const version = expected(name);
+      const status = w.status as { version?: number; observedGeneration?: number } | undefined;
+      if (
+        status?.version === version &&
+        status.observedGeneration === w.metadata.generation &&
+        children.get(`${name}-a`) === String(version) &&
+        children.get(`${name}-b`) === String(version)
+      )
+        done++;
+    }
+  }
+  return done;
+}
+
+/** Microsecond audit timestamps as fractional milliseconds since the epoch. */
+const auditTime = (s: string) => Date.parse(s) + Number(/\.\d{3}(\d{3})/.exec(s)?.[1] ?? 0) / 1000;
+const succeeded = (e: AuditEvent) => (e.responseStatus?.code ?? 0) < 300;
+
+/** One successful write of a bucket Lease: the holder it wrote, the request's received and completed times. */
+interface LeaseWrite {
+  rv: bigint;
+  recv: number;
+  done: number;
+  holder: string;
+}
+
+/**
+ * Holder history per bucket in commit order (resourceVersion of the written Lease; completion times can come
+ * out of order under load).
+ */
+function bucketHistory(events: readonly AuditEvent[]): Map<number, LeaseWrite[]> {
+  const history = new Map<number, LeaseWrite[]>();
+  for (const e of events) {
+    const match = /-bucket-(\d+)$/.exec(e.objectRef?.name ?? "");
+    if (e.objectRef?.resource !== "leases" || !match || !succeeded(e)) continue;
+    const written = (e as AuditEvent & { responseObject?: Lease }).responseObject;
+    const list = history.get(Number(match[1])) ?? [];
+    list.push({
+      rv: BigInt(written?.metadata.resourceVersion ?? "0"),
+      recv: auditTime(e.requestReceivedTimestamp),
+      done: auditTime(e.stageTimestamp),
+      holder: written?.spec?.holderIdentity ?? "",
+    });
+    history.set(Number(match[1]), list);
+  }
+  for (const list of history.values()) list.sort((a, b) => (a.rv < b.rv ? -1 : a.rv > b.rv ? 1 : 0));
+  return history;
+}
+
+/** A write of a parent's children (`<parent>-a`, `<parent>-b`) or status, by a replica (user agent shard/<id>). */
+interface ParentWrite {
+  event: AuditEvent;
+  parent: string;
+  replica: string;
+  bucket: number;
+  recv: number;
+  done: number;
+}
+
+function parentWrites(
+  events: readonly AuditEvent[],
+  uids: Map<string, string>,
+  buckets: number,
+): ParentWrite[] {
+  const out: ParentWrite[] = [];
+  for (const e of events) {
+    const ref = e.objectRef;
+    if (!ref || !succeeded(e) || !["create", "update", "patch"].includes(e.verb)) continue;
+    let parent: string | undefined;
+    if (ref.resource === "configmaps") parent = /^(w-\d+)-[ab]$/.exec(ref.name ?? "")?.[1];
+    else if (ref.resource === "widgets" && ref.subresource === "status") parent = ref.name;
+    const replica = /shard\/(\S+)/.exec(e.userAgent ?? "")?.[1];
+    const uid = parent === undefined ? undefined : uids.get(parent);
+    if (!parent || !replica || !uid) continue;
+    const bucket = bucketOf(uid, buckets);
+    out.push({
+      event: e,
+      parent,
+      replica,
+      bucket,
+      recv: auditTime(e.requestReceivedTimestamp),
+      done: auditTime(e.stageTimestamp),
+    });
+  }
+  return out;
+}
+
+export interface WriterReport {
+  writes: number;
+  writers: Set<string>;
+  leaseChanges: number;
+  handoverParents: number;
+  violations: string[];
+}
+
+/**
+ * Replays the bucket Leases' holder history from the audit log and checks each write of a parent's children or
+ * status against it: the writer must hold the parent's bucket at some moment of the write's [received,
+ * completed] interval, and no other holder's term may have been acknowledged before the write was even received.
+ */
+export function checkWriters(events: AuditEvent[], uids: Map<string, string>, buckets: number): WriterReport {
+  const history = bucketHistory(events);
+  let leaseChanges = 0;
+  for (const list of history.values())
+    for (let i = 1; i < list.length; i++) if (list[i]?.holder !== list[i - 1]?.holder) leaseChanges++;
+  /**
+   * A write [recv, done] by `replica` is fenced when some Lease write naming `replica` was received before the
+   * write completed, and the next Lease write naming anyone else (or nobody) had not completed when the write
+   * was received. Anything else is a write outside the replica's term.
+   */
+  const fenced = (bucket: number, replica: string, recv: number, done: number): string | undefined => {
+    const list = history.get(bucket) ?? [];
+    let term = -1;
+    for (let i = 0; i < list.length; i++) {
+      const entry = list[i] as LeaseWrite;
+      if (entry.holder === replica && entry.recv <= done) term = i;
+    }
+    if (term < 0) return "never held by the writer before the write";
+    let start = term;
+    while (start > 0 && list[start - 1]?.holder === replica) start--;
+    // The term began (the acquiring write arrived) before this write arrived: syncs start only after acquiring.
+    if ((list[start] as LeaseWrite).recv > recv) return "acquired only after the write began";
+    const next = list.slice(term + 1).find((entry) => entry.holder !== replica);
+    if (next && next.done < recv) return `held by ${next.holder || "nobody"} from before the write`;
+    return undefined;
+  };
+  const violations: string[] = [];
+  const writers = new Set<string>();
+  const writersByParent = new Map<string, Set<string>>();
+  const writes = parentWrites(events, uids, buckets);
+  for (const w of writes) {
+    writers.add(w.replica);
+    const set = writersByParent.get(w.parent) ?? new Set<string>();
+    set.add(w.replica);
+    writersByParent.set(w.parent, set);
+    const problem = fenced(w.bucket, w.replica, w.recv, w.done);
+    if (problem) {
+      const ref = w.event.objectRef;
+      violations.push(
+        `${w.event.verb} ${ref?.resource} ${ref?.name} by ${w.replica} at ${w.event.requestReceivedTimestamp}: ` +
+          `bucket ${w.bucket} ${problem}`,
+      );
+    }
+  }
+  const handoverParents = [...writersByParent.values()].filter((s) => s.size > 1).length;
+  return { writes: writes.length, writers, leaseChanges, handoverParents, violations };
+}
+
+/** One bucket given back by a replica and taken by another, timed by the API server's audit clock. */
+export interface Handoff {
+  bucket: number;
+  from: string;
+  to: string;
+  /** When the release (the Lease write with holder "") completed. */
+  releasedAt: number;
+  /** From the release's completion to the completion of the new holder's acquiring Lease write. */
+  acquireMs: number;
+  /** From the release's completion to the new holder's first completed write of one of the bucket's parents. */
+  firstWriteMs: number | undefined;
+}
+
+/**
+ * Orderly handoffs from the audit log: a bucket Lease written with holder "" by the replica that held it, then
+ * written with a new holder. Releases nobody took (the end of a test) are left out, and so are takeovers of
+ * expired Leases (no release in between).
+ */
+export function handoffs(events: AuditEvent[], uids: Map<string, string>, buckets: number): Handoff[] {
+  const writes = parentWrites(events, uids, buckets);
+  const out: Handoff[] = [];
+  for (const [bucket, list] of bucketHistory(events)) {
+    for (let i = 1; i < list.length; i++) {
+      const release = list[i] as LeaseWrite;
+      const before = list[i - 1] as LeaseWrite;
+      if (release.holder !== "" || before.holder === "") continue;
+      const at = list.findIndex((entry, j) => j > i && entry.holder !== "");
+      const acquire = list[at];
+      if (!acquire) continue;
+      // The new holder's term ends at the next Lease write naming someone else.
+      const end = list.slice(at + 1).find((entry) => entry.holder !== acquire.holder)?.done ?? Infinity;
+      const first = writes
+        .filter(
+          (w) =>
+            w.bucket === bucket && w.replica === acquire.holder && w.done >= acquire.done && w.done < end,
+        )
+        .reduce((min, w) => Math.min(min, w.done), Infinity);
+      out.push({
+        bucket,
+        from: before.holder,
+        to: acquire.holder,
+        releasedAt: release.done,
+        acquireMs: acquire.done - release.done,
+        firstWriteMs: Number.isFinite(first) ? first - release.done : undefined,
+      });
+    }
+  }
+  return out.sort((a, b) => a.releasedAt - b.releasedAt);
+}
