@@ -321,15 +321,48 @@ export interface Handoff {
   acquireMs: number;
   /** From the release's completion to the new holder's first completed write of one of the bucket's parents. */
   firstWriteMs: number | undefined;
+  /**
+   * Rounds of the new holder (renewals of its member Lease) completed between the moment the bucket was
+   * there for it to take and its acquiring write: the release, or the releasing replica's leaving the ring
+   * (deleting its member Lease) when that came later, since until then the others' shares do not grow.
+   */
+  acquirerRounds: number;
+  /** Part of acquireMs spent waiting for the releasing replica to leave the ring (0 when it stayed). */
+  waitedForLeaveMs: number;
+}
+
+/** Completion times of each replica's member Lease writes (one per round) and of its leaving (the delete). */
+function memberActivity(events: readonly AuditEvent[]): {
+  renewals: Map<string, number[]>;
+  left: Map<string, number>;
+} {
+  const renewals = new Map<string, number[]>();
+  const left = new Map<string, number>();
+  for (const e of events) {
+    if (e.objectRef?.resource !== "leases" || !/-member-/.test(e.objectRef.name ?? "") || !succeeded(e))
+      continue;
+    if (e.verb === "delete") {
+      const replica = /shard\/(\S+)/.exec(e.userAgent ?? "")?.[1];
+      if (replica) left.set(replica, auditTime(e.stageTimestamp));
+      continue;
+    }
+    const holder = (e as AuditEvent & { responseObject?: Lease }).responseObject?.spec?.holderIdentity;
+    if (!holder) continue;
+    const list = renewals.get(holder) ?? [];
+    list.push(auditTime(e.stageTimestamp));
+    renewals.set(holder, list);
+  }
+  return { renewals, left };
 }
 
 /**
  * Orderly handoffs from the audit log: a bucket Lease written with holder "" by the replica that held it, then
  * written with a new holder. Releases nobody took (the end of a test) are left out, and so are takeovers of
- * expired Leases (no release in between).
+ * expired Leases (no release in between: see `takeovers`).
  */
 export function handoffs(events: AuditEvent[], uids: Map<string, string>, buckets: number): Handoff[] {
   const writes = parentWrites(events, uids, buckets);
+  const members = memberActivity(events);
   const out: Handoff[] = [];
   for (const [bucket, list] of bucketHistory(events)) {
     for (let i = 1; i < list.length; i++) {
@@ -347,6 +380,9 @@ export function handoffs(events: AuditEvent[], uids: Map<string, string>, bucket
             w.bucket === bucket && w.replica === acquire.holder && w.done >= acquire.done && w.done < end,
         )
         .reduce((min, w) => Math.min(min, w.done), Infinity);
+      const leftAt = members.left.get(before.holder);
+      const available =
+        leftAt !== undefined && leftAt > release.done && leftAt < acquire.done ? leftAt : release.done;
       out.push({
         bucket,
         from: before.holder,
@@ -354,8 +390,33 @@ export function handoffs(events: AuditEvent[], uids: Map<string, string>, bucket
         releasedAt: release.done,
         acquireMs: acquire.done - release.done,
         firstWriteMs: Number.isFinite(first) ? first - release.done : undefined,
+        acquirerRounds: (members.renewals.get(acquire.holder) ?? []).filter(
+          (t) => t > available && t <= acquire.done,
+        ).length,
+        waitedForLeaveMs: available - release.done,
       });
     }
   }
   return out.sort((a, b) => a.releasedAt - b.releasedAt);
+}
+
+/** A bucket that changed holder without a release in between: taken over after its Lease expired. */
+export interface Takeover {
+  bucket: number;
+  from: string;
+  to: string;
+  /** When the taking write completed (audit clock, ms since the epoch). */
+  at: number;
+}
+
+export function takeovers(events: AuditEvent[]): Takeover[] {
+  const out: Takeover[] = [];
+  for (const [bucket, list] of bucketHistory(events)) {
+    for (let i = 1; i < list.length; i++) {
+      const [before, entry] = [list[i - 1] as LeaseWrite, list[i] as LeaseWrite];
+      if (before.holder !== "" && entry.holder !== "" && entry.holder !== before.holder)
+        out.push({ bucket, from: before.holder, to: entry.holder, at: entry.done });
+    }
+  }
+  return out;
 }
