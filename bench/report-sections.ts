@@ -334,8 +334,14 @@ function sharding(d: ShardingData): string {
         `handler calls ${per(r, (p) => p.syncs)}; RSS per replica ${f(rss, 0)} MB vs ${f(baseRss, 0)} MB ` +
         `(${f(rss / baseRss)}x: ` +
         (rss / baseRss > 0.8
-          ? "the caches hardly shrink with the share: each replica lists, watches and caches every parent and child)."
-          : "the caches shrink with the share).")
+          ? "the caches hardly shrink with the share: each replica lists, watches and caches every parent and child). "
+          : "the caches shrink with the share). ") +
+        `They used ${f(100 * busy(r), 0)}% of the cores against ${f(100 * busy(base), 0)}%` +
+        (r.convergeS < base.convergeS && busy(base) < 0.8
+          ? `: the ${base.replicas}-replica run did not saturate the machine, so the time gained comes from more ` +
+            "syncs in flight (each replica runs its own workers) against the API server's latency, and from a " +
+            "larger share of a machine shared with other work; it does not show what spare cores would add."
+          : ".")
       );
     }),
     ...projection(d, base, opCpu),
