@@ -5,18 +5,21 @@
  * readings of the audit log: the writer check (every parent write made by the bucket's holder of the moment)
  * and the handoffs (a bucket released by one replica, acquired by the next).
  */
+import { strict as assert } from "node:assert";
 import { spawn, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
+import { after, before } from "node:test";
 import { setTimeout as delay } from "node:timers/promises";
-import type { KubeClient } from "../../src/client/kube-client.js";
+import { KubeClient } from "../../src/client/kube-client.js";
+import type { ResourceApi } from "../../src/client/resource-api.js";
 import { k8sTypes } from "../../src/core/k8s-types.js";
 import { bucketOf } from "../../src/core/shard-hash.js";
 import type { KubeObject } from "../../src/core/types.js";
 import type { Lease } from "../../src/runtime/leader-election.js";
 import { SHARD_RING_LABEL } from "../../src/runtime/shard-ring.js";
 import type { AuditEvent } from "../../src/testing/audit-log.js";
-import type { TestEnvironment } from "../../src/testing/test-environment.js";
-import { Widget } from "./crds.js";
+import { TestEnvironment } from "../../src/testing/test-environment.js";
+import { Widget, widgetCrd } from "./crds.js";
 
 /** Metadata of every write; Lease bodies too, so the holder of each bucket at each moment is on record. */
 export const SHARDING_AUDIT_POLICY: KubeObject = {
@@ -116,6 +119,74 @@ export function startReplica(
     ready,
     exited: new Promise((resolve) => proc.once("exit", (code) => resolve(code))),
   };
+}
+
+/** A control plane with the sharding audit policy, a namespace for the Widgets, and the replicas started on it. */
+export interface ShardingCluster {
+  readonly env: TestEnvironment;
+  readonly client: KubeClient;
+  readonly replicas: Replica[];
+  /** Starts a replica (killed at teardown if still running). */
+  replica: (identity: string) => Replica;
+  widgets: () => ResourceApi;
+  /** Creates Widgets `names` at spec.version 1; returns name -> uid (the audit log checks need the buckets). */
+  createWidgets: (names: readonly string[]) => Promise<Map<string, string>>;
+}
+
+/** Registers the suite's before/after hooks: starts the cluster before its tests, tears it down after. */
+export function shardingCluster(namespace: string, timing: RingTiming): ShardingCluster {
+  let env: TestEnvironment | undefined;
+  let client: KubeClient | undefined;
+  const replicas: Replica[] = [];
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error("the sharding cluster is not started (used outside a test?)");
+    return value;
+  };
+  before(async () => {
+    env = await TestEnvironment.start({
+      controllerManager: false,
+      crds: [widgetCrd],
+      auditPolicy: SHARDING_AUDIT_POLICY,
+    });
+    client = await KubeClient.fromConfig(env.clientConfig());
+    await client
+      .resource(k8sTypes.core.v1.Namespace)
+      .create({ apiVersion: "v1", kind: "Namespace", metadata: { name: namespace } });
+  });
+  after(async () => {
+    killReplicas(replicas);
+    await client?.close();
+    await env?.stop();
+  });
+  const cluster: ShardingCluster = {
+    get env() {
+      return started(env);
+    },
+    get client() {
+      return started(client);
+    },
+    replicas,
+    replica: (identity) => {
+      const r = startReplica(started(env), namespace, identity, timing);
+      replicas.push(r);
+      return r;
+    },
+    widgets: () => started(client).resource(Widget, namespace),
+    createWidgets: async (names) => {
+      const uids = new Map<string, string>();
+      await pool(names, 16, async (name) => {
+        const created = await cluster.widgets().create({
+          apiVersion: Widget.apiVersion,
+          kind: Widget.kind,
+          metadata: { name },
+          spec: { version: 1 },
+        });
+        uids.set(name, created.metadata.uid ?? "");
+      });
+      return uids;
+    },
+  };
+  return cluster;
 }
 
 /** SIGKILLs the replicas still running (test teardown). */
@@ -308,6 +379,22 @@ export function checkWriters(events: AuditEvent[], uids: Map<string, string>, bu
   }
   const handoverParents = [...writersByParent.values()].filter((s) => s.size > 1).length;
   return { writes: writes.length, writers, leaseChanges, handoverParents, violations };
+}
+
+/** Runs `checkWriters`, prints its figures and fails on the first violations. */
+export function assertOneWriterPerTerm(
+  events: AuditEvent[],
+  uids: Map<string, string>,
+  buckets: number,
+): WriterReport {
+  const report = checkWriters(events, uids, buckets);
+  console.log(
+    `audit: ${report.writes} parent writes by ${report.writers.size} replicas checked against ` +
+      `${report.leaseChanges} bucket holder changes; ${report.handoverParents} parents written by more than one ` +
+      "replica (each after a handoff)",
+  );
+  assert.deepEqual(report.violations.slice(0, 5), []);
+  return report;
 }
 
 /** One bucket given back by a replica and taken by another, timed by the API server's audit clock. */
