@@ -39,6 +39,22 @@ export function bucketOf(value: string, buckets: number): number {
   return bucketOfHash(fnv1a64(value), buckets);
 }
 
+/** The bucket of an object (a parent) under `key`: its uid's, or its namespace's ("" when cluster-scoped). */
+export function bucketOfObject(
+  obj: { metadata: { uid?: string | undefined; namespace?: string | undefined } },
+  key: ShardKey,
+  buckets: number,
+): number {
+  return bucketOf((key === "uid" ? obj.metadata.uid : obj.metadata.namespace) ?? "", buckets);
+}
+
+/**
+ * The label the engine puts on every child of a sharded operator: its parent's bucket, in decimal. A child's own
+ * uid hashes elsewhere, so this label is how a replica's child cache follows its parents' buckets (a label
+ * selector `in (...)`, which every API server evaluates, with or without ShardedListAndWatch).
+ */
+export const SHARD_BUCKET_LABEL = "tsoperator.io/shard-bucket";
+
 /** The first hash of bucket `index` (inclusive); `index === buckets` gives 2^64, the end of the space. */
 export function bucketStart(index: number, buckets: number): bigint {
   const scaled = BigInt(index) * SPACE;

@@ -17,6 +17,7 @@ export {
 export {
   Reflector,
   type ReflectorOptions,
+  type ReflectorSelectors,
   type ReflectorState,
   type ReflectorStatus,
 } from "./reflector.js";
@@ -26,6 +27,7 @@ export {
   type InformerHandler,
   type InformerScope,
   type ResourceApiProvider,
+  type ShardScope,
   type SharedReflectorOptions,
   type SubscribeOptions,
 } from "./informer-factory.js";
@@ -64,8 +66,10 @@ export {
   type ShardRingState,
 } from "./shard-ring.js";
 export {
+  SHARD_BUCKET_LABEL,
   bucketOf,
   bucketOfHash,
+  bucketOfObject,
   bucketStart,
   fnv1a64,
   hexBound,

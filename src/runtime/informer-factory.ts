@@ -2,11 +2,21 @@
  * Shared informers: one reflector and one store per (type, namespace, label selector) in the process, however
  * many controllers consume it. Consumers subscribe event handlers; they all receive the same stored (frozen)
  * objects, so adding a consumer costs no memory per object.
+ *
+ * A sharded informer (`scope.shard`) holds only the objects of some buckets and follows them as they change
+ * (`reshard`): by the server's hash ranges (KEP-5866 `shardSelector`) or by a label carrying the bucket.
  */
+import { TsOperatorError } from "../core/errors.js";
 import type { K8sType, KubeObject } from "../core/types.js";
 import { typeName } from "../core/types.js";
 import type { ResourceApi } from "../client/resource-api.js";
-import { Reflector, type ReflectorOptions, type ReflectorStatus } from "./reflector.js";
+import { bucketOfObject, shardSelectorFor, type ShardKey } from "../core/shard-hash.js";
+import {
+  Reflector,
+  type ReflectorOptions,
+  type ReflectorSelectors,
+  type ReflectorStatus,
+} from "./reflector.js";
 import { Store, type StoreEvent } from "./store.js";
 
 export type InformerHandler<T extends KubeObject = KubeObject> = (event: StoreEvent<T>) => void;
@@ -21,6 +31,21 @@ export interface InformerScope {
   namespace?: string | undefined;
   labelSelector?: string | undefined;
   fieldSelector?: string | undefined;
+  /** Only the objects of these buckets (in addition to the selectors above). */
+  shard?: ShardScope | undefined;
+}
+
+/** The buckets an informer holds, and how an object's bucket is known. */
+export interface ShardScope {
+  /**
+   * The hash of the object's uid or namespace, selected on the server (needs ShardedListAndWatch), or a label
+   * whose value is the bucket number, selected with `label in (...)` (any server).
+   */
+  by: ShardKey | { label: string };
+  /** The number of buckets. */
+  buckets: number;
+  /** The buckets held; none: the informer lists nothing and holds nothing. */
+  held: readonly number[];
 }
 
 export interface SubscribeOptions {
@@ -32,28 +57,48 @@ export interface SubscribeOptions {
 }
 
 /** Reflector options an informer passes through (events and selectors are the informer's). */
-export type SharedReflectorOptions = Omit<ReflectorOptions, "onEvent" | "labelSelector" | "fieldSelector">;
+export type SharedReflectorOptions = Omit<ReflectorOptions, "onEvent" | keyof ReflectorSelectors>;
 
 export class SharedInformer<T extends KubeObject = KubeObject> {
   readonly type: K8sType;
-  readonly scope: Readonly<InformerScope>;
+  #scope: Readonly<InformerScope>;
   readonly store = new Store<T>();
   readonly reflector: Reflector<T>;
   readonly #handlers = new Set<InformerHandler<T>>();
   readonly #onHandlerError: ((error: unknown) => void) | undefined;
-  readonly #inScope: (obj: KubeObject) => boolean;
+  #inScope: (obj: KubeObject) => boolean;
 
   constructor(api: ResourceApi<T>, scope: InformerScope, options: SharedReflectorOptions = {}) {
     this.type = api.type;
-    this.scope = Object.freeze({ ...scope });
-    this.#inScope = scopeMatcher(this.scope);
+    this.#scope = Object.freeze({ ...scope });
+    this.#inScope = scopeMatcher(this.#scope);
     this.#onHandlerError = options.onError ? (error) => options.onError?.(error, "handler") : undefined;
     this.reflector = new Reflector(api, this.store, {
       ...(options as ReflectorOptions<T>),
-      labelSelector: scope.labelSelector,
-      fieldSelector: scope.fieldSelector,
+      ...selectorsOf(this.#scope),
       onEvent: (event) => this.#dispatch(event),
     });
+  }
+
+  get scope(): Readonly<InformerScope> {
+    return this.#scope;
+  }
+
+  /**
+   * A sharded informer now holds `held` (see ShardScope): its store is replaced by a LIST of those buckets,
+   * objects of buckets no longer held are dropped (DELETED events). Resolves once that LIST is in the store.
+   */
+  reshard(held: readonly number[]): Promise<void> {
+    const shard = this.#scope.shard;
+    if (!shard)
+      throw new TsOperatorError("TSOP_USAGE", `${typeName(this.type)}: the informer is not sharded`);
+    this.#scope = Object.freeze({
+      ...this.#scope,
+      shard: { ...shard, held: [...held].sort((a, b) => a - b) },
+    });
+    // Narrowed first: a write recorded from now on must fall in the new selection.
+    this.#inScope = scopeMatcher(this.#scope);
+    return this.reflector.reselect(selectorsOf(this.#scope));
   }
 
   get hasSynced(): boolean {
@@ -149,9 +194,16 @@ export class InformerFactory {
   }
 
   static keyOf(type: K8sType, scope: InformerScope = {}): string {
-    return [typeName(type), scope.namespace ?? "", scope.labelSelector ?? "", scope.fieldSelector ?? ""].join(
-      "|",
-    );
+    // A sharded informer changes its selection: never shared with one that wants the whole scope.
+    const by = scope.shard?.by;
+    const shard = by === undefined ? "" : `shard:${typeof by === "string" ? by : by.label}`;
+    return [
+      typeName(type),
+      scope.namespace ?? "",
+      scope.labelSelector ?? "",
+      scope.fieldSelector ?? "",
+      shard,
+    ].join("|");
   }
 
   informer<T extends KubeObject = KubeObject>(type: K8sType, scope: InformerScope = {}): SharedInformer<T> {
@@ -208,11 +260,38 @@ export function scopeMatcher(scope: InformerScope): (obj: KubeObject) => boolean
   const terms = labelTerms(scope.labelSelector?.trim() ?? "");
   if (scope.fieldSelector || terms === undefined) return () => false;
   const namespace = scope.namespace;
+  const inShard = shardMatcher(scope.shard);
   return (obj) => {
     if (namespace && obj.metadata.namespace !== namespace) return false;
     const labels = obj.metadata.labels ?? {};
-    return terms.every((term) => term(labels));
+    return terms.every((term) => term(labels)) && inShard(obj);
   };
+}
+
+function shardMatcher(shard: ShardScope | undefined): (obj: KubeObject) => boolean {
+  if (!shard) return () => true;
+  const held = new Set(shard.held);
+  const by = shard.by;
+  if (typeof by === "string") return (obj) => held.has(bucketOfObject(obj, by, shard.buckets));
+  // The label's exact spelling: the server's `in` compares strings ("07" is not bucket 7).
+  const values = new Set(shard.held.map(String));
+  return (obj) => values.has(obj.metadata.labels?.[by.label] ?? "");
+}
+
+/** What the reflector of `scope` lists and watches. */
+function selectorsOf(scope: InformerScope): ReflectorSelectors {
+  const { labelSelector, fieldSelector, shard } = scope;
+  if (!shard) return { labelSelector, fieldSelector };
+  if (shard.held.length === 0) return { nothing: true };
+  if (typeof shard.by === "string") {
+    return {
+      labelSelector,
+      fieldSelector,
+      shardSelector: shardSelectorFor(shard.by, shard.held, shard.buckets),
+    };
+  }
+  const term = `${shard.by.label} in (${[...shard.held].sort((a, b) => a - b).join(",")})`;
+  return { labelSelector: labelSelector ? `${labelSelector},${term}` : term, fieldSelector };
 }
 
 /** The terms of an equality-based selector; undefined when it has a term we do not evaluate. */

@@ -4,6 +4,10 @@
  * step, emitting only what changed while it was disconnected. Every other failure (connection refused, server
  * restart, a watch that goes silent) is retried with capped exponential backoff and jitter: the loop only ends
  * when `stop()` is called, and its state is observable for health checks and metrics.
+ *
+ * Its selectors can change while it runs (`reselect`: sharding, whose held buckets change): the current LIST or
+ * WATCH is cut, and a LIST with the new selectors replaces the store in one step, so objects that left the
+ * selection are forgotten (as DELETED events) and new ones arrive (as ADDED) exactly as after a 410.
  */
 import { hasCode, isGone, TsOperatorError } from "../core/errors.js";
 import type { KubeObject } from "../core/types.js";
@@ -36,9 +40,19 @@ export interface ReflectorStatus {
   readonly watches: number;
 }
 
-export interface ReflectorOptions<T extends KubeObject = KubeObject> {
+/**
+ * What a reflector lists and watches. `nothing`: no request at all, an empty synced store (a sharded replica
+ * holding no bucket; the server refuses an empty shard selector).
+ */
+export interface ReflectorSelectors {
   labelSelector?: string | undefined;
   fieldSelector?: string | undefined;
+  /** KEP-5866 hash ranges (see ListOptions.shardSelector). */
+  shardSelector?: string | undefined;
+  nothing?: boolean | undefined;
+}
+
+export interface ReflectorOptions<T extends KubeObject = KubeObject> extends ReflectorSelectors {
   /** LIST page size. Default 500 (client-go's). */
   pageSize?: number | undefined;
   /** Reconnect backoff. Defaults: 800 ms initial, 30 s max (client-go's). */
@@ -62,6 +76,9 @@ export interface ReflectorOptions<T extends KubeObject = KubeObject> {
   onError?: ((error: unknown, phase: "list" | "watch" | "handler") => void) | undefined;
 }
 
+/** The reason an iteration is cut by reselect(): not a failure, so no backoff and no error report. */
+const RESELECTED = new TsOperatorError("TSOP_ABORTED", "selectors changed");
+
 /** Why a watch loop iteration ended without an exception. */
 interface WatchOutcome {
   events: number;
@@ -79,11 +96,20 @@ export class Reflector<T extends KubeObject = KubeObject> {
   #watches = 0;
   #controller: AbortController | undefined;
   #loop: Promise<void> | undefined;
+  #selectors: ReflectorSelectors;
+  /** Bumped by reselect(); the generation of the selectors the store was last listed with. */
+  #generation = 0;
+  #listedGeneration = 0;
+  /** Cuts the current LIST or WATCH (reselect). */
+  #iteration: AbortController | undefined;
+  readonly #waiters = new Set<{ generation: number; resolve: () => void; reject: (e: unknown) => void }>();
 
   constructor(api: ResourceApi<T>, store: Store<T>, options: ReflectorOptions<T> = {}) {
     this.api = api;
     this.store = store;
     this.#options = options;
+    const { labelSelector, fieldSelector, shardSelector, nothing } = options;
+    this.#selectors = { labelSelector, fieldSelector, shardSelector, nothing };
     this.#backoff = new Backoff(options.backoff, { initialMs: 800, maxMs: 30_000 });
   }
 
@@ -115,10 +141,42 @@ export class Reflector<T extends KubeObject = KubeObject> {
 
   /** Stops the loop and closes the watch; resolves when it has ended. */
   async stop(): Promise<void> {
-    this.#controller?.abort(new TsOperatorError("TSOP_ABORTED", "reflector stopped"));
+    const stopped = new TsOperatorError("TSOP_ABORTED", "reflector stopped");
+    this.#controller?.abort(stopped);
     await this.#loop;
     this.#loop = undefined;
     this.#controller = undefined;
+    for (const waiter of this.#waiters) waiter.reject(stopped);
+    this.#waiters.clear();
+  }
+
+  get selectors(): Readonly<ReflectorSelectors> {
+    return this.#selectors;
+  }
+
+  /**
+   * Lists and watches with new selectors from now on: the LIST or WATCH in progress is cut, and the next LIST
+   * replaces the store (what left the selection is removed with DELETED events). Resolves once a LIST with these
+   * selectors (or later ones) is in the store; rejects with TSOP_ABORTED when the reflector stops first. Before
+   * start() it only sets what the first LIST uses.
+   */
+  reselect(selectors: ReflectorSelectors): Promise<void> {
+    this.#selectors = { ...selectors };
+    const generation = ++this.#generation;
+    if (!this.#loop) return Promise.resolve();
+    this.#iteration?.abort(RESELECTED);
+    return new Promise<void>((resolve, reject) => {
+      this.#waiters.add({ generation, resolve, reject });
+    });
+  }
+
+  #listed(generation: number): void {
+    this.#listedGeneration = Math.max(this.#listedGeneration, generation);
+    for (const waiter of this.#waiters) {
+      if (waiter.generation > this.#listedGeneration) continue;
+      this.#waiters.delete(waiter);
+      waiter.resolve();
+    }
   }
 
   #setState(state: ReflectorState): void {
@@ -131,14 +189,27 @@ export class Reflector<T extends KubeObject = KubeObject> {
     let needList = true;
     let relistNow = false;
     while (!signal.aborted) {
+      const iteration = new AbortController();
+      this.#iteration = iteration;
+      const cut = AbortSignal.any([signal, iteration.signal]);
       try {
-        if (needList) {
+        if (needList || this.#listedGeneration < this.#generation) {
           this.#setState(this.store.hasSynced ? "relisting" : "listing");
-          await this.#list(signal);
+          await this.#list(cut);
           needList = false;
         }
+        if (this.#selectors.nothing) {
+          // Nothing to watch: wait for reselect() or stop().
+          this.#setState("watching");
+          await new Promise<void>((resolve) => {
+            if (cut.aborted) resolve();
+            else cut.addEventListener("abort", () => resolve(), { once: true });
+          });
+          needList = true;
+          continue;
+        }
         this.#setState("watching");
-        const outcome = await this.#watch(signal);
+        const outcome = await this.#watch(cut);
         // A server that closes watches right away without sending anything would make us spin: back off then.
         if (outcome.events === 0 && outcome.durationMs < 1000) {
           throw new TsOperatorError("TSOP_WATCH_PROTOCOL", "watch closed immediately without events");
@@ -146,6 +217,11 @@ export class Reflector<T extends KubeObject = KubeObject> {
         relistNow = false;
       } catch (error) {
         if (signal.aborted) break;
+        if (iteration.signal.aborted) {
+          // reselect(): list again with the new selectors, at once.
+          needList = true;
+          continue;
+        }
         this.#lastError = error;
         const expired = hasCode(error, "TSOP_WATCH_EXPIRED") || isGone(error);
         this.#report(error, needList ? "list" : "watch");
@@ -173,12 +249,21 @@ export class Reflector<T extends KubeObject = KubeObject> {
   async #list(signal: AbortSignal): Promise<void> {
     if (this.store.hasSynced) this.#relists++;
     const { apiVersion, kind } = this.api.type;
+    const generation = this.#generation;
+    const selectors = this.#selectors;
     const items: T[] = [];
     let resourceVersion: string | undefined;
+    if (selectors.nothing) {
+      this.#backoff.reset();
+      for (const event of this.store.replaceAll([], undefined)) this.#emit(event);
+      this.#listed(generation);
+      return;
+    }
     for await (const page of this.api.listPages({
       limit: this.#options.pageSize ?? 500,
-      labelSelector: this.#options.labelSelector,
-      fieldSelector: this.#options.fieldSelector,
+      labelSelector: selectors.labelSelector,
+      fieldSelector: selectors.fieldSelector,
+      shardSelector: selectors.shardSelector,
       signal,
     })) {
       for (const item of page.items) {
@@ -194,6 +279,7 @@ export class Reflector<T extends KubeObject = KubeObject> {
     this.#backoff.reset();
     const events = this.store.replaceAll(items, resourceVersion);
     for (const event of events) this.#emit(event);
+    this.#listed(generation);
   }
 
   async #watch(signal: AbortSignal): Promise<WatchOutcome> {
@@ -236,8 +322,9 @@ export class Reflector<T extends KubeObject = KubeObject> {
     const stream = this.api.watch({
       resourceVersion: this.store.resourceVersion,
       allowWatchBookmarks: true,
-      labelSelector: this.#options.labelSelector,
-      fieldSelector: this.#options.fieldSelector,
+      labelSelector: this.#selectors.labelSelector,
+      fieldSelector: this.#selectors.fieldSelector,
+      shardSelector: this.#selectors.shardSelector,
       timeoutSeconds: this.#options.watchTimeoutSeconds ?? Math.floor(300 + Math.random() * 300),
       inactivityTimeoutMs: inactivityMs,
       signal: watchController.signal,

@@ -32,9 +32,12 @@ interface Watcher {
 
 const clone = <T>(value: T): T => structuredClone(value);
 
+/** Equality terms ("a=b") and set terms ("a in (x,y)", as a sharded child cache sends). */
 function matchesSelector(obj: KubeObject, selector: string | undefined): boolean {
   if (!selector) return true;
-  return selector.split(",").every((term) => {
+  return (selector.match(/[^,(]+(\([^)]*\))?/g) ?? []).every((term) => {
+    const set = /^\s*(\S+)\s+in\s+\(([^)]*)\)\s*$/.exec(term);
+    if (set) return set[2]?.split(",").some((v) => v.trim() === obj.metadata.labels?.[set[1] ?? ""]) ?? false;
     const [k, v] = term.split("=");
     return k !== undefined && obj.metadata.labels?.[k.trim()] === v?.trim();
   });

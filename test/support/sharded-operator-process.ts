@@ -1,7 +1,7 @@
 /**
  * Child process for the sharding tests: one replica of a sharded operator (2 ConfigMaps per Widget carrying
  * the spec's version, status with the version) run through startOperator. Prints JSON lines: "ready" once its
- * caches synced, "buckets" on every change of its share (from the shard metrics), "exited" after a graceful
+ * caches synced (with the port of its /metrics), "buckets" on every change of its share (from the shard metrics), "exited" after a graceful
  * stop (SIGTERM). The tests SIGKILL it to simulate a crash.
  */
 import { ClientConfig } from "../../src/client/config.js";
@@ -64,7 +64,8 @@ process.once("SIGTERM", () => {
   });
 });
 await op.ready;
-print("ready");
+// The metrics port: tests read the replica's /metrics (cached objects per type, shard gauges).
+print("ready", { port: op.serverPort });
 let last = "";
 const timer = setInterval(() => {
   void op.metrics.registry

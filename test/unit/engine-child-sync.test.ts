@@ -6,6 +6,7 @@ import { ChildConfig, OperatorConfig } from "../../src/operator/api/config.js";
 import { ChildWriteMemory, syncChildren, type ChildSyncDeps } from "../../src/operator/engine/child-sync.js";
 import { prepareDesiredChildren } from "../../src/operator/engine/desired-state.js";
 import { FakeWriteApi, apiError } from "../support/fake-write-api.js";
+import { SHARD_BUCKET_LABEL, bucketOf } from "../../src/core/shard-hash.js";
 
 const Parent: K8sType = { apiVersion: "example.com/v1", kind: "Widget", plural: "widgets", namespaced: true };
 const ConfigMap = k8sTypes.core.v1.ConfigMap;
@@ -288,5 +289,40 @@ describe("a child created with a POST is then applied with its fields claimed", 
       fake.requests.map((r) => r.verb),
       ["apply"],
     );
+  });
+});
+
+describe("sharded children carry their parent's bucket", () => {
+  const sharded = () => configWith(ChildConfig.apply()).withSharding({ buckets: 8 });
+
+  it("labels every child with the parent's bucket (the child cache's label selector)", () => {
+    const [child] = desired(sharded(), cm("web"));
+    assert.equal(child?.object.metadata.labels?.[SHARD_BUCKET_LABEL], String(bucketOf(PARENT_UID, 8)));
+    const [plain] = desired(configWith(ChildConfig.apply()), cm("web"));
+    assert.equal(plain?.object.metadata.labels?.[SHARD_BUCKET_LABEL], undefined);
+  });
+
+  it("takes over a child made before sharding (ours, unlabelled, so not in the sharded cache) in place", async () => {
+    const config = sharded();
+    const fake = new FakeWriteApi();
+    fake.put({
+      ...cm("web", { a: "0" }),
+      metadata: { name: "web", namespace: "ns", uid: "old-uid", ownerReferences: [ours] },
+    });
+    const result = await syncChildren(
+      desired(config, cm("web")),
+      new Map(),
+      new ChildWriteMemory(),
+      deps(config, fake),
+    );
+    // The create is refused (409), the object is read, and the apply adds the label: never deleted or recreated.
+    assert.deepEqual(
+      fake.requests.map((r) => r.verb),
+      ["create", "get", "apply"],
+    );
+    assert.equal(result.conflicts.length, 0);
+    const now = fake.objects.get("ns/web");
+    assert.equal(now?.metadata.uid, "old-uid");
+    assert.equal(now?.metadata.labels?.[SHARD_BUCKET_LABEL], String(bucketOf(PARENT_UID, 8)));
   });
 });

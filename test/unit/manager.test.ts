@@ -24,6 +24,32 @@ describe("startOperators", () => {
       { code: "TSOP_CONFIG_INVALID", message: /two operators are named "same"/ },
     );
   });
+
+  it("refuses a sharded operator next to others, in either position, naming it", () => {
+    const sharded = new OperatorConfig("sharded", Widget).withSharding({ buckets: 4 });
+    const plain = new OperatorConfig("plain", Widget);
+    for (const operators of [
+      [sharded, plain],
+      [plain, sharded],
+    ]) {
+      assert.throws(() => startOperators(operators.map((config) => ({ config, handler: sync }))), {
+        code: "TSOP_CONFIG_INVALID",
+        message: /operator "sharded" shards, and a sharded operator runs alone in its process/,
+      });
+    }
+  });
+
+  it("refuses sharding with leader election, from the config or the manager's option", () => {
+    const sharded = new OperatorConfig("sharded", Widget).withSharding({ buckets: 4 });
+    assert.throws(() => startOperators([{ config: sharded.clone().withLeaderElection(), handler: sync }]), {
+      code: "TSOP_CONFIG_INVALID",
+      message: /withSharding and leader election are exclusive \(operator "sharded"\)/,
+    });
+    assert.throws(
+      () => startOperators([{ config: sharded, handler: sync }], { leaderElection: { leaseName: "x" } }),
+      { code: "TSOP_CONFIG_INVALID", message: /exclusive/ },
+    );
+  });
 });
 
 describe("OperatorMetrics.forController", () => {

@@ -8,7 +8,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import { TsOperatorError } from "../../src/core/errors.js";
 import { k8sTypes } from "../../src/core/k8s-types.js";
 import type { K8sType, KubeObject } from "../../src/core/types.js";
-import { InformerFactory } from "../../src/runtime/informer-factory.js";
+import { InformerFactory, SharedInformer } from "../../src/runtime/informer-factory.js";
 import { Reflector, type ReflectorOptions, type ReflectorState } from "../../src/runtime/reflector.js";
 import { Store, type StoreEvent } from "../../src/runtime/store.js";
 import { FakeResourceApi } from "../support/fake-resource-api.js";
@@ -283,5 +283,48 @@ void describe("informer factory", () => {
     await late.synced;
     await factory.stop();
     assert.equal(a.status.state, "stopped");
+  });
+
+  void it("a sharded informer follows its buckets: none lists nothing, each reshard relists and drops what left", async () => {
+    const fake = new FakeResourceApi(ConfigMap, "ns");
+    const label = "tsoperator.io/shard-bucket";
+    for (let i = 0; i < 8; i++) fake.put(`cm-${i}`, {}, { labels: { [label]: String(i % 4) } });
+    const informer = new SharedInformer(
+      fake,
+      { namespace: "ns", shard: { by: { label }, buckets: 4, held: [] } },
+      { backoff: { initialMs: 10, maxMs: 80, jitter: 0 } },
+    );
+    const events: string[] = [];
+    informer.subscribe((e) => events.push(`${e.type} ${e.object.metadata.name}`));
+    informer.start();
+    await informer.synced;
+    assert.equal(informer.store.size, 0);
+    assert.equal(fake.listCalls, 0, "no bucket held: no request (the server refuses an empty selection)");
+    const names = () =>
+      informer.store
+        .list()
+        .map((o) => o.metadata.name)
+        .sort();
+
+    await informer.reshard([1]);
+    assert.deepEqual(names(), ["cm-1", "cm-5"]);
+    await informer.reshard([1, 2]);
+    assert.deepEqual(names(), ["cm-1", "cm-2", "cm-5", "cm-6"]);
+    // The watch follows the new selection.
+    fake.put("cm-10", {}, { labels: { [label]: "2" } });
+    fake.put("cm-11", {}, { labels: { [label]: "3" } });
+    await until(() => informer.store.size === 5, "watch event of a held bucket");
+    await informer.reshard([2]);
+    assert.deepEqual(names(), ["cm-10", "cm-2", "cm-6"]);
+    assert.deepEqual(events.filter((e) => e.startsWith("DELETED")).sort(), ["DELETED cm-1", "DELETED cm-5"]);
+    // A write of an object outside the held buckets is not stored: no watch event would ever remove it.
+    const outside = fake.put("cm-12", {}, { labels: { [label]: "1" } });
+    assert.equal(informer.recordWrite(outside), false);
+    // Two reshards in a row: the last one wins, and both resolve.
+    await Promise.all([informer.reshard([0]), informer.reshard([3])]);
+    assert.deepEqual(names(), ["cm-11", "cm-3", "cm-7"]);
+    await informer.reshard([]);
+    assert.equal(informer.store.size, 0);
+    await informer.stop();
   });
 });

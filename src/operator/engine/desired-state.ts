@@ -5,6 +5,7 @@
 import { TsOperatorError } from "../../core/errors.js";
 import type { K8sType, KubeObject, OwnerReference } from "../../core/types.js";
 import { hashOf } from "../../core/json.js";
+import { SHARD_BUCKET_LABEL, bucketOfObject } from "../../core/shard-hash.js";
 import type { OperatorConfig, UpdateStrategy } from "../api/config.js";
 import { UNCHANGED_CHILDREN, type SyncResponse } from "../api/handler.js";
 import { typeKey } from "../api/sync-request.js";
@@ -232,6 +233,13 @@ function finishChild(child: KubeObject, namespace: string | undefined, ctx: Prep
     [ctx.config.trackingLabel]: ctx.parent.metadata.uid ?? "",
     [ctx.config.ownershipLabel]: ctx.config.operatorName,
   };
+  // Sharded: the parent's bucket, so the replica holding it caches this child too (its label selector).
+  const sharding = ctx.config.sharding;
+  if (sharding) {
+    metadata.labels[SHARD_BUCKET_LABEL] = String(
+      bucketOfObject(ctx.parent, sharding.key ?? "uid", sharding.buckets),
+    );
+  }
   const owner: OwnerReference = {
     apiVersion: ctx.config.parentType.apiVersion,
     kind: ctx.config.parentType.kind,

@@ -2,12 +2,16 @@
  * Wires one operator together: informers for the parent and child types (children filtered by the ownership
  * label, so the cache holds only our objects), the keyed work queue, and the reconciler. Watch events only mark a
  * parent dirty; the queue makes sure each parent is synced once at a time.
+ *
+ * Sharded, with a server that selects hash ranges (ShardedListAndWatch), the parent and child caches hold only
+ * the held buckets' objects (`followBuckets`); otherwise they hold everything and the shard gate filters.
  */
 import { TsOperatorError } from "../../core/errors.js";
 import { describeObject, sameType, typeName, type K8sType, type KubeObject } from "../../core/types.js";
 import type { KubeClient } from "../../client/kube-client.js";
 import type { ResourceApi } from "../../client/resource-api.js";
-import { InformerFactory, type SharedInformer } from "../../runtime/informer-factory.js";
+import { InformerFactory, type InformerScope, type SharedInformer } from "../../runtime/informer-factory.js";
+import { SHARD_BUCKET_LABEL } from "../../core/shard-hash.js";
 import { keyOf, parentUidIndex, type StoreEvent } from "../../runtime/store.js";
 import { WorkQueue, type WorkQueueMetricsHooks, type WorkResult } from "../../runtime/work-queue.js";
 import type { OperatorConfig } from "../api/config.js";
@@ -89,6 +93,8 @@ export class OperatorController {
   #writes = new AbortController();
   /** Aborted by stop(): makes a startCaches() that is still waiting give up. */
   readonly #stopping = new AbortController();
+  /** Sharded caches (parents by hash range, children by bucket label): empty when the caches hold everything. */
+  readonly #shardedInformers: SharedInformer[] = [];
 
   constructor(config: OperatorConfig, handler: Handler, client: KubeClient, options: ControllerOptions) {
     this.config = config;
@@ -191,9 +197,18 @@ export class OperatorController {
         "parent type is cluster-scoped: watching all parents; namespaced children limited to the namespace",
       );
     }
+    const parentNamespace = parentNamespaced ? this.config.namespace : undefined;
+    const shard = this.#options.shard;
+    // The server's answer (sharding.ts) decides whether the caches can follow the shard.
+    const follow = shard?.serverSide === true;
+    // Sharded caches start empty: buckets are added as the ring acquires them (followBuckets).
+    const sharded = (by: NonNullable<InformerScope["shard"]>["by"]): Pick<InformerScope, "shard"> =>
+      follow && shard ? { shard: { by, buckets: shard.buckets, held: [] } } : {};
     const parent = this.factory.informer(this.config.parentType, {
-      namespace: parentNamespaced ? this.config.namespace : undefined,
+      namespace: parentNamespace,
+      ...sharded(shard?.key ?? "uid"),
     });
+    if (follow) this.#shardedInformers.push(parent);
     parent.store.addIndex(PARENT_UID_INDEX, uidOf);
     this.#parentInformer = parent;
     const selector = `${this.config.ownershipLabel}=${this.config.operatorName}`;
@@ -201,7 +216,10 @@ export class OperatorController {
       const informer = this.factory.informer(type, {
         namespace: this.#isNamespaced(type) ? this.config.namespace : undefined,
         labelSelector: selector,
+        // Children hash elsewhere: they follow their parent's bucket through the label the engine puts on them.
+        ...sharded({ label: SHARD_BUCKET_LABEL }),
       });
+      if (follow) this.#shardedInformers.push(informer);
       if (!informer.store.hasIndex(CHILD_PARENT_INDEX)) {
         informer.store.addIndex(CHILD_PARENT_INDEX, this.#parentUidsOf);
       }
@@ -342,6 +360,20 @@ export class OperatorController {
       parent,
       this.#childrenOf(parent.metadata.uid ?? ""),
     );
+  }
+
+  /** Whether the parent and child caches hold only the held buckets' objects (sharded, with server support). */
+  get cachesFollowShard(): boolean {
+    return this.#shardedInformers.length > 0;
+  }
+
+  /**
+   * Sharded caches now hold the objects of `held` only: resolves once the parents and children of every bucket
+   * in `held` are in the caches (a bucket's syncs must not start before: they would see no children). A no-op
+   * when the caches hold everything.
+   */
+  async followBuckets(held: readonly number[]): Promise<void> {
+    await Promise.all(this.#shardedInformers.map((informer) => informer.reshard(held)));
   }
 
   /** The current work queue (a new one per worker term). */

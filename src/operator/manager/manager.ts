@@ -111,6 +111,8 @@ export function startOperators(
   const metricsEnabled = options.metricsEnabled ?? first.metricsEnabled;
   const healthEnabled = options.healthEnabled ?? first.healthEnabled;
   const leaderElection = options.leaderElection ?? first.leaderElection;
+  // Unsupported combinations fail here, before anything starts.
+  const sharding = shardingOf(operators, leaderElection);
   let resolveReady!: () => void;
   let rejectReady!: (err: unknown) => void;
   const ready = new Promise<void>((res, rej) => {
@@ -130,7 +132,6 @@ export function startOperators(
 
   const done = (async () => {
     const baseConfig = await (options.clientConfig ?? ClientConfig.fromEnvironment(name));
-    const sharding = shardingOf(operators, leaderElection);
     // Sharded replicas write side by side: the user agent names the replica, so audit logs tell them apart.
     const clientConfig = sharding
       ? baseConfig.with({ userAgent: `${baseConfig.userAgent} shard/${sharding.identity}` })
@@ -187,33 +188,36 @@ export function startOperators(
     }
     const group = new ControllerGroup([...controllers.values()], factory);
     const firstController = controllers.get(first.operatorName);
-    const lifecycle: Lifecycle = sharding && firstController
-      ? shardedLifecycle({
-          target: {
-            startCaches: () => group.startCaches(),
-            startWorkers: () => group.startWorkers(),
-            stopWorkers: () => group.stopWorkers(true),
-            stopCaches: () => group.stopCaches(),
-            requeueParents: (filter) => firstController.requeueParents(filter),
-            cachedParents: () => firstController.cachedParents(),
-          },
-          shards: sharding.shards,
-          client,
-          config: first,
-          identity: sharding.identity,
-          namespace: leaseNamespace(first.sharding?.leaseNamespace, first.namespace, clientConfig),
-          logger,
-          registry: metrics.registry,
-        })
-      : leaderElection
-      ? leaderElected(
-          group,
-          client,
-          { name, leaderElection, namespace: first.namespace },
-          clientConfig,
-          logger,
-        )
-      : { start: () => group.start(), stop: () => group.stop(), failed: new Promise<never>(() => {}) };
+    const lifecycle: Lifecycle =
+      sharding && firstController
+        ? shardedLifecycle({
+            target: {
+              startCaches: () => group.startCaches(),
+              startWorkers: () => group.startWorkers(),
+              stopWorkers: () => group.stopWorkers(true),
+              stopCaches: () => group.stopCaches(),
+              cachesFollowShard: () => firstController.cachesFollowShard,
+              followBuckets: (held) => firstController.followBuckets(held),
+              requeueParents: (filter) => firstController.requeueParents(filter),
+              cachedParents: () => firstController.cachedParents(),
+            },
+            shards: sharding.shards,
+            client,
+            config: first,
+            identity: sharding.identity,
+            namespace: leaseNamespace(first.sharding?.leaseNamespace, first.namespace, clientConfig),
+            logger,
+            registry: metrics.registry,
+          })
+        : leaderElection
+          ? leaderElected(
+              group,
+              client,
+              { name, leaderElection, namespace: first.namespace },
+              clientConfig,
+              logger,
+            )
+          : { start: () => group.start(), stop: () => group.stop(), failed: new Promise<never>(() => {}) };
     parts = { client, metrics, controllers };
     let server: OperatorServer | undefined;
     let stopping: Promise<void> | undefined;
@@ -428,29 +432,40 @@ function leaderElected(
 }
 
 /** The pod's namespace (downward API), else the configured or watched one, else the service account's / context's. */
-function leaseNamespace(configured: string | undefined, watched: string | undefined, clientConfig: ClientConfig) {
+function leaseNamespace(
+  configured: string | undefined,
+  watched: string | undefined,
+  clientConfig: ClientConfig,
+) {
   return configured ?? process.env.POD_NAMESPACE ?? watched ?? clientConfig.namespace ?? "default";
 }
 
-/** Sharding is per operator: one operator per process, and exclusive with leader election. */
+/**
+ * Sharding is per process: a sharded operator runs alone (its ring, its sharded caches and its gate are the
+ * process's), and every replica is active, so leader election makes no sense with it. Both fail at start.
+ */
 function shardingOf(
   operators: readonly ManagedOperator[],
   leaderElection: LeaderElectionConfig | false | undefined,
 ): { identity: string; shards: ParentShards } | undefined {
-  const first = operators[0]?.config;
-  if (!first?.sharding) {
-    if (operators.some((o) => o.config.sharding)) {
-      throw new TsOperatorError("TSOP_CONFIG_INVALID", "withSharding: only a manager's first (and only) operator can shard");
-    }
-    return undefined;
-  }
+  const sharded = operators
+    .filter((o) => o.config.sharding)
+    .map((o) => JSON.stringify(o.config.operatorName));
+  if (sharded.length === 0) return undefined;
   if (operators.length > 1) {
-    throw new TsOperatorError("TSOP_CONFIG_INVALID", "withSharding: a sharded operator runs alone in its process");
+    throw new TsOperatorError(
+      "TSOP_CONFIG_INVALID",
+      `withSharding: operator ${sharded.join(", ")} shards, and a sharded operator runs alone in its process ` +
+        `(this manager has ${operators.length} operators): start it with startOperator, the others in another process`,
+    );
   }
+  const first = operators[0]?.config;
+  if (!first?.sharding) return undefined;
   if (leaderElection) {
     throw new TsOperatorError(
       "TSOP_CONFIG_INVALID",
-      "withSharding and withLeaderElection are exclusive: with sharding every replica is active",
+      `withSharding and leader election are exclusive (operator ${sharded.join(", ")}): with sharding every ` +
+        "replica is active; drop withLeaderElection or the manager's leaderElection option",
     );
   }
   return {

@@ -4,16 +4,23 @@
  * ShardRing. Children follow their parent: a child event queues its parent, which the gate then lets through or
  * not.
  *
+ * Caches follow the shard when the API server selects hash ranges (ShardedListAndWatch, detected from its answer
+ * to one LIST of the ring's Leases): a bucket's parents (by hash range) and children (by the bucket label the engine puts on them) are
+ * listed before its syncs may start, and dropped once it is given up. Without it every replica caches everything
+ * and filters here (tsoperator_shard_client_side_filtering 1).
+ *
  * The fence, per bucket: a sync runs only while the bucket is held, with a signal that aborts when the bucket is
  * lost; a bucket given up (rebalance, stop) lets its in-flight syncs finish for a grace period, then aborts them,
  * and only then does the ring release the Lease. A lost bucket (no renewal within the renew deadline) aborts at
  * once, well before its Lease can expire for the others.
  */
 import { Counter, Gauge, type Registry } from "prom-client";
-import { bucketOf, type ShardKey } from "../../core/shard-hash.js";
+import { bucketOfObject, shardSelectorFor, type ShardKey } from "../../core/shard-hash.js";
+import type { ResourceApi } from "../../client/resource-api.js";
+import { k8sTypes } from "../../core/k8s-types.js";
 import type { KubeObject } from "../../core/types.js";
 import type { Logger } from "../../core/logger.js";
-import { TsOperatorError } from "../../core/errors.js";
+import { TsOperatorError, isApiError } from "../../core/errors.js";
 import type { KubeClient } from "../../client/kube-client.js";
 import { defaultIdentity } from "../../runtime/leader-election.js";
 import { ShardRing, type BucketReleaseReason, type ShardRingState } from "../../runtime/shard-ring.js";
@@ -21,6 +28,12 @@ import type { OperatorConfig } from "../api/config.js";
 
 /** What the controller asks before queueing or syncing a parent. */
 export interface ShardGate {
+  /** What a parent's bucket is the hash of. */
+  readonly key: ShardKey;
+  /** The number of buckets. */
+  readonly buckets: number;
+  /** Whether the server selects hash ranges, so the caches can hold only the held buckets (set before start). */
+  readonly serverSide: boolean;
   /** Whether this replica syncs `parent` now. */
   owns(parent: KubeObject): boolean;
   /**
@@ -46,6 +59,7 @@ interface BucketWork {
 export class ParentShards implements ShardGate {
   readonly key: ShardKey;
   readonly buckets: number;
+  serverSide = false;
   readonly #work = new Map<number, BucketWork>();
 
   constructor(key: ShardKey, buckets: number) {
@@ -54,8 +68,7 @@ export class ParentShards implements ShardGate {
   }
 
   bucketOf(parent: KubeObject): number {
-    const value = this.key === "uid" ? parent.metadata.uid : parent.metadata.namespace;
-    return bucketOf(value ?? "", this.buckets);
+    return bucketOfObject(parent, this.key, this.buckets);
   }
 
   owns(parent: KubeObject): boolean {
@@ -113,9 +126,30 @@ export class ParentShards implements ShardGate {
   }
 }
 
+/**
+ * Whether the API server selects hash ranges (KEP-5866, feature gate ShardedListAndWatch), from its answer to a
+ * LIST with a selector of the whole hash space: with the gate it echoes the selector in `metadata.shardInfo`;
+ * without it the server ignores the parameter (v1.37: no shardInfo; a server that refuses it with 400 or 422
+ * counts as "no" too). Ask a built-in type (the ring's Leases, which the replica may list anyway): v1.37 filters
+ * custom resources too but does not echo shardInfo for them, and the gate is the server's, not the type's.
+ */
+export async function serverSelectsShards(api: ResourceApi): Promise<boolean> {
+  try {
+    const list = await api.list({ limit: 1, shardSelector: shardSelectorFor("uid", [0], 1) });
+    return list.metadata.shardInfo !== undefined;
+  } catch (err) {
+    if (isApiError(err, 400) || isApiError(err, 422)) return false;
+    throw err;
+  }
+}
+
 /** What the sharded lifecycle needs of the controller. */
 export interface ShardedTarget {
   startCaches(): Promise<void>;
+  /** After startCaches(): whether the caches hold only the held buckets' objects. */
+  cachesFollowShard(): boolean;
+  /** Caches the objects of `held` only; resolves once they are in (a no-op when the caches hold everything). */
+  followBuckets(held: readonly number[]): Promise<void>;
   startWorkers(): void;
   stopWorkers(graceMs: number): Promise<void>;
   stopCaches(): Promise<void>;
@@ -166,26 +200,50 @@ export function shardedLifecycle(options: {
     logger,
   });
   const metrics = options.registry
-    ? shardMetrics(options.registry, config.operatorName, ring, shards, target)
+    ? shardMetrics(options.registry, config.operatorName, ring, shards, target, () => follow.value)
     : undefined;
   let running: Promise<void> | undefined;
+  /** The buckets the caches hold or are loading: acquired and not given up. */
+  const cached = new Set<number>();
+  const follow = { value: false };
   return {
     ring,
     failed: new Promise<never>(() => {}),
     async start() {
-      await target.startCaches();
-      target.startWorkers();
-      logger.info(
-        {
-          identity: options.identity,
-          buckets: sharding.buckets,
-          key: shards.key,
-          cache: "all parents (client-side filter)",
-        },
-        "sharding: syncing only the parents of held buckets",
+      shards.serverSide = await serverSelectsShards(
+        options.client.resource(k8sTypes.coordination.v1.Lease, options.namespace),
       );
+      await target.startCaches();
+      follow.value = target.cachesFollowShard();
+      target.startWorkers();
+      const settings = { identity: options.identity, buckets: sharding.buckets, key: shards.key };
+      if (follow.value) {
+        logger.info(
+          { ...settings, cache: "held buckets (server-side shard selector)" },
+          "sharding: syncing and caching only the parents and children of held buckets",
+        );
+      } else {
+        // Said once, loudly: memory does not shrink with the replica's share (see docs/guide/15-sharding.md).
+        logger.warn(
+          { ...settings, cache: "all parents and children (client-side filter)" },
+          "sharding: the API server does not select hash ranges (feature gate ShardedListAndWatch off): " +
+            "every replica caches all parents and children and filters on the client",
+        );
+      }
       running = ring.run({
-        onAcquired: (bucket, signal) => {
+        onAcquired: async (bucket, signal) => {
+          if (follow.value) {
+            // The fence's other half: a bucket's syncs start only once its parents and children are cached, so a
+            // new holder never mistakes a child it has not listed yet for a missing one.
+            cached.add(bucket);
+            await Promise.race([
+              target.followBuckets([...cached]),
+              new Promise<void>((resolve) =>
+                signal.addEventListener("abort", () => resolve(), { once: true }),
+              ),
+            ]);
+            if (!cached.has(bucket) || signal.aborted) return;
+          }
           shards.start(bucket, signal);
           metrics?.handoffs.inc({ controller: config.operatorName, event: "acquired" });
           // Level-triggered: every cached parent of the bucket is synced once by its new holder.
@@ -194,7 +252,18 @@ export function shardedLifecycle(options: {
         onReleased: async (bucket, reason: BucketReleaseReason) => {
           const graceMs =
             reason === "lost" ? 0 : Math.min(config.stopGracePeriodMs, ring.renewDeadlineMs / 2);
+          const wasCached = cached.delete(bucket);
           const abandoned = await shards.stop(bucket, graceMs);
+          // Its syncs are over: forget its objects. Not awaited, so the Lease is handed back without waiting for
+          // the relist (nothing of this bucket runs any more).
+          if (wasCached) {
+            target.followBuckets([...cached]).catch((err: unknown) => {
+              logger.debug(
+                { bucket, err: String(err) },
+                "dropping a released bucket's objects did not finish",
+              );
+            });
+          }
           metrics?.handoffs.inc({
             controller: config.operatorName,
             event: reason === "lost" ? "lost" : "released",
@@ -228,6 +297,7 @@ function shardMetrics(
   ring: ShardRing,
   shards: ParentShards,
   target: ShardedTarget,
+  cachesFollowShard: () => boolean,
 ): { handoffs: Counter<"controller" | "event"> } {
   const registers = [registry];
   new Gauge({
@@ -261,11 +331,11 @@ function shardMetrics(
   });
   new Gauge({
     name: "tsoperator_shard_client_side_filtering",
-    help: "1 when the replica caches every parent and filters on the client (no server-side sharded watch).",
+    help: "1 when the replica caches every parent and child and filters on the client (the API server does not select hash ranges); 0 when its caches hold only its buckets.",
     labelNames: ["controller"],
     registers,
     collect(this: Gauge<"controller">) {
-      this.set({ controller }, 1);
+      this.set({ controller }, cachesFollowShard() ? 0 : 1);
     },
   });
   const handoffs = new Counter({

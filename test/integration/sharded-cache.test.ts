@@ -1,0 +1,331 @@
+/**
+ * Caches follow the shard (issue 16), replicas as separate processes on a real control plane.
+ *
+ * With ShardedListAndWatch on the server: each of 3 replicas caches exactly the parents of the buckets it holds
+ * and their children (read from its own /metrics: tsoperator_cached_objects), at most 40% of each; all converge;
+ * children made before sharding (no bucket label) are taken over in place (same uid, label added), never
+ * duplicated; a fourth replica takes buckets over: it caches them and the old holders forget them, and no new
+ * holder ever synced a bucket before its children were in its cache (no child create answered 409 in the audit
+ * log). Without the gate the replicas cache everything, filter on the client, say so (metric 1) and converge.
+ *
+ * Size: SHARD_CACHE_PARENTS (default 600, 2 children each), 16 buckets.
+ */
+import { strict as assert } from "node:assert";
+import { after, afterEach, before, describe, it } from "node:test";
+import { TestEnvironment } from "../../src/testing/test-environment.js";
+import { KubeClient } from "../../src/client/kube-client.js";
+import { k8sTypes } from "../../src/core/k8s-types.js";
+import { SHARD_BUCKET_LABEL, bucketOf } from "../../src/core/shard-hash.js";
+import { OperatorConfig } from "../../src/operator/api/config.js";
+import { Widget, widgetCrd } from "../support/crds.js";
+import {
+  bucketHolders,
+  cachedObjects,
+  pool,
+  scrape,
+  spawnReplica,
+  until,
+  type Replica,
+} from "../support/shard-replicas.js";
+
+const PARENTS = Number(process.env.SHARD_CACHE_PARENTS ?? 600);
+const BUCKETS = 16;
+const LEGACY = 20;
+const NS = "sharded";
+const defaults = new OperatorConfig("sharded", Widget);
+
+interface Cluster {
+  env: TestEnvironment;
+  client: KubeClient;
+  replicas: Replica[];
+  uids: Map<string, string>;
+}
+
+async function startCluster(gate: boolean): Promise<Cluster> {
+  const env = await TestEnvironment.start({
+    controllerManager: false,
+    crds: [widgetCrd],
+    featureGates: gate ? { ShardedListAndWatch: true } : {},
+    auditPolicy: true,
+  });
+  const client = await KubeClient.fromConfig(env.clientConfig());
+  await client
+    .resource(k8sTypes.core.v1.Namespace)
+    .create({ apiVersion: "v1", kind: "Namespace", metadata: { name: NS } });
+  return { env, client, replicas: [], uids: new Map() };
+}
+
+async function stopCluster(cluster: Cluster | undefined): Promise<void> {
+  if (!cluster) return;
+  for (const r of cluster.replicas)
+    if (r.proc.exitCode === null && r.proc.signalCode === null) r.proc.kill("SIGKILL");
+  await cluster.client.close();
+  await cluster.env.stop();
+}
+
+function startReplica(cluster: Cluster, identity: string): Replica {
+  const r = spawnReplica(identity, {
+    KUBECONFIG_PATH: cluster.env.kubeconfigPath,
+    WATCH_NAMESPACE: NS,
+    BUCKETS: String(BUCKETS),
+    LEASE_MS: "4000",
+    RENEW_MS: "3000",
+    RETRY_MS: "500",
+  });
+  cluster.replicas.push(r);
+  return r;
+}
+
+async function createParents(cluster: Cluster, count: number): Promise<string[]> {
+  const names = Array.from({ length: count }, (_, i) => `w-${i}`);
+  await pool(names, 16, async (name) => {
+    const created = await cluster.client.resource(Widget, NS).create({
+      apiVersion: Widget.apiVersion,
+      kind: Widget.kind,
+      metadata: { name },
+      spec: { version: 1 },
+    });
+    cluster.uids.set(name, created.metadata.uid ?? "");
+  });
+  return names;
+}
+
+/** Parents whose status and both children show `version`; and the number of our children. */
+async function converged(
+  client: KubeClient,
+  version: number,
+): Promise<{ parents: number; children: number }> {
+  const children = new Map<string, string>();
+  for await (const page of client
+    .resource(k8sTypes.core.v1.ConfigMap, NS)
+    .listPages({ limit: 1000, labelSelector: `${defaults.ownershipLabel}=sharded` })) {
+    for (const cm of page.items)
+      children.set(cm.metadata.name ?? "", String((cm.data as Record<string, string> | undefined)?.version));
+  }
+  let parents = 0;
+  for await (const page of client.resource(Widget, NS).listPages({ limit: 1000 })) {
+    for (const w of page.items) {
+      const name = w.metadata.name ?? "";
+      const status = w.status as { version?: number } | undefined;
+      if (
+        status?.version === version &&
+        children.get(`${name}-a`) === String(version) &&
+        children.get(`${name}-b`) === String(version)
+      )
+        parents++;
+    }
+  }
+  return { parents, children: children.size };
+}
+
+interface CacheFigures {
+  identity: string;
+  buckets: number;
+  parents: number;
+  children: number;
+  expectedParents: number;
+  clientSideFiltering: number | undefined;
+}
+
+/** Each live replica's cached parents and children (its /metrics) next to the parents of the buckets it holds. */
+async function cacheFigures(cluster: Cluster, live: Replica[]): Promise<CacheFigures[]> {
+  const holders = await bucketHolders(cluster.client, NS, "sharded");
+  return Promise.all(
+    live.map(async (r) => {
+      const port = await r.ready;
+      const held = new Set([...holders].filter(([, h]) => h === r.identity).map(([b]) => b));
+      const expectedParents = [...cluster.uids.values()].filter((uid) =>
+        held.has(bucketOf(uid, BUCKETS)),
+      ).length;
+      const filtering = await scrape(port, "tsoperator_shard_client_side_filtering");
+      return {
+        identity: r.identity,
+        buckets: held.size,
+        parents: await cachedObjects(port, "Widget"),
+        children: await cachedObjects(port, "ConfigMap"),
+        expectedParents,
+        clientSideFiltering: [...filtering.values()][0],
+      };
+    }),
+  );
+}
+
+const show = (figures: CacheFigures[]) =>
+  figures
+    .map(
+      (f) =>
+        `${f.identity}: ${f.buckets} buckets (${f.expectedParents} parents in them), ${f.parents} parents (${((100 * f.parents) / PARENTS).toFixed(1)}%), ` +
+        `${f.children} children (${((100 * f.children) / (2 * PARENTS)).toFixed(1)}%)`,
+    )
+    .join("; ");
+
+/** Every replica caches exactly its buckets' parents and their two children each. */
+const exact = (figures: CacheFigures[]) =>
+  figures.every((f) => f.parents === f.expectedParents && f.children === 2 * f.expectedParents);
+
+const balanced = (figures: CacheFigures[]) => {
+  const counts = figures.map((f) => f.buckets);
+  return counts.reduce((a, b) => a + b, 0) === BUCKETS && Math.max(...counts) - Math.min(...counts) <= 1;
+};
+
+void describe(`caches follow the shard: ShardedListAndWatch on, ${PARENTS} parents x 2 children`, () => {
+  let cluster: Cluster | undefined;
+  before(async () => {
+    cluster = await startCluster(true);
+  });
+  after(() => stopCluster(cluster));
+
+  it("3 replicas each cache <= 40% of parents and children, exactly their buckets'; old children taken over in place; a new replica moves the caches", async () => {
+    const c = cluster as Cluster;
+    const names = await createParents(c, PARENTS);
+    // Children made before sharding was switched on: controlled by their parent, without the bucket label.
+    const legacy = new Map<string, string>();
+    await pool(names.slice(0, LEGACY), 8, async (name) => {
+      const cm = await c.client.resource(k8sTypes.core.v1.ConfigMap, NS).create({
+        apiVersion: "v1",
+        kind: "ConfigMap",
+        metadata: {
+          name: `${name}-a`,
+          labels: { [defaults.trackingLabel]: c.uids.get(name) ?? "", [defaults.ownershipLabel]: "sharded" },
+          ownerReferences: [
+            {
+              apiVersion: Widget.apiVersion,
+              kind: Widget.kind,
+              name,
+              uid: c.uids.get(name) ?? "",
+              controller: true,
+              blockOwnerDeletion: true,
+            },
+          ],
+        },
+        data: { version: "0" },
+      });
+      legacy.set(cm.metadata.name ?? "", cm.metadata.uid ?? "");
+    });
+
+    const started = Date.now();
+    const rs = ["replica-0", "replica-1", "replica-2"].map((id) => startReplica(c, id));
+    await Promise.all(rs.map((r) => r.ready));
+    await until(
+      "convergence at version 1",
+      async () => (await converged(c.client, 1)).parents === PARENTS,
+      150_000,
+    );
+    const convergedMs = Date.now() - started;
+    let figures: CacheFigures[] = [];
+    await until(
+      "balanced buckets, each cache exactly its buckets'",
+      async () => {
+        figures = await cacheFigures(c, rs);
+        return balanced(figures) && exact(figures);
+      },
+      30_000,
+    ).catch((err: unknown) => {
+      throw new Error(`${String(err)}: ${show(figures)}`);
+    });
+    console.log(`gate on, 3 replicas, converged in ${convergedMs} ms: ${show(figures)}`);
+    for (const f of figures) {
+      assert.equal(f.clientSideFiltering, 0, `${f.identity} filters on the server`);
+      assert.ok(f.parents <= 0.4 * PARENTS, `${f.identity} caches ${f.parents} parents`);
+      assert.ok(f.children <= 0.4 * 2 * PARENTS, `${f.identity} caches ${f.children} children`);
+    }
+    assert.equal(
+      figures.reduce((n, f) => n + f.parents, 0),
+      PARENTS,
+      "the replicas' caches partition the parents",
+    );
+
+    // The old children: same objects (uid), now labelled with their parent's bucket and synced; no duplicates.
+    const children = c.client.resource(k8sTypes.core.v1.ConfigMap, NS);
+    for (const [name, uid] of legacy) {
+      const cm = await children.get(name);
+      const parent = name.replace(/-a$/, "");
+      assert.equal(cm.metadata.uid, uid, `${name} kept`);
+      assert.equal(
+        cm.metadata.labels?.[SHARD_BUCKET_LABEL],
+        String(bucketOf(c.uids.get(parent) ?? "", BUCKETS)),
+        `${name} labelled`,
+      );
+      assert.equal((cm.data as Record<string, string>).version, "1");
+    }
+    assert.equal((await converged(c.client, 1)).children, 2 * PARENTS, "one object per child name");
+
+    // A fourth replica: buckets move to it. It caches them; their old holders forget them.
+    const fourth = startReplica(c, "replica-3");
+    const four = [...rs, fourth];
+    await fourth.ready;
+    const movedMs = await until(
+      "4 balanced replicas, each cache exactly its buckets'",
+      async () => {
+        figures = await cacheFigures(c, four);
+        return balanced(figures) && exact(figures);
+      },
+      60_000,
+    ).catch((err: unknown) => {
+      throw new Error(`${String(err)}: ${show(figures)}`);
+    });
+    console.log(`gate on, replica-3 joined, caches moved in ${movedMs} ms: ${show(figures)}`);
+    assert.ok((figures[3]?.parents ?? 0) > 0, "the new replica caches its buckets' parents");
+
+    // Every parent changes; all four converge.
+    await pool(names, 16, async (name) => {
+      await c.client.resource(Widget, NS).patch(name, "merge", { spec: { version: 2 } });
+    });
+    await until(
+      "convergence at version 2",
+      async () => (await converged(c.client, 2)).parents === PARENTS,
+      120_000,
+    );
+
+    // A holder that synced a bucket before its children were cached would have POSTed existing children (409).
+    const creates409 = (await c.env.auditEvents()).filter(
+      (e) =>
+        e.verb === "create" &&
+        e.objectRef?.resource === "configmaps" &&
+        e.responseStatus?.code === 409 &&
+        !legacy.has(e.objectRef.name ?? ""),
+    );
+    assert.deepEqual(
+      creates409.map((e) => `${e.objectRef?.name} by ${e.userAgent}`).slice(0, 5),
+      [],
+      "no child created twice",
+    );
+
+    for (const r of four) r.proc.kill("SIGTERM");
+    assert.deepEqual(await Promise.all(four.map((r) => r.exited)), [0, 0, 0, 0]);
+  });
+});
+
+void describe("caches follow the shard: without ShardedListAndWatch (client-side fallback)", () => {
+  const parents = Math.min(PARENTS, 200);
+  let cluster: Cluster | undefined;
+  before(async () => {
+    cluster = await startCluster(false);
+  });
+  after(() => stopCluster(cluster));
+  afterEach(() => {
+    for (const r of cluster?.replicas ?? []) if (r.proc.exitCode === null) r.proc.kill("SIGTERM");
+  });
+
+  it("2 replicas cache everything, report client-side filtering, and converge", async () => {
+    const c = cluster as Cluster;
+    await createParents(c, parents);
+    const rs = ["replica-0", "replica-1"].map((id) => startReplica(c, id));
+    await Promise.all(rs.map((r) => r.ready));
+    await until(
+      "convergence at version 1",
+      async () => (await converged(c.client, 1)).parents === parents,
+      120_000,
+    );
+    for (const r of rs) {
+      const port = await r.ready;
+      const filtering = [...(await scrape(port, "tsoperator_shard_client_side_filtering")).values()][0];
+      assert.equal(filtering, 1, `${r.identity} filters on the client`);
+      assert.equal(await cachedObjects(port, "Widget"), parents, `${r.identity} caches every parent`);
+      assert.equal(await cachedObjects(port, "ConfigMap"), 2 * parents, `${r.identity} caches every child`);
+    }
+    console.log(`gate off, 2 replicas: each caches all ${parents} parents and ${2 * parents} children`);
+    for (const r of rs) r.proc.kill("SIGTERM");
+    assert.deepEqual(await Promise.all(rs.map((r) => r.exited)), [0, 0]);
+  });
+});
