@@ -33,7 +33,10 @@ const PARENTS = Number(process.env.SHARD_SCALE_PARENTS ?? 600);
 const BUCKETS = Number(process.env.SHARD_BUCKETS ?? 16);
 const CHURN_RATE = Number(process.env.SHARD_CHURN_RATE ?? 20);
 const NS = "sharded";
-const TIMING = { buckets: BUCKETS, leaseMs: 4000, renewMs: 3000, retryMs: 500 };
+// Leases twice those of sharding-replicas.test.ts: orderly handoffs do not wait for them, and at 4 s a replica
+// starved on a loaded 2-core machine (load average 11) sometimes missed renewals long enough for a bucket or a
+// member to be judged expired mid-scale (a takeover instead of a handoff, or shares flapping).
+const TIMING = { buckets: BUCKETS, leaseMs: 8000, renewMs: 6000, retryMs: 500 };
 
 void describe(`sharding: scale 1 -> 3 -> 2 replicas under churn, ${PARENTS} parents x 2 children`, () => {
   const cluster = shardingCluster(NS, TIMING);
@@ -165,6 +168,14 @@ void describe(`sharding: scale 1 -> 3 -> 2 replicas under churn, ${PARENTS} pare
     };
     describeHandoffs("scale up 1 -> 3", up);
     describeHandoffs("scale down 3 -> 2", down);
+    // Every holder change of the two phases went through a release: no bucket waited for a Lease to expire.
+    assert.deepEqual(
+      takeovers(events)
+        .filter((t) => t.at >= upAt)
+        .map((t) => `bucket ${t.bucket} ${t.from} -> ${t.to}`),
+      [],
+      "no takeover by expiry while scaling",
+    );
     // 1 -> 3: the lone replica gives away all but its share (more when it saw only one newcomer for a while);
     // 3 -> 2: the leaving replica's share moves.
     assert.ok(
@@ -176,24 +187,17 @@ void describe(`sharding: scale 1 -> 3 -> 2 replicas under churn, ${PARENTS} pare
       down.filter((h) => h.from === leaving.identity).length >= Math.floor(BUCKETS / 3),
       "scale down moved the leaving replica's buckets",
     );
-    // Every holder change of the two phases went through a release: no bucket waited for a Lease to expire.
-    assert.deepEqual(
-      takeovers(events).filter((t) => t.at >= upAt),
-      [],
-      "no takeover by expiry while scaling",
-    );
     // A released bucket is free: a replica short of buckets takes it in the round after it sees it, i.e. within
     // two of its rounds (one whose list may have just missed the release, the next). How long a round takes
     // depends on the machine: 500 ms here when idle, seconds when the replicas and the API server compete for
     // a loaded 2-core machine. So the bound counts the acquirer's own rounds (its member Lease renewals, from
-    // the audit log), with one round to spare; the wall-clock bound is only a backstop (four lease durations; a SIGKILL takeover is bounded by two
-    // in sharding-replicas.test.ts).
+    // the audit log), with one round to spare; the wall-clock bound (16 s) is only a backstop.
     for (const h of [...up, ...down]) {
       assert.ok(
         h.acquirerRounds <= 3,
         `bucket ${h.bucket} taken ${h.acquirerRounds} rounds after it was free`,
       );
-      assert.ok(h.acquireMs <= 4 * TIMING.leaseMs, `bucket ${h.bucket} handoff ${h.acquireMs.toFixed(0)} ms`);
+      assert.ok(h.acquireMs <= 2 * TIMING.leaseMs, `bucket ${h.bucket} handoff ${h.acquireMs.toFixed(0)} ms`);
     }
 
     for (const r of two) r.proc.kill("SIGTERM");

@@ -6,20 +6,19 @@
  * and the handoffs (a bucket released by one replica, acquired by the next).
  */
 import { strict as assert } from "node:assert";
-import { spawn, type ChildProcess } from "node:child_process";
-import { createInterface } from "node:readline";
 import { after, before } from "node:test";
-import { setTimeout as delay } from "node:timers/promises";
 import { KubeClient } from "../../src/client/kube-client.js";
 import type { ResourceApi } from "../../src/client/resource-api.js";
 import { k8sTypes } from "../../src/core/k8s-types.js";
 import { bucketOf } from "../../src/core/shard-hash.js";
 import type { KubeObject } from "../../src/core/types.js";
 import type { Lease } from "../../src/runtime/leader-election.js";
-import { SHARD_RING_LABEL } from "../../src/runtime/shard-ring.js";
 import type { AuditEvent } from "../../src/testing/audit-log.js";
 import { TestEnvironment } from "../../src/testing/test-environment.js";
 import { Widget, widgetCrd } from "./crds.js";
+import { bucketHolders, pool, spawnReplica, type Replica } from "./shard-replicas.js";
+
+export { pool, until, type Replica } from "./shard-replicas.js";
 
 /** Metadata of every write; Lease bodies too, so the holder of each bucket at each moment is on record. */
 export const SHARDING_AUDIT_POLICY: KubeObject = {
@@ -48,38 +47,6 @@ export interface RingTiming {
   retryMs: number;
 }
 
-export interface Replica {
-  identity: string;
-  proc: ChildProcess;
-  lines: Array<Record<string, unknown>>;
-  ready: Promise<void>;
-  exited: Promise<number | null>;
-}
-
-export async function pool<T>(
-  items: readonly T[],
-  width: number,
-  fn: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: width }, async () => {
-      while (next < items.length) await fn(items[next++] as T);
-    }),
-  );
-}
-
-/** Polls `check` every 250 ms; resolves with the time it took, throws after `timeoutMs`. */
-export async function until(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<number> {
-  const started = Date.now();
-  while (!(await check())) {
-    if (Date.now() - started > timeoutMs)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await delay(250);
-  }
-  return Date.now() - started;
-}
-
 /** Starts one replica (a process running the sharded operator on `namespace`); it prints "ready" when synced. */
 export function startReplica(
   env: TestEnvironment,
@@ -87,38 +54,14 @@ export function startReplica(
   identity: string,
   timing: RingTiming,
 ): Replica {
-  const proc = spawn(process.execPath, ["--import", "tsx", "test/support/sharded-operator-process.ts"], {
-    env: {
-      ...process.env,
-      KUBECONFIG_PATH: env.kubeconfigPath,
-      WATCH_NAMESPACE: namespace,
-      IDENTITY: identity,
-      BUCKETS: String(timing.buckets),
-      LEASE_MS: String(timing.leaseMs),
-      RENEW_MS: String(timing.renewMs),
-      RETRY_MS: String(timing.retryMs),
-    },
-    stdio: ["ignore", "pipe", "inherit"],
+  return spawnReplica(identity, {
+    KUBECONFIG_PATH: env.kubeconfigPath,
+    WATCH_NAMESPACE: namespace,
+    BUCKETS: String(timing.buckets),
+    LEASE_MS: String(timing.leaseMs),
+    RENEW_MS: String(timing.renewMs),
+    RETRY_MS: String(timing.retryMs),
   });
-  const lines: Array<Record<string, unknown>> = [];
-  let onReady!: () => void;
-  const ready = new Promise<void>((resolve) => (onReady = resolve));
-  createInterface({ input: proc.stdout }).on("line", (line) => {
-    try {
-      const parsed = JSON.parse(line) as Record<string, unknown>;
-      lines.push(parsed);
-      if (parsed.event === "ready") onReady();
-    } catch {
-      // not ours
-    }
-  });
-  return {
-    identity,
-    proc,
-    lines,
-    ready,
-    exited: new Promise((resolve) => proc.once("exit", (code) => resolve(code))),
-  };
 }
 
 /** A control plane with the sharding audit policy, a namespace for the Widgets, and the replicas started on it. */
@@ -196,16 +139,8 @@ export function killReplicas(replicas: readonly Replica[]): void {
 }
 
 /** Bucket -> holder, from the ring's bucket Leases (free buckets are left out). */
-export async function holders(client: KubeClient, namespace: string): Promise<Map<number, string>> {
-  const list = await client
-    .resource<Lease>(k8sTypes.coordination.v1.Lease, namespace)
-    .list({ labelSelector: `${SHARD_RING_LABEL}=${RING}` });
-  const out = new Map<number, string>();
-  for (const lease of list.items) {
-    const match = /-bucket-(\d+)$/.exec(lease.metadata.name ?? "");
-    if (match && lease.spec?.holderIdentity) out.set(Number(match[1]), lease.spec.holderIdentity);
-  }
-  return out;
+export function holders(client: KubeClient, namespace: string): Promise<Map<number, string>> {
+  return bucketHolders(client, namespace, RING);
 }
 
 /** Buckets held by each of `replicas`, in their order. */
