@@ -243,6 +243,8 @@ export interface ShardingData {
   n: number;
   k: number;
   buckets: number;
+  /** ShardedListAndWatch on: each replica caches only its buckets (absent in runs saved before the option). */
+  gate?: boolean;
   runs: ShardingRun[];
   /** Why the run is smaller than asked, when it is. */
   note?: string;
@@ -260,7 +262,10 @@ function sharding(d: ShardingData): string {
       "etcd (and by other work on the machine: see the load average); local control plane without controller " +
       "manager; each replica is the bundled tsoperator peer run by plain node with `withSharding` (default lease " +
       "timings: 15 s lease, 2 s rounds); one run per replica count, each in a fresh namespace after its parents " +
-      "were created; converge time from spawning the replicas to every parent observed with all its children).",
+      "were created; converge time from spawning the replicas to every parent observed with all its children). " +
+      (d.gate
+        ? "The API server ran with ShardedListAndWatch: each replica lists, watches and caches only its buckets."
+        : "ShardedListAndWatch off: each replica lists, watches and caches every parent and child and filters on the client."),
     "",
     ...(d.note ? [d.note, ""] : []),
     table(
@@ -334,7 +339,7 @@ function sharding(d: ShardingData): string {
         `handler calls ${per(r, (p) => p.syncs)}; RSS per replica ${f(rss, 0)} MB vs ${f(baseRss, 0)} MB ` +
         `(${f(rss / baseRss)}x: ` +
         (rss / baseRss > 0.8
-          ? "the caches hardly shrink with the share: each replica lists, watches and caches every parent and child). "
+          ? "the caches hardly shrink with the share). "
           : "the caches shrink with the share). ") +
         `They used ${f(100 * busy(r), 0)}% of the cores against ${f(100 * busy(base), 0)}%` +
         (r.convergeS < base.convergeS && busy(base) < 0.8
@@ -368,11 +373,11 @@ function projection(d: ShardingData, base: ShardingRun, opCpu: (r: ShardingRun) 
   const perReplica = (r: number) => cMs + sMs / r;
   return [
     `- Split of the operator's CPU (from the ${base.replicas}- and ${top.replicas}-replica runs): every replica pays ` +
-      `about ${f(cMs, 2)} ms per parent for startup, list, watch and cache of all parents and children, and ` +
+      `about ${f(cMs, 2)} ms per parent whatever its share (startup, ring${d.gate ? "" : ", list, watch and cache of all parents and children"}), and ` +
       `${f(sMs, 2)} ms per parent of its share for the syncs. A replica of R then needs N x (${f(cMs, 2)} + ${f(sMs, 2)} / R) ms: ` +
       [1, 3, 10].map((r) => `${f(perReplica(r), 2)} ms per parent with R=${r}`).join(", ") +
       ` (a speedup of ${f(perReplica(1) / perReplica(3))}x for 3 replicas, ${f(perReplica(1) / perReplica(10))}x for 10, ` +
-      "while the caches are not sharded).",
+      `${d.gate ? "with the caches following the shard" : "while the caches are not sharded"}).`,
     `- On a real cluster (a core per replica, an API server with cores to spare), converging N=100000 parents ` +
       `(K=${d.k}) takes about ` +
       [1, 3, 10]

@@ -7,7 +7,11 @@
  * its buckets and handler calls, and the CPU of kube-apiserver + etcd over the same interval. Saved as
  * bench/results/sharding.json; RESULTS.md shows the table and the projection computed from it.
  *
- *   npx tsx bench/sharding.ts [--n=5000] [--k=4] [--replicas=1,3] [--buckets=32] [--quick] [--no-write]
+ * With --gate the API server runs with ShardedListAndWatch, so each replica lists, watches and caches only its
+ * buckets' parents and children (saved as bench/results/sharding-sharded-caches.json); without it the replicas
+ * cache everything and filter on the client.
+ *
+ *   npx tsx bench/sharding.ts [--n=5000] [--k=4] [--replicas=1,3] [--buckets=32] [--gate] [--quick] [--no-write]
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { cpus, loadavg, tmpdir } from "node:os";
@@ -32,6 +36,8 @@ const k = Number(arg("k") ?? (quick ? 2 : 4));
 const replicaCounts = (arg("replicas") ?? "1,3").split(",").map(Number);
 const buckets = Number(arg("buckets") ?? 32);
 const write = !quick && !argv.includes("--no-write");
+/** --gate: the API server's ShardedListAndWatch on, so each replica lists and caches only its buckets. */
+const gate = argv.includes("--gate");
 /** The peer's ring: Leases labelled with the operator's name. */
 const RING = "tsoperator-peer";
 const log = (line: string) => console.error(line);
@@ -134,7 +140,11 @@ async function main(): Promise<void> {
   if (buildError) throw new Error(`the tsoperator peer could not be built: ${buildError}`);
   const workDir = await mkdtemp(join(tmpdir(), "tsoperator-shard-bench-"));
   log("starting the control plane (etcd, kube-apiserver)");
-  const env = await TestEnvironment.start({ crds: [benchParentCrd], controllerManager: false });
+  const env = await TestEnvironment.start({
+    crds: [benchParentCrd],
+    controllerManager: false,
+    featureGates: gate ? { ShardedListAndWatch: true } : {},
+  });
   const admin = await KubeClient.fromConfig(env.clientConfig("bench-driver").with({ qps: Infinity }));
   const runs: ShardingRun[] = [];
   try {
@@ -148,17 +158,33 @@ async function main(): Promise<void> {
     await rm(workDir, { recursive: true, force: true });
   }
   const data: ShardingData = {
-    command: `npx tsx bench/sharding.ts --n=${n} --k=${k} --replicas=${replicaCounts.join(",")} --buckets=${buckets}`,
+    command: `npx tsx bench/sharding.ts --n=${n} --k=${k} --replicas=${replicaCounts.join(",")} --buckets=${buckets}${gate ? " --gate" : ""}`,
     date: new Date().toISOString().slice(0, 10),
     node: process.version,
     cores: cpus().length,
     n,
     k,
     buckets,
+    gate,
     runs,
   };
   await publish(
-    { id: "sharding", kind: "sharding", order: 70, heading: "Sharding: replicas converging N parents", data },
+    gate
+      ? {
+          id: "sharding-sharded-caches",
+          kind: "sharding",
+          order: 71,
+          heading:
+            "Sharding: replicas converging N parents, ShardedListAndWatch on (caches follow the shard)",
+          data,
+        }
+      : {
+          id: "sharding",
+          kind: "sharding",
+          order: 70,
+          heading: "Sharding: replicas converging N parents",
+          data,
+        },
     write,
   );
 }

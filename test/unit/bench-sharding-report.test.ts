@@ -41,7 +41,7 @@ void describe("bench sharding report", () => {
       runs: [run(1, 10, 30), run(3, 6, 40)],
     };
     const text = renderResults([{ id: "sharding", kind: "sharding", order: 70, heading: "Sharding", data }]);
-    assert.match(text, /about 4\.00 ms per parent for startup, list, watch and cache/);
+    assert.match(text, /about 4\.00 ms per parent whatever its share \(startup, ring, list, watch and cache/);
     assert.match(text, /and 6\.00 ms per parent of its share for the syncs/);
     assert.match(text, /10\.00 ms per parent with R=1, 6\.00 ms per parent with R=3/);
     assert.match(text, /a speedup of 1\.67x for 3 replicas/);
