@@ -373,7 +373,7 @@ function projection(d: ShardingData, base: ShardingRun, opCpu: (r: ShardingRun) 
   const perReplica = (r: number) => cMs + sMs / r;
   return [
     `- Split of the operator's CPU (from the ${base.replicas}- and ${top.replicas}-replica runs): every replica pays ` +
-      `about ${f(cMs, 2)} ms per parent whatever its share (startup, ring${d.gate ? "" : ", list, watch and cache of all parents and children"}), and ` +
+      `about ${f(cMs, 2)} ms per parent whatever its share (${d.gate ? "what does not divide: startup, the ring, its share of re-lists as buckets arrive" : "startup, ring, list, watch and cache of all parents and children"}), and ` +
       `${f(sMs, 2)} ms per parent of its share for the syncs. A replica of R then needs N x (${f(cMs, 2)} + ${f(sMs, 2)} / R) ms: ` +
       [1, 3, 10].map((r) => `${f(perReplica(r), 2)} ms per parent with R=${r}`).join(", ") +
       ` (a speedup of ${f(perReplica(1) / perReplica(3))}x for 3 replicas, ${f(perReplica(1) / perReplica(10))}x for 10, ` +
