@@ -100,8 +100,9 @@ export class Reflector<T extends KubeObject = KubeObject> {
   /** Bumped by reselect(); the generation of the selectors the store was last listed with. */
   #generation = 0;
   #listedGeneration = 0;
-  /** Cuts the current LIST or WATCH (reselect). */
+  /** Cuts the current WATCH (reselect). */
   #iteration: AbortController | undefined;
+  #listing = false;
   readonly #waiters = new Set<{ generation: number; resolve: () => void; reject: (e: unknown) => void }>();
 
   constructor(api: ResourceApi<T>, store: Store<T>, options: ReflectorOptions<T> = {}) {
@@ -164,7 +165,9 @@ export class Reflector<T extends KubeObject = KubeObject> {
     this.#selectors = { ...selectors };
     const generation = ++this.#generation;
     if (!this.#loop) return Promise.resolve();
-    this.#iteration?.abort(RESELECTED);
+    // A LIST in progress finishes (its waiters get their answer) and is followed at once by one with the new
+    // selectors: cutting it would let a burst of changes starve every waiter on a large collection.
+    if (!this.#listing) this.#iteration?.abort(RESELECTED);
     return new Promise<void>((resolve, reject) => {
       this.#waiters.add({ generation, resolve, reject });
     });
@@ -195,7 +198,13 @@ export class Reflector<T extends KubeObject = KubeObject> {
       try {
         if (needList || this.#listedGeneration < this.#generation) {
           this.#setState(this.store.hasSynced ? "relisting" : "listing");
-          await this.#list(cut);
+          this.#listing = true;
+          try {
+            do await this.#list(cut);
+            while (this.#listedGeneration < this.#generation && !cut.aborted);
+          } finally {
+            this.#listing = false;
+          }
           needList = false;
         }
         if (this.#selectors.nothing) {

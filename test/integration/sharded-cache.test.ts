@@ -8,7 +8,7 @@
  * holder ever synced a bucket before its children were in its cache (no child create answered 409 in the audit
  * log). Without the gate the replicas cache everything, filter on the client, say so (metric 1) and converge.
  *
- * Size: SHARD_CACHE_PARENTS (default 600, 2 children each), 16 buckets.
+ * Size: SHARD_CACHE_PARENTS (default 600, 2 children each), 24 buckets.
  */
 import { strict as assert } from "node:assert";
 import { after, afterEach, before, describe, it } from "node:test";
@@ -21,6 +21,7 @@ import { Widget, widgetCrd } from "../support/crds.js";
 import {
   bucketHolders,
   cachedObjects,
+  converged,
   pool,
   scrape,
   spawnReplica,
@@ -29,7 +30,11 @@ import {
 } from "../support/shard-replicas.js";
 
 const PARENTS = Number(process.env.SHARD_CACHE_PARENTS ?? 600);
-const BUCKETS = 16;
+/**
+ * Divisible by 3 (and 4): each of 3 replicas holds a third of the hash space. With 16 buckets one holds 6/16
+ * (37.5%), and 600 random uids put more than 40% of the parents there in about one run in ten.
+ */
+const BUCKETS = 24;
 const LEGACY = 20;
 const NS = "sharded";
 const defaults = new OperatorConfig("sharded", Widget);
@@ -90,33 +95,9 @@ async function createParents(cluster: Cluster, count: number): Promise<string[]>
   return names;
 }
 
-/** Parents whose status and both children show `version`; and the number of our children. */
-async function converged(
-  client: KubeClient,
-  version: number,
-): Promise<{ parents: number; children: number }> {
-  const children = new Map<string, string>();
-  for await (const page of client
-    .resource(k8sTypes.core.v1.ConfigMap, NS)
-    .listPages({ limit: 1000, labelSelector: `${defaults.ownershipLabel}=sharded` })) {
-    for (const cm of page.items)
-      children.set(cm.metadata.name ?? "", String((cm.data as Record<string, string> | undefined)?.version));
-  }
-  let parents = 0;
-  for await (const page of client.resource(Widget, NS).listPages({ limit: 1000 })) {
-    for (const w of page.items) {
-      const name = w.metadata.name ?? "";
-      const status = w.status as { version?: number } | undefined;
-      if (
-        status?.version === version &&
-        children.get(`${name}-a`) === String(version) &&
-        children.get(`${name}-b`) === String(version)
-      )
-        parents++;
-    }
-  }
-  return { parents, children: children.size };
-}
+/** Parents converged at `version`, and the number of our children. */
+const convergedAt = (client: KubeClient, version: number) =>
+  converged(client, NS, version, `${defaults.ownershipLabel}=sharded`);
 
 interface CacheFigures {
   identity: string;
@@ -168,6 +149,29 @@ const balanced = (figures: CacheFigures[]) => {
   return counts.reduce((a, b) => a + b, 0) === BUCKETS && Math.max(...counts) - Math.min(...counts) <= 1;
 };
 
+/** Waits until the buckets are balanced and each replica caches exactly its buckets' objects. */
+async function settledCaches(
+  cluster: Cluster,
+  live: Replica[],
+  timeoutMs: number,
+): Promise<{ figures: CacheFigures[]; ms: number }> {
+  let figures: CacheFigures[] = [];
+  const check = async () => {
+    figures = await cacheFigures(cluster, live);
+    return balanced(figures) && exact(figures);
+  };
+  try {
+    const ms = await until(
+      `${live.length} balanced replicas, each cache exactly its buckets'`,
+      check,
+      timeoutMs,
+    );
+    return { figures, ms };
+  } catch (err) {
+    throw new Error(`${String(err)}: ${show(figures)}`);
+  }
+}
+
 void describe(`caches follow the shard: ShardedListAndWatch on, ${PARENTS} parents x 2 children`, () => {
   let cluster: Cluster | undefined;
   before(async () => {
@@ -208,21 +212,11 @@ void describe(`caches follow the shard: ShardedListAndWatch on, ${PARENTS} paren
     await Promise.all(rs.map((r) => r.ready));
     await until(
       "convergence at version 1",
-      async () => (await converged(c.client, 1)).parents === PARENTS,
+      async () => (await convergedAt(c.client, 1)).parents === PARENTS,
       150_000,
     );
     const convergedMs = Date.now() - started;
-    let figures: CacheFigures[] = [];
-    await until(
-      "balanced buckets, each cache exactly its buckets'",
-      async () => {
-        figures = await cacheFigures(c, rs);
-        return balanced(figures) && exact(figures);
-      },
-      30_000,
-    ).catch((err: unknown) => {
-      throw new Error(`${String(err)}: ${show(figures)}`);
-    });
+    let { figures } = await settledCaches(c, rs, 30_000);
     console.log(`gate on, 3 replicas, converged in ${convergedMs} ms: ${show(figures)}`);
     for (const f of figures) {
       assert.equal(f.clientSideFiltering, 0, `${f.identity} filters on the server`);
@@ -248,23 +242,15 @@ void describe(`caches follow the shard: ShardedListAndWatch on, ${PARENTS} paren
       );
       assert.equal((cm.data as Record<string, string>).version, "1");
     }
-    assert.equal((await converged(c.client, 1)).children, 2 * PARENTS, "one object per child name");
+    assert.equal((await convergedAt(c.client, 1)).children, 2 * PARENTS, "one object per child name");
 
     // A fourth replica: buckets move to it. It caches them; their old holders forget them.
     const fourth = startReplica(c, "replica-3");
     const four = [...rs, fourth];
     await fourth.ready;
-    const movedMs = await until(
-      "4 balanced replicas, each cache exactly its buckets'",
-      async () => {
-        figures = await cacheFigures(c, four);
-        return balanced(figures) && exact(figures);
-      },
-      60_000,
-    ).catch((err: unknown) => {
-      throw new Error(`${String(err)}: ${show(figures)}`);
-    });
-    console.log(`gate on, replica-3 joined, caches moved in ${movedMs} ms: ${show(figures)}`);
+    const moved = await settledCaches(c, four, 60_000);
+    figures = moved.figures;
+    console.log(`gate on, replica-3 joined, caches moved in ${moved.ms} ms: ${show(figures)}`);
     assert.ok((figures[3]?.parents ?? 0) > 0, "the new replica caches its buckets' parents");
 
     // Every parent changes; all four converge.
@@ -273,7 +259,7 @@ void describe(`caches follow the shard: ShardedListAndWatch on, ${PARENTS} paren
     });
     await until(
       "convergence at version 2",
-      async () => (await converged(c.client, 2)).parents === PARENTS,
+      async () => (await convergedAt(c.client, 2)).parents === PARENTS,
       120_000,
     );
 
@@ -314,7 +300,7 @@ void describe("caches follow the shard: without ShardedListAndWatch (client-side
     await Promise.all(rs.map((r) => r.ready));
     await until(
       "convergence at version 1",
-      async () => (await converged(c.client, 1)).parents === parents,
+      async () => (await convergedAt(c.client, 1)).parents === parents,
       120_000,
     );
     for (const r of rs) {

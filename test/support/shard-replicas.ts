@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
 import { setTimeout as delay } from "node:timers/promises";
 import type { KubeClient } from "../../src/client/kube-client.js";
+import { Widget } from "./crds.js";
 import { k8sTypes } from "../../src/core/k8s-types.js";
 import type { Lease } from "../../src/runtime/leader-election.js";
 import { SHARD_RING_LABEL } from "../../src/runtime/shard-ring.js";
@@ -108,4 +109,41 @@ export async function cachedObjects(port: number, kind: string): Promise<number>
     if (new RegExp(`type="[^"]*\\b${kind}\\b`).test(labels)) total += value;
   }
   return total;
+}
+
+/**
+ * Convergence of the sharded test operator (children `<parent>-a` and `<parent>-b` carrying the parent's spec
+ * version): the parents whose status (with observedGeneration == generation) and both children show `version`
+ * (one for all, or each parent's own), and the number of children seen.
+ */
+export async function converged(
+  client: KubeClient,
+  namespace: string,
+  version: number | ((parent: string) => number),
+  childSelector?: string,
+): Promise<{ parents: number; children: number }> {
+  const expected = typeof version === "number" ? () => version : version;
+  const children = new Map<string, string>();
+  for await (const page of client
+    .resource(k8sTypes.core.v1.ConfigMap, namespace)
+    .listPages({ limit: 1000, labelSelector: childSelector })) {
+    for (const cm of page.items)
+      children.set(cm.metadata.name ?? "", String((cm.data as Record<string, string> | undefined)?.version));
+  }
+  let parents = 0;
+  for await (const page of client.resource(Widget, namespace).listPages({ limit: 1000 })) {
+    for (const w of page.items) {
+      const name = w.metadata.name ?? "";
+      const want = expected(name);
+      const status = w.status as { version?: number; observedGeneration?: number } | undefined;
+      if (
+        status?.version === want &&
+        status.observedGeneration === w.metadata.generation &&
+        children.get(`${name}-a`) === String(want) &&
+        children.get(`${name}-b`) === String(want)
+      )
+        parents++;
+    }
+  }
+  return { parents, children: children.size };
 }

@@ -16,7 +16,13 @@ import type { Lease } from "../../src/runtime/leader-election.js";
 import type { AuditEvent } from "../../src/testing/audit-log.js";
 import { TestEnvironment } from "../../src/testing/test-environment.js";
 import { Widget, widgetCrd } from "./crds.js";
-import { bucketHolders, pool, spawnReplica, type Replica } from "./shard-replicas.js";
+import {
+  bucketHolders,
+  converged as convergedOf,
+  pool,
+  spawnReplica,
+  type Replica,
+} from "./shard-replicas.js";
 
 export { pool, until, type Replica } from "./shard-replicas.js";
 
@@ -148,38 +154,13 @@ export function countsOf(held: Map<number, string>, replicas: readonly Replica[]
   return replicas.map((r) => [...held.values()].filter((h) => h === r.identity).length);
 }
 
-/**
- * Parents that show `expected(name)` everywhere: status.version, status.observedGeneration == generation, and
- * both ConfigMaps' data.version.
- */
+/** Parents that show `expected(name)` everywhere (status, observedGeneration, both children). */
 export async function converged(
   client: KubeClient,
   namespace: string,
   expected: (name: string) => number,
 ): Promise<number> {
-  let done = 0;
-  const children = new Map<string, string>();
-  for await (const page of client
-    .resource(k8sTypes.core.v1.ConfigMap, namespace)
-    .listPages({ limit: 1000 })) {
-    for (const cm of page.items)
-      children.set(cm.metadata.name ?? "", String((cm.data as Record<string, string> | undefined)?.version));
-  }
-  for await (const page of client.resource(Widget, namespace).listPages({ limit: 1000 })) {
-    for (const w of page.items) {
-      const name = w.metadata.name ?? "";
-      const version = expected(name);
-      const status = w.status as { version?: number; observedGeneration?: number } | undefined;
-      if (
-        status?.version === version &&
-        status.observedGeneration === w.metadata.generation &&
-        children.get(`${name}-a`) === String(version) &&
-        children.get(`${name}-b`) === String(version)
-      )
-        done++;
-    }
-  }
-  return done;
+  return (await convergedOf(client, namespace, expected)).parents;
 }
 
 /** Microsecond audit timestamps as fractional milliseconds since the epoch. */

@@ -21,9 +21,13 @@ import { k8sTypes } from "../../core/k8s-types.js";
 import type { KubeObject } from "../../core/types.js";
 import type { Logger } from "../../core/logger.js";
 import { TsOperatorError, isApiError } from "../../core/errors.js";
-import type { KubeClient } from "../../client/kube-client.js";
 import { defaultIdentity } from "../../runtime/leader-election.js";
-import { ShardRing, type BucketReleaseReason, type ShardRingState } from "../../runtime/shard-ring.js";
+import {
+  ShardRing,
+  type BucketReleaseReason,
+  type ShardRingLeaseSource,
+  type ShardRingState,
+} from "../../runtime/shard-ring.js";
 import type { OperatorConfig } from "../api/config.js";
 
 /** What the controller asks before queueing or syncing a parent. */
@@ -133,7 +137,7 @@ export class ParentShards implements ShardGate {
  * counts as "no" too). Ask a built-in type (the ring's Leases, which the replica may list anyway): v1.37 filters
  * custom resources too but does not echo shardInfo for them, and the gate is the server's, not the type's.
  */
-export async function serverSelectsShards(api: ResourceApi): Promise<boolean> {
+export async function serverSelectsShards(api: Pick<ResourceApi, "list">): Promise<boolean> {
   try {
     const list = await api.list({ limit: 1, shardSelector: shardSelectorFor("uid", [0], 1) });
     return list.metadata.shardInfo !== undefined;
@@ -179,7 +183,8 @@ export function shardIdentity(config: OperatorConfig): string {
 export function shardedLifecycle(options: {
   target: ShardedTarget;
   shards: ParentShards;
-  client: KubeClient;
+  /** A KubeClient (the ring's Leases, and the probe of the server's shard selection). */
+  client: ShardRingLeaseSource;
   config: OperatorConfig;
   identity: string;
   namespace: string;
