@@ -7,7 +7,8 @@
  * one bucket-lease term); each moved bucket's handoff (release to the new holder's acquire, and to its first
  * write of the bucket's parents) is timed on the API server's audit clock, printed, and bounded.
  *
- * Size: SHARD_SCALE_PARENTS (default 600), SHARD_BUCKETS (default 16), SHARD_CHURN_RATE (updates/s, default 20).
+ * Size: SHARD_SCALE_PARENTS (default 600), SHARD_BUCKETS (default 16), SHARD_CHURN_RATE (updates/s, default 20);
+ * SHARD_GATE=1 runs it with ShardedListAndWatch on (caches follow the shard).
  */
 import { strict as assert } from "node:assert";
 import { before, describe, it } from "node:test";
@@ -33,13 +34,15 @@ const PARENTS = Number(process.env.SHARD_SCALE_PARENTS ?? 600);
 const BUCKETS = Number(process.env.SHARD_BUCKETS ?? 16);
 const CHURN_RATE = Number(process.env.SHARD_CHURN_RATE ?? 20);
 const NS = "sharded";
+/** SHARD_GATE=1: the API server's ShardedListAndWatch on, so each handoff also moves the caches. */
+const GATE = process.env.SHARD_GATE === "1";
 // Leases twice those of sharding-replicas.test.ts: orderly handoffs do not wait for them, and at 4 s a replica
 // starved on a loaded 2-core machine (load average 11) sometimes missed renewals long enough for a bucket or a
 // member to be judged expired mid-scale (a takeover instead of a handoff, or shares flapping).
 const TIMING = { buckets: BUCKETS, leaseMs: 8000, renewMs: 6000, retryMs: 500 };
 
-void describe(`sharding: scale 1 -> 3 -> 2 replicas under churn, ${PARENTS} parents x 2 children`, () => {
-  const cluster = shardingCluster(NS, TIMING);
+void describe(`sharding: scale 1 -> 3 -> 2 replicas under churn, ${PARENTS} parents x 2 children${GATE ? ", ShardedListAndWatch on" : ""}`, () => {
+  const cluster = shardingCluster(NS, TIMING, { shardedListAndWatch: GATE });
   const { replica, widgets } = cluster;
   let client: KubeClient;
   let env: TestEnvironment;

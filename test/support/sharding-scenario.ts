@@ -82,8 +82,15 @@ export interface ShardingCluster {
   createWidgets: (names: readonly string[]) => Promise<Map<string, string>>;
 }
 
-/** Registers the suite's before/after hooks: starts the cluster before its tests, tears it down after. */
-export function shardingCluster(namespace: string, timing: RingTiming): ShardingCluster {
+/**
+ * Registers the suite's before/after hooks: starts the cluster before its tests, tears it down after.
+ * `shardedListAndWatch` turns the API server's gate on, so the replicas' caches follow their buckets.
+ */
+export function shardingCluster(
+  namespace: string,
+  timing: RingTiming,
+  options: { shardedListAndWatch?: boolean } = {},
+): ShardingCluster {
   let env: TestEnvironment | undefined;
   let client: KubeClient | undefined;
   const replicas: Replica[] = [];
@@ -96,6 +103,8 @@ export function shardingCluster(namespace: string, timing: RingTiming): Sharding
       controllerManager: false,
       crds: [widgetCrd],
       auditPolicy: SHARDING_AUDIT_POLICY,
+      // With the gate the replicas' caches follow their buckets (re-listed on every handoff).
+      featureGates: options.shardedListAndWatch ? { ShardedListAndWatch: true } : {},
     });
     client = await KubeClient.fromConfig(env.clientConfig());
     await client
