@@ -141,6 +141,10 @@ export class FakeWriteApi {
               obj.metadata.labels = { ...obj.metadata.labels, [label]: op.value as string };
             }
           }
+        } else if (patchType === "merge") {
+          // Only what the engine merges: labels.
+          const labels = (patch as { metadata?: { labels?: Record<string, string> } }).metadata?.labels;
+          if (labels) obj.metadata.labels = { ...obj.metadata.labels, ...labels };
         }
         return self.put(obj);
       },

@@ -48,6 +48,10 @@ function deps(config: OperatorConfig, fake: FakeWriteApi): ChildSyncDeps & { rec
   };
 }
 
+/** One sync of `children` with nothing cached (every child is first POSTed). */
+const syncUncached = (config: OperatorConfig, fake: FakeWriteApi, ...children: KubeObject[]) =>
+  syncChildren(desired(config, ...children), new Map(), new ChildWriteMemory(), deps(config, fake));
+
 const ours = {
   apiVersion: Parent.apiVersion,
   kind: Parent.kind,
@@ -309,20 +313,42 @@ describe("sharded children carry their parent's bucket", () => {
       ...cm("web", { a: "0" }),
       metadata: { name: "web", namespace: "ns", uid: "old-uid", ownerReferences: [ours] },
     });
-    const result = await syncChildren(
-      desired(config, cm("web")),
-      new Map(),
-      new ChildWriteMemory(),
-      deps(config, fake),
-    );
-    // The create is refused (409), the object is read, and the apply adds the label: never deleted or recreated.
+    const result = await syncUncached(config, fake, cm("web"));
+    // The create is refused (409), the object is read, labelled, then applied: never deleted or recreated.
     assert.deepEqual(
       fake.requests.map((r) => r.verb),
-      ["create", "get", "apply"],
+      ["create", "get", "patch", "apply"],
     );
     assert.equal(result.conflicts.length, 0);
     const now = fake.objects.get("ns/web");
     assert.equal(now?.metadata.uid, "old-uid");
     assert.equal(now?.metadata.labels?.[SHARD_BUCKET_LABEL], String(bucketOf(PARENT_UID, 8)));
+    assert.deepEqual(now?.data, { a: "1" });
+  });
+
+  it("switching sharding on is not a change of the child: a recreate child only gets the label", async () => {
+    const [before] = desired(configWith(ChildConfig.recreate()), cm("job"));
+    const config = configWith(ChildConfig.recreate()).withSharding({ buckets: 8 });
+    const [after] = desired(config, cm("job"));
+    assert.equal(after?.hash, before?.hash, "the bucket label is not in the desired hash");
+    const fake = new FakeWriteApi();
+    fake.put({ ...before!.object, metadata: { ...before!.object.metadata, uid: "old-uid" } });
+    const cached = fake.objects.get("ns/job")!;
+    const result = await syncChildren(
+      [after!],
+      new Map([[ConfigMap, [cached]]]),
+      new ChildWriteMemory(),
+      deps(config, fake),
+    );
+    assert.deepEqual(
+      fake.requests.map((r) => r.verb),
+      ["patch"],
+    );
+    assert.equal(result.waiting, false);
+    assert.equal(fake.objects.get("ns/job")?.metadata.uid, "old-uid");
+    assert.equal(
+      fake.objects.get("ns/job")?.metadata.labels?.[SHARD_BUCKET_LABEL],
+      String(bucketOf(PARENT_UID, 8)),
+    );
   });
 });

@@ -15,11 +15,12 @@ import { isAlreadyExists, isApiError, isConflict, isNotFound } from "../../core/
 import { describeObject, type K8sType, type KubeObject, type OwnerReference } from "../../core/types.js";
 import type { ResourceApi } from "../../client/resource-api.js";
 import type { OperatorConfig } from "../api/config.js";
+import { SHARD_BUCKET_LABEL } from "../../core/shard-hash.js";
 import { DESIRED_HASH_ANNOTATION, type DesiredChild } from "./desired-state.js";
 import { entriesOf, ownsAllFields } from "./field-ownership.js";
 
 /** "claim": the JSON patch that turns our POST's managedFields entry into our Apply entry (claimCreatedFields). */
-export type ChildWriteVerb = "create" | "apply" | "replace" | "delete" | "adopt" | "claim";
+export type ChildWriteVerb = "create" | "apply" | "replace" | "delete" | "adopt" | "claim" | "label";
 
 export interface ChildSyncDeps {
   readonly config: OperatorConfig;
@@ -185,6 +186,12 @@ async function syncOne(
     }
     existing = written("adopt", await adopt(child, existing, deps));
   }
+  const bucket = child.object.metadata.labels?.[SHARD_BUCKET_LABEL];
+  if (bucket !== undefined && existing.metadata.labels?.[SHARD_BUCKET_LABEL] !== bucket) {
+    // Sharded, and the child predates it (or the bucket count changed): the label alone, whatever the strategy,
+    // so that switching sharding on never recreates or rewrites a child. The sharded cache sees it from now on.
+    existing = written("label", await patchLabels(child, { [SHARD_BUCKET_LABEL]: bucket }, deps));
+  }
   if (child.strategy === "onDelete") return;
   const unchanged =
     existing.metadata.annotations?.[DESIRED_HASH_ANNOTATION] === child.hash &&
@@ -300,24 +307,47 @@ async function adopt(child: DesiredChild, existing: KubeObject, deps: ChildSyncD
   if (meta.ownerReferences?.length)
     ops.push({ op: "add", path: "/metadata/ownerReferences/-", value: owner });
   else ops.push({ op: "add", path: "/metadata/ownerReferences", value: [owner] });
-  const labels = {
-    [deps.config.trackingLabel]: deps.parentUid,
-    [deps.config.ownershipLabel]: deps.config.operatorName,
-  };
-  if (!meta.labels) ops.push({ op: "add", path: "/metadata/labels", value: labels });
-  else {
-    for (const [name, value] of Object.entries(labels)) {
-      ops.push({
-        op: "add",
-        path: `/metadata/labels/${name.replace(/~/g, "~0").replace(/\//g, "~1")}`,
-        value,
-      });
-    }
-  }
+  const bucket = ours.labels?.[SHARD_BUCKET_LABEL];
+  ops.push(
+    ...labelOps(meta, {
+      [deps.config.trackingLabel]: deps.parentUid,
+      [deps.config.ownershipLabel]: deps.config.operatorName,
+      ...(bucket === undefined ? {} : { [SHARD_BUCKET_LABEL]: bucket }),
+    }),
+  );
   return deps.api(child.type).patch({ namespace: child.namespace, name: child.name }, "json", ops, {
     fieldManager: deps.config.fieldManager,
     signal: deps.signal,
   });
+}
+
+/**
+ * Sets `labels` on the child and nothing else: a merge patch adds the keys to whatever labels the object has now,
+ * so no precondition is needed and no one else's label is lost.
+ */
+function patchLabels(
+  child: DesiredChild,
+  labels: Record<string, string>,
+  deps: ChildSyncDeps,
+): Promise<KubeObject> {
+  return deps
+    .api(child.type)
+    .patch(
+      { namespace: child.namespace, name: child.name },
+      "merge",
+      { metadata: { labels } },
+      { fieldManager: deps.config.fieldManager, signal: deps.signal },
+    );
+}
+
+/** JSON patch operations setting `labels` (adding the map when the object has none). */
+function labelOps(meta: KubeObject["metadata"], labels: Record<string, string>): unknown[] {
+  if (!meta.labels) return [{ op: "add", path: "/metadata/labels", value: labels }];
+  return Object.entries(labels).map(([name, value]) => ({
+    op: "add",
+    path: `/metadata/labels/${name.replace(/~/g, "~0").replace(/\//g, "~1")}`,
+    value,
+  }));
 }
 
 /** Deletes this instance of a child. Returns false when there was nothing to delete (already gone). */

@@ -204,6 +204,16 @@ export function prepareDesiredChildren(response: SyncResponse, ctx: PrepareConte
     if (!ok) return;
     const object = finishChild(child, namespace, ctx);
     const hash = hashOf(object);
+    // Sharded: the parent's bucket, so the replica holding it caches this child too (its label selector). Not
+    // in the hash: switching sharding on must not count as a change of every child (a "recreate" child would be
+    // recreated); child sync sets the label alone where it is missing.
+    const sharding = ctx.config.sharding;
+    if (sharding) {
+      object.metadata.labels = {
+        ...object.metadata.labels,
+        [SHARD_BUCKET_LABEL]: String(bucketOfObject(ctx.parent, sharding.key ?? "uid", sharding.buckets)),
+      };
+    }
     object.metadata.annotations = { ...object.metadata.annotations, [DESIRED_HASH_ANNOTATION]: hash };
     out.push({
       type: declared.type,
@@ -233,13 +243,6 @@ function finishChild(child: KubeObject, namespace: string | undefined, ctx: Prep
     [ctx.config.trackingLabel]: ctx.parent.metadata.uid ?? "",
     [ctx.config.ownershipLabel]: ctx.config.operatorName,
   };
-  // Sharded: the parent's bucket, so the replica holding it caches this child too (its label selector).
-  const sharding = ctx.config.sharding;
-  if (sharding) {
-    metadata.labels[SHARD_BUCKET_LABEL] = String(
-      bucketOfObject(ctx.parent, sharding.key ?? "uid", sharding.buckets),
-    );
-  }
   const owner: OwnerReference = {
     apiVersion: ctx.config.parentType.apiVersion,
     kind: ctx.config.parentType.kind,

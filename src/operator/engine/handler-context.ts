@@ -25,7 +25,11 @@ export function parentBindings(parent: KubeObject): Record<string, unknown> {
   return { parent: { namespace, name, uid } };
 }
 
-export function handlerContext(parent: KubeObject, signal: AbortSignal, deps: HandlerContextDeps): SyncContext {
+export function handlerContext(
+  parent: KubeObject,
+  signal: AbortSignal,
+  deps: HandlerContextDeps,
+): SyncContext {
   const sink = deps.events;
   const record = (type: "Normal" | "Warning", reason: string, message: string) => {
     // Fire and forget: the recorder never rejects, and an Event must never hold up or fail a sync.
