@@ -81,12 +81,13 @@ export interface Harness {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** PIDs of kube-apiserver and etcd (the controller manager's GC work is reported with them, separately). */
-function controlPlanePids(env: TestEnvironment): number[] {
+export function controlPlanePids(env: TestEnvironment): number[] {
   const { etcd, "kube-apiserver": apiserver } = env.pids();
   return [apiserver, etcd].filter((pid): pid is number => pid !== undefined);
 }
 
-async function kubeconfigFor(h: Harness, user: string): Promise<string> {
+/** A kubeconfig file for `user` (a client certificate in system:masters and the contenders' audit group). */
+export async function kubeconfigFor(h: Pick<Harness, "env" | "workDir">, user: string): Promise<string> {
   const pair = await h.env.clientCertFor(user, ["system:masters", CONTENDER_GROUP]);
   const b64 = (s: string) => Buffer.from(s).toString("base64");
   const path = join(h.workDir, `${user}.kubeconfig`);
@@ -118,7 +119,12 @@ async function pool<T>(items: T[], concurrency: number, fn: (item: T) => Promise
   );
 }
 
-async function createParents(h: Harness, namespace: string, n: number, k: number): Promise<void> {
+export async function createParents(
+  h: Pick<Harness, "admin">,
+  namespace: string,
+  n: number,
+  k: number,
+): Promise<void> {
   const api = h.admin.resource<BenchParentObject>(BenchParent, namespace);
   const indexes = Array.from({ length: n }, (_, i) => i);
   await pool(indexes, 16, (i) =>
@@ -136,7 +142,7 @@ async function createParents(h: Harness, namespace: string, n: number, k: number
  * controller (which would add several seconds per run for no measurement): the next run starts on a quiet
  * control plane either way.
  */
-async function deleteNamespace(h: Harness, namespace: string): Promise<void> {
+export async function deleteNamespace(h: Pick<Harness, "env" | "log">, namespace: string): Promise<void> {
   const ConfigMap = { apiVersion: "v1", kind: "ConfigMap", plural: "configmaps", namespaced: true };
   for (const type of [BenchParent, ConfigMap]) {
     const path = `/${type.apiVersion.includes("/") ? "apis" : "api"}/${type.apiVersion}/namespaces/${namespace}/${type.plural}`;

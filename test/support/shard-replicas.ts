@@ -113,14 +113,16 @@ export async function cachedObjects(port: number, kind: string): Promise<number>
 
 /**
  * Convergence of the sharded test operator (children `<parent>-a` and `<parent>-b` carrying the parent's spec
- * version): the parents whose status and both children show `version`, and the number of children seen.
+ * version): the parents whose status (with observedGeneration == generation) and both children show `version`
+ * (one for all, or each parent's own), and the number of children seen.
  */
 export async function converged(
   client: KubeClient,
   namespace: string,
-  version: number,
+  version: number | ((parent: string) => number),
   childSelector?: string,
 ): Promise<{ parents: number; children: number }> {
+  const expected = typeof version === "number" ? () => version : version;
   const children = new Map<string, string>();
   for await (const page of client
     .resource(k8sTypes.core.v1.ConfigMap, namespace)
@@ -132,11 +134,13 @@ export async function converged(
   for await (const page of client.resource(Widget, namespace).listPages({ limit: 1000 })) {
     for (const w of page.items) {
       const name = w.metadata.name ?? "";
-      const status = w.status as { version?: number } | undefined;
+      const want = expected(name);
+      const status = w.status as { version?: number; observedGeneration?: number } | undefined;
       if (
-        status?.version === version &&
-        children.get(`${name}-a`) === String(version) &&
-        children.get(`${name}-b`) === String(version)
+        status?.version === want &&
+        status.observedGeneration === w.metadata.generation &&
+        children.get(`${name}-a`) === String(want) &&
+        children.get(`${name}-b`) === String(want)
       )
         parents++;
     }

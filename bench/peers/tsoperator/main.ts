@@ -1,7 +1,8 @@
 /**
  * tsoperator peer of the end-to-end benchmark: the BenchParent workload (K ConfigMaps per parent, status
  * {observedGeneration, children}) as a tsoperator author writes it. Run as its own process by bench/e2e so its CPU
- * and RSS are its own; talks to the driver through stdout lines (STARTED, READY) like every other peer.
+ * and RSS are its own; talks to the driver through stdout lines (STARTED, READY) like every other peer. With
+ * BENCH_SHARD_BUCKETS set it is one replica of a sharded operator (bench/sharding.ts).
  */
 import { ClientConfig } from "../../../src/client/config.js";
 import { k8sTypes } from "../../../src/core/k8s-types.js";
@@ -26,6 +27,14 @@ const config = new OperatorConfig("tsoperator-peer", BenchParent)
   // The other contenders run no metrics/health server either.
   .withMetricsEnabled(false)
   .withHealthEnabled(false);
+// bench/sharding.ts runs several replicas of this peer: each a share of the parents (Leases in the namespace).
+const shardBuckets = Number(process.env.BENCH_SHARD_BUCKETS ?? 0);
+if (shardBuckets > 0)
+  config.withSharding({
+    buckets: shardBuckets,
+    ...(process.env.BENCH_SHARD_IDENTITY ? { identity: process.env.BENCH_SHARD_IDENTITY } : {}),
+    ...(namespace ? { leaseNamespace: namespace } : {}),
+  });
 
 // Handler calls, reported once a second when they changed: the driver divides them by the parents converged.
 // The V8 heap in use goes with them (the driver's memory-over-time scenario; RSS it reads from /proc itself).
