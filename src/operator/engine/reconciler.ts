@@ -94,7 +94,7 @@ export type ReconcileOutcome =
 
 /**
  * A sync that failed; the queue retries it with backoff. `kind` says whose fault it was; "transient" failures
- * (429, 5xx, timeouts the client gave up on) are not shown on the parent.
+ * (429, 5xx, timeouts the client gave up on) are not shown on the parent until they last `transientFailureGraceMs`.
  */
 export class SyncError extends TsOperatorError {
   readonly kind: SyncErrorKind | "transient";
