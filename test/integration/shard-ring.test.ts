@@ -4,10 +4,9 @@
  * others' next rounds (not after expiry) and deletes its member Lease.
  */
 import { strict as assert } from "node:assert";
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { setTimeout as delay } from "node:timers/promises";
-import { TestEnvironment } from "../../src/testing/test-environment.js";
-import { KubeClient } from "../../src/client/kube-client.js";
+import { useTestEnvironment } from "../support/integration-env.js";
 import { k8sTypes } from "../../src/core/k8s-types.js";
 import { ShardRing, SHARD_RING_LABEL } from "../../src/runtime/shard-ring.js";
 import type { Lease } from "../../src/runtime/leader-election.js";
@@ -28,24 +27,21 @@ async function until(
 }
 
 void describe("ShardRing (real API server)", () => {
-  let env: TestEnvironment;
-  let client: KubeClient;
-  before(async () => {
-    env = await TestEnvironment.start({ controllerManager: false });
-    client = await KubeClient.fromConfig(env.clientConfig());
-  });
-  after(async () => {
-    await client?.close();
-    await env?.stop();
-  });
+  const shared = useTestEnvironment([], { controllerManager: false });
 
   it("balances, agrees with the Leases, and hands over on a graceful stop", async () => {
     const rings = ["r-a", "r-b", "r-c"].map(
       (identity) =>
-        new ShardRing(client, { name: "ring", namespace: "default", buckets: BUCKETS, identity, ...TIMING }),
+        new ShardRing(shared.admin, {
+          name: "ring",
+          namespace: "default",
+          buckets: BUCKETS,
+          identity,
+          ...TIMING,
+        }),
     );
     const running = rings.map((r) => r.run({ onAcquired: () => {}, onReleased: () => {} }));
-    const leasesApi = client.resource<Lease>(k8sTypes.coordination.v1.Lease, "default");
+    const leasesApi = shared.admin.resource<Lease>(k8sTypes.coordination.v1.Lease, "default");
     const holders = async () => {
       const list = await leasesApi.list({ labelSelector: `${SHARD_RING_LABEL}=ring` });
       return new Map(list.items.map((l) => [l.metadata.name ?? "", l.spec?.holderIdentity ?? ""]));

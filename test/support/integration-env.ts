@@ -11,11 +11,14 @@ export interface SharedEnvironment {
   readonly admin: KubeClient;
 }
 
-export function useTestEnvironment(crds: CrdSource[]): SharedEnvironment {
+export function useTestEnvironment(
+  crds: CrdSource[],
+  options: { controllerManager?: boolean } = {},
+): SharedEnvironment {
   let env: TestEnvironment | undefined;
   let admin: KubeClient | undefined;
   before(async () => {
-    env = await TestEnvironment.start({ crds });
+    env = await TestEnvironment.start({ crds, ...options });
     admin = await KubeClient.fromConfig(env.clientConfig("test-admin").with({ qps: Infinity }));
   });
   after(async () => {
