@@ -4,7 +4,7 @@
  * With ShardedListAndWatch on the server: each of 3 replicas caches exactly the parents of the buckets it holds
  * and their children (read from its own /metrics: tsoperator_cached_objects), at most 40% of each; all converge;
  * children made before sharding (no bucket label) are taken over in place (same uid, label added), never
- * duplicated; a fourth replica takes buckets over: it caches them and the old holders forget them, and no new
+ * duplicated, or deleted when the handler no longer returns them; a fourth replica takes buckets over: it caches them and the old holders forget them, and no new
  * holder ever synced a bucket before its children were in its cache (no child create answered 409 in the audit
  * log). Without the gate the replicas cache everything, filter on the client, say so (metric 1) and converge.
  *
@@ -36,6 +36,8 @@ const PARENTS = Number(process.env.SHARD_CACHE_PARENTS ?? 600);
  */
 const BUCKETS = 24;
 const LEGACY = 20;
+/** Parents that also have an old child the handler does not return. */
+const STALE = ["w-0", "w-3", "w-7", "w-11", "w-19"];
 const NS = "sharded";
 const defaults = new OperatorConfig("sharded", Widget);
 
@@ -182,14 +184,19 @@ void describe(`caches follow the shard: ShardedListAndWatch on, ${PARENTS} paren
   it("3 replicas each cache <= 40% of parents and children, exactly their buckets'; old children taken over in place; a new replica moves the caches", async () => {
     const c = cluster as Cluster;
     const names = await createParents(c, PARENTS);
-    // Children made before sharding was switched on: controlled by their parent, without the bucket label.
+    // Children made before sharding was switched on: controlled by their parent, without the bucket label. The
+    // handler still returns the "-a" ones (taken over in place); it never returns the "-old" ones (deleted).
     const legacy = new Map<string, string>();
-    await pool(names.slice(0, LEGACY), 8, async (name) => {
+    const legacyChildren = names
+      .slice(0, LEGACY)
+      .flatMap((name) => [`${name}-a`, ...(STALE.includes(name) ? [`${name}-old`] : [])]);
+    await pool(legacyChildren, 8, async (child) => {
+      const name = child.replace(/-(a|old)$/, "");
       const cm = await c.client.resource(k8sTypes.core.v1.ConfigMap, NS).create({
         apiVersion: "v1",
         kind: "ConfigMap",
         metadata: {
-          name: `${name}-a`,
+          name: child,
           labels: { [defaults.trackingLabel]: c.uids.get(name) ?? "", [defaults.ownershipLabel]: "sharded" },
           ownerReferences: [
             {
@@ -229,9 +236,24 @@ void describe(`caches follow the shard: ShardedListAndWatch on, ${PARENTS} paren
       "the replicas' caches partition the parents",
     );
 
-    // The old children: same objects (uid), now labelled with their parent's bucket and synced; no duplicates.
+    // The old children the handler no longer returns: labelled by their parent's holder, then deleted by its
+    // sync. Before, a sharded cache never saw them and they stayed until their parent was deleted.
     const children = c.client.resource(k8sTypes.core.v1.ConfigMap, NS);
+    const staleMs = await until(
+      "old children no longer desired are deleted",
+      async () => {
+        const left = await Promise.all(STALE.map((name) => children.getOrUndefined(`${name}-old`)));
+        return left.every((cm) => cm === undefined || cm.metadata.deletionTimestamp !== undefined);
+      },
+      30_000,
+    );
+    console.log(
+      `gate on: ${STALE.length} old children no longer desired deleted ${staleMs} ms after convergence`,
+    );
+
+    // The old children still desired: same objects (uid), now labelled with their parent's bucket and synced.
     for (const [name, uid] of legacy) {
+      if (name.endsWith("-old")) continue;
       const cm = await children.get(name);
       const parent = name.replace(/-a$/, "");
       assert.equal(cm.metadata.uid, uid, `${name} kept`);

@@ -8,7 +8,7 @@ import { describe, it } from "node:test";
 import { setTimeout as delay } from "node:timers/promises";
 import { Registry } from "prom-client";
 import type { ListOptions } from "../../src/client/resource-api.js";
-import type { KubeList } from "../../src/core/types.js";
+import type { KubeList, KubeObject } from "../../src/core/types.js";
 import { OperatorConfig } from "../../src/operator/api/config.js";
 import { ParentShards, shardedLifecycle, type ShardedTarget } from "../../src/operator/manager/sharding.js";
 import type { ShardRingLeaseApi } from "../../src/runtime/shard-ring.js";
@@ -36,6 +36,8 @@ function setup(gate: boolean) {
   const follows: number[][] = [];
   let release!: () => void;
   let cached = new Promise<void>((resolve) => (release = resolve));
+  /** The `labelOf` of each labelling pass of pre-sharding children. */
+  const passes: Array<(parent: KubeObject) => string | undefined> = [];
   const target: ShardedTarget = {
     startCaches: async () => {},
     cachesFollowShard: () => shards.serverSide,
@@ -49,6 +51,11 @@ function setup(gate: boolean) {
     stopCaches: async () => {},
     requeueParents: () => {},
     cachedParents: () => [],
+    labelUnlabelledChildren: async (labelOf) => {
+      passes.push(labelOf);
+      await delay(50);
+      return 0;
+    },
   };
   const config = new OperatorConfig("op", Widget).withSharding({
     buckets: 2,
@@ -74,6 +81,7 @@ function setup(gate: boolean) {
   return {
     shards,
     follows,
+    passes,
     lifecycle,
     lines,
     metric,
@@ -93,8 +101,10 @@ async function until(condition: () => boolean, what: string): Promise<void> {
 }
 
 void describe("sharded lifecycle: caches follow the shard", () => {
-  void it("with the gate: a bucket syncs only once its objects are cached, and is forgotten after its drain", async () => {
+  void it("with the gate: a bucket syncs only once its objects are cached, and is forgotten after its drain", async (ctx) => {
     const t = setup(true);
+    // Stopped again after a failed assertion too: a ring left running would keep the test process alive.
+    ctx.after(() => t.lifecycle.stop());
     await t.lifecycle.start();
     assert.equal(await t.metric(), 0);
     await until(() => t.follows.length > 0, "the first acquisition asks for the bucket's objects");
@@ -103,7 +113,18 @@ void describe("sharded lifecycle: caches follow the shard", () => {
     t.arrive();
     await until(() => t.shards.held.length === 2, "both buckets started");
     assert.deepEqual(t.follows.at(-1)?.sort(), [0, 1]);
+    // Children made before sharding are labelled once their parents' buckets are held: one pass per burst of
+    // acquisitions (two buckets: one pass, or a second one asked for during the first), labels of held parents.
+    await until(() => t.passes.length > 0, "a labelling pass after the acquisitions");
+    await delay(200);
+    assert.ok(t.passes.length <= 2, `${t.passes.length} passes for 2 acquisitions`);
+    const parent = (uid: string): KubeObject => ({ apiVersion: "v1", kind: "Widget", metadata: { uid } });
+    const labelOf = t.passes.at(-1);
+    for (const uid of ["a", "b", "c", "d"]) {
+      assert.equal(labelOf?.(parent(uid)), String(t.shards.bucketOf(parent(uid))));
+    }
     await t.lifecycle.stop();
+    assert.equal(labelOf?.(parent("a")), undefined, "no label for a parent of a bucket not held");
     assert.deepEqual(t.shards.held, []);
     assert.deepEqual(t.follows.at(-1), [], "the released buckets' objects are dropped");
     assert.ok(
@@ -113,11 +134,13 @@ void describe("sharded lifecycle: caches follow the shard", () => {
     );
   });
 
-  void it("without the gate: one warning, client-side filtering reported, buckets start at once", async () => {
+  void it("without the gate: one warning, client-side filtering reported, buckets start at once", async (ctx) => {
     const t = setup(false);
+    ctx.after(() => t.lifecycle.stop());
     await t.lifecycle.start();
     await until(() => t.shards.held.length === 2, "both buckets started");
     assert.deepEqual(t.follows, [], "the caches hold everything: nothing to follow");
+    assert.equal(t.passes.length, 0, "every child is cached: no labelling pass");
     assert.equal(await t.metric(), 1);
     const warnings = t.lines.filter(
       (l) => l.level === "warn" && /does not select hash ranges/.test(l.message),

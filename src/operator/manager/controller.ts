@@ -6,7 +6,7 @@
  * Sharded, with a server that selects hash ranges (ShardedListAndWatch), the parent and child caches hold only
  * the held buckets' objects (`followBuckets`); otherwise they hold everything and the shard gate filters.
  */
-import { TsOperatorError } from "../../core/errors.js";
+import { TsOperatorError, isApiError } from "../../core/errors.js";
 import { describeObject, sameType, typeName, type K8sType, type KubeObject } from "../../core/types.js";
 import type { KubeClient } from "../../client/kube-client.js";
 import type { ResourceApi } from "../../client/resource-api.js";
@@ -22,6 +22,7 @@ import type { ParentEventSink } from "../engine/handler-context.js";
 import type { RelatedSource } from "../api/sync-request.js";
 import { RelatedWatch } from "./related-watch.js";
 import type { ShardGate } from "./sharding.js";
+import { controllerOf } from "../engine/child-sync.js";
 import type { SyncRequest } from "../api/handler.js";
 import {
   Reconciler,
@@ -374,6 +375,56 @@ export class OperatorController {
    */
   async followBuckets(held: readonly number[]): Promise<void> {
     await Promise.all(this.#shardedInformers.map((informer) => informer.reshard(held)));
+  }
+
+  /**
+   * Labels the children made before sharding whose parent this replica holds. A sharded child cache selects the
+   * bucket label, so it never sees an unlabelled child: the engine takes over one it still wants (its POST gets
+   * 409, then it labels it), but one it no longer wants would stay until its parent is deleted. Labelled, it
+   * enters the holder's cache and is synced like any other child: deleted when not desired. Only children our
+   * parent controls (the engine's own rule for deletion), with a resourceVersion precondition: a child changed
+   * meanwhile is left to the next pass or to the engine. `labelOf` gives the label of a cached parent this
+   * replica holds (undefined otherwise). Returns the number labelled.
+   */
+  async labelUnlabelledChildren(
+    labelOf: (parent: KubeObject) => string | undefined,
+    signal: AbortSignal,
+  ): Promise<number> {
+    const parents = this.#parentInformer?.store;
+    if (!parents) return 0;
+    const selector = `${this.config.ownershipLabel}=${this.config.operatorName},!${SHARD_BUCKET_LABEL}`;
+    let labelled = 0;
+    for (const { type } of this.config.children) {
+      const namespaced = this.#isNamespaced(type);
+      const api = this.#client.resource(
+        { ...type, namespaced },
+        namespaced ? this.config.namespace : undefined,
+      );
+      let token: string | undefined;
+      do {
+        const page = await api.list({ labelSelector: selector, limit: 500, continue: token, signal });
+        for (const child of page.items) {
+          const owner = controllerOf(child);
+          const parent = owner ? parents.byIndex(PARENT_UID_INDEX, owner.uid)[0] : undefined;
+          const label = parent ? labelOf(parent) : undefined;
+          if (label === undefined) continue;
+          const { name, namespace, resourceVersion } = child.metadata;
+          try {
+            await api.patch(
+              { name: name ?? "", namespace },
+              "merge",
+              { metadata: { resourceVersion, labels: { [SHARD_BUCKET_LABEL]: label } } },
+              { fieldManager: this.config.fieldManager, signal },
+            );
+            labelled++;
+          } catch (err) {
+            if (!isApiError(err, 404) && !isApiError(err, 409)) throw err;
+          }
+        }
+        token = page.metadata.continue || undefined;
+      } while (token);
+    }
+    return labelled;
   }
 
   /** The current work queue (a new one per worker term). */

@@ -201,6 +201,8 @@ export function startOperators(
               followBuckets: (held) => firstController.followBuckets(held),
               requeueParents: (filter) => firstController.requeueParents(filter),
               cachedParents: () => firstController.cachedParents(),
+              labelUnlabelledChildren: (labelOf, signal) =>
+                firstController.labelUnlabelledChildren(labelOf, signal),
             },
             shards: sharding.shards,
             client,

@@ -161,6 +161,14 @@ export interface ShardedTarget {
   requeueParents(filter: (parent: KubeObject) => boolean): void;
   /** Cached parents (for the parents-per-replica metric). */
   cachedParents(): Iterable<KubeObject>;
+  /**
+   * Labels the children made before sharding whose parent this replica holds (`labelOf` gives the bucket label
+   * of a held parent), so that a sharded child cache sees them; resolves with the number labelled.
+   */
+  labelUnlabelledChildren(
+    labelOf: (parent: KubeObject) => string | undefined,
+    signal: AbortSignal,
+  ): Promise<number>;
 }
 
 export interface ShardedLifecycle {
@@ -211,6 +219,7 @@ export function shardedLifecycle(options: {
   /** The buckets the caches hold or are loading: acquired and not given up. */
   const cached = new Set<number>();
   const follow = { value: false };
+  const legacy = legacyChildLabeller(target, shards, logger);
   return {
     ring,
     failed: new Promise<never>(() => {}),
@@ -253,6 +262,7 @@ export function shardedLifecycle(options: {
           metrics?.handoffs.inc({ controller: config.operatorName, event: "acquired" });
           // Level-triggered: every cached parent of the bucket is synced once by its new holder.
           target.requeueParents((parent) => shards.bucketOf(parent) === bucket);
+          if (follow.value) legacy.request();
         },
         onReleased: async (bucket, reason: BucketReleaseReason) => {
           const graceMs =
@@ -288,10 +298,62 @@ export function shardedLifecycle(options: {
       });
     },
     async stop() {
+      legacy.stop();
       await ring.stop();
       await running;
       await target.stopWorkers(config.stopGracePeriodMs);
       await target.stopCaches();
+    },
+  };
+}
+
+/**
+ * Passes of ShardedTarget.labelUnlabelledChildren, one at a time: a bucket acquired during a pass asks for one
+ * more after it (the pass only labels children of buckets held when it sees them), and a burst of acquisitions
+ * costs one or two LISTs per child type, not one per bucket. A failed pass is logged and retried at the next
+ * acquisition; until then such a child is still taken over when desired (engine) and goes with its parent.
+ */
+function legacyChildLabeller(
+  target: ShardedTarget,
+  shards: ParentShards,
+  logger: Logger,
+): { request(): void; stop(): void } {
+  const stopping = new AbortController();
+  let running = false;
+  let again = false;
+  const labelOf = (parent: KubeObject) => (shards.owns(parent) ? String(shards.bucketOf(parent)) : undefined);
+  const pass = async (): Promise<void> => {
+    running = true;
+    try {
+      do {
+        again = false;
+        const labelled = await target.labelUnlabelledChildren(labelOf, stopping.signal);
+        if (labelled > 0) {
+          logger.info(
+            { labelled },
+            "sharding: labelled children made before sharding with their parent's bucket",
+          );
+        }
+      } while (again && !stopping.signal.aborted);
+    } catch (err) {
+      if (!stopping.signal.aborted) {
+        logger.warn(
+          { err: String(err) },
+          "sharding: labelling children made before sharding failed; retried at the next acquisition",
+        );
+      }
+    } finally {
+      running = false;
+    }
+  };
+  return {
+    request() {
+      if (stopping.signal.aborted) return;
+      if (running) again = true;
+      else void pass();
+    },
+    stop() {
+      stopping.abort();
     },
   };
 }
