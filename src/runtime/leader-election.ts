@@ -183,9 +183,9 @@ export class LeaderElector {
     while (!stopSignal.aborted) {
       const term = this.#term;
       if (!term) {
-        const lease = await this.#tryAcquire();
-        if (lease) {
-          this.#startTerm(lease);
+        const claim = await this.#tryAcquire();
+        if (claim) {
+          this.#startTerm(claim.lease, claim.sentAt);
           continue;
         }
         await pause(jittered(this.retryPeriodMs), stopSignal);
@@ -205,9 +205,13 @@ export class LeaderElector {
     }
   }
 
-  #startTerm(lease: Lease): void {
-    const term = new LeaseTerm(this.#writer, lease, this.renewDeadlineMs, () =>
-      this.#endTerm(term, `lost: not renewed for ${this.renewDeadlineMs} ms`),
+  #startTerm(lease: Lease, sentAt: number): void {
+    const term = new LeaseTerm(
+      this.#writer,
+      lease,
+      this.renewDeadlineMs,
+      () => this.#endTerm(term, `lost: not renewed for ${this.renewDeadlineMs} ms`),
+      sentAt,
     );
     this.#term = term;
     this.#logger.info({ identity: this.identity }, "became leader");
@@ -246,8 +250,9 @@ export class LeaderElector {
   async #recreate(term: LeaseTerm): Promise<void> {
     try {
       const signal = AbortSignal.any([term.signal, this.#loop.signal]);
+      const sentAt = this.#writer.now();
       const lease = await claimLease(this.#writer, this.leaseName, undefined, signal);
-      term.adopt(lease);
+      term.adopt(lease, sentAt);
     } catch (err) {
       if (!isAlreadyExists(err) && !term.ended && !this.#loop.signal.aborted)
         this.#logger.warn(
@@ -275,9 +280,10 @@ export class LeaderElector {
 
   /**
    * One attempt to start a term, as client-go's tryAcquireOrRenew when not leading: read the Lease, take it if
-   * it is free, ours, or expired on our clock. Resolves the Lease written, or undefined.
+   * it is free, ours, or expired on our clock. Resolves the Lease written and when the write was sent, or
+   * undefined.
    */
-  async #tryAcquire(): Promise<Lease | undefined> {
+  async #tryAcquire(): Promise<{ lease: Lease; sentAt: number } | undefined> {
     const signal = AbortSignal.any([this.#loop.signal, AbortSignal.timeout(this.renewDeadlineMs)]);
     const now = this.#writer.now();
     try {
@@ -291,7 +297,8 @@ export class LeaderElector {
         if (holder && holder !== this.identity && !this.#observer.expired(this.leaseName, now))
           return undefined;
       }
-      return await claimLease(this.#writer, this.leaseName, current, signal);
+      const sentAt = this.#writer.now();
+      return { lease: await claimLease(this.#writer, this.leaseName, current, signal), sentAt };
     } catch (err) {
       if (isConflict(err) || isAlreadyExists(err)) {
         // Someone wrote the lease between our read and write: they won this round.

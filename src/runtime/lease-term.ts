@@ -6,6 +6,11 @@
  * exactly one succeeds and the other gets 409 Conflict. A term ends on its own (the `onDeadline` hook) when it has
  * not been renewed for `renewDeadlineMs`, which is shorter than the lease duration, so the holder stops before the
  * Lease can expire for anyone else; the timer fires even while a renew request hangs.
+ *
+ * The deadline runs from when the successful write was SENT, not from its answer: the others start their expiry
+ * clock when they see the write, which is after the server committed it and so after we sent it, but possibly
+ * long before a slow answer reaches us. Counted from the answer, a reply slower than leaseDuration −
+ * renewDeadline would let us act after the Lease expired for the others.
  */
 import { isConflict, isNotFound } from "../core/errors.js";
 import type { KubeObject, ObjectId } from "../core/types.js";
@@ -186,13 +191,22 @@ export class LeaseTerm {
   #renewedAt = 0;
   #deadline: NodeJS.Timeout | undefined;
 
-  /** `onDeadline` runs (once, unless the term ended first) when the term was not renewed in time. */
-  constructor(writer: LeaseWriter, lease: Lease, renewDeadlineMs: number, onDeadline: () => void) {
+  /**
+   * `lease` is the claim just written, `sentAt` when that write was sent (see the module comment); `onDeadline`
+   * runs (once, unless the term ended first) when the term was not renewed in time.
+   */
+  constructor(
+    writer: LeaseWriter,
+    lease: Lease,
+    renewDeadlineMs: number,
+    onDeadline: () => void,
+    sentAt: number = writer.now(),
+  ) {
     this.#writer = writer;
     this.#renewDeadlineMs = renewDeadlineMs;
     this.#onDeadline = onDeadline;
     this.#lease = lease;
-    this.#armDeadline();
+    this.#armDeadline(sentAt);
   }
 
   /** Aborts when the term ends, with the reason given to `end`. */
@@ -218,10 +232,11 @@ export class LeaseTerm {
     if (this.ended) return { kind: "ended" };
     const remaining = Math.max(1, this.#renewedAt + this.#renewDeadlineMs - this.#writer.now());
     const bounded = AbortSignal.any([signal, AbortSignal.timeout(remaining)]);
+    const sentAt = this.#writer.now();
     try {
       const renewed = await renewLease(this.#writer, this.#lease, bounded);
       if (this.ended) return { kind: "ended" };
-      this.adopt(renewed);
+      this.adopt(renewed, sentAt);
       return { kind: "renewed" };
     } catch (err) {
       if (this.ended) return { kind: "ended" };
@@ -246,11 +261,11 @@ export class LeaseTerm {
     return { kind: "stale" };
   }
 
-  /** Takes `lease` (just written by us) as this term's renewal: the deadline starts again. */
-  adopt(lease: Lease): void {
+  /** Takes `lease`, written by a request of ours sent at `sentAt`, as this term's renewal. */
+  adopt(lease: Lease, sentAt: number): void {
     if (this.ended) return;
     this.#lease = lease;
-    this.#armDeadline();
+    this.#armDeadline(sentAt);
   }
 
   /** Ends the term: the signal aborts with `reason`, the deadline is cleared. Idempotent. */
@@ -260,12 +275,13 @@ export class LeaseTerm {
     if (!this.ended) this.#abort.abort(reason);
   }
 
-  #armDeadline(): void {
-    this.#renewedAt = this.#writer.now();
+  #armDeadline(sentAt: number): void {
+    this.#renewedAt = sentAt;
     clearTimeout(this.#deadline);
     // The deadline fires even when a renew request hangs: a term must end on time, not when a socket does.
+    const left = Math.max(0, sentAt + this.#renewDeadlineMs - this.#writer.now());
     this.#deadline = setTimeout(() => {
       if (!this.ended) this.#onDeadline();
-    }, this.#renewDeadlineMs);
+    }, left);
   }
 }

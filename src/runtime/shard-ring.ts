@@ -325,14 +325,15 @@ export class ShardRing {
     // do not know we hold. Let it finish; stop() then releases it with the rest.
     const signal = AbortSignal.timeout(this.renewDeadlineMs);
     if (round.aborted) return false;
+    const sentAt = this.#now();
     try {
       const written = await claimLease(this.#writer, name, current, signal, this.#labels("bucket"));
       if (this.#lifecycle.signal.aborted) {
         // Stopping while the write was in flight: hold it just long enough to hand it back.
-        this.#hold(bucket, written, false);
+        this.#hold(bucket, written, sentAt, false);
         return true;
       }
-      this.#hold(bucket, written, true);
+      this.#hold(bucket, written, sentAt, true);
       return true;
     } catch (err) {
       if (!isConflict(err) && !isAlreadyExists(err) && !this.#lifecycle.signal.aborted) {
@@ -342,11 +343,17 @@ export class ShardRing {
     }
   }
 
-  #hold(bucket: number, lease: Lease, start: boolean): void {
-    const term: LeaseTerm = new LeaseTerm(this.#writer, lease, this.renewDeadlineMs, () => {
-      if (this.#holdings.get(bucket)?.term === term)
-        this.#lose(bucket, `not renewed for ${this.renewDeadlineMs} ms`);
-    });
+  #hold(bucket: number, lease: Lease, sentAt: number, start: boolean): void {
+    const term: LeaseTerm = new LeaseTerm(
+      this.#writer,
+      lease,
+      this.renewDeadlineMs,
+      () => {
+        if (this.#holdings.get(bucket)?.term === term)
+          this.#lose(bucket, `not renewed for ${this.renewDeadlineMs} ms`);
+      },
+      sentAt,
+    );
     const holding: Holding = { term, phase: "held" };
     this.#holdings.set(bucket, holding);
     this.#logger.info({ bucket, identity: this.identity }, "bucket acquired");

@@ -125,6 +125,33 @@ void describe("LeaseTerm", () => {
     assert.ok(outcome === "ended" || outcome === "failed", `the hanging request was cut off (${outcome})`);
   });
 
+  void it("runs the deadline from when a renewal was sent, not from its slow answer", async () => {
+    const leases = new FakeLeases();
+    const w = writer(leases);
+    // The server commits at once (others see the renewal from then on), the answer takes 300 ms to come back.
+    w.api = {
+      getOrUndefined: (id, options) => leases.getOrUndefined(id, options),
+      create: (obj, options) => leases.create(obj, options),
+      replace: async (obj, options) => {
+        const written = await leases.replace(obj, options);
+        await delay(300);
+        return written;
+      },
+    };
+    const claimed = await claimLease(w, "op", undefined, never);
+    let deadlineAt = 0;
+    const term: LeaseTerm = new LeaseTerm(w, claimed, 400, () => {
+      deadlineAt = Date.now();
+      term.end(new Error("deadline"));
+    });
+    const sentAt = Date.now();
+    assert.equal((await term.renew(never)).kind, "renewed");
+    await delay(600);
+    assert.ok(deadlineAt > 0, "the deadline fired");
+    // From the answer it would be ~700 ms after the send: 300 ms later than the others' view allows.
+    assert.ok(deadlineAt - sentAt < 550, `ended ${deadlineAt - sentAt} ms after the renewal was sent`);
+  });
+
   void it("a 409 on renew, with another holder in the record, is a loss", async () => {
     const leases = new FakeLeases();
     const w = writer(leases);
