@@ -9,33 +9,27 @@
  * others, so two leaders never act at the same time as long as clocks tick at the same rate. A graceful stop
  * releases the lease (holderIdentity "", as client-go's ReleaseOnCancel) so the next candidate takes over at its
  * next retry instead of waiting for expiry.
+ *
+ * This file is the campaign only; what it shares with the shard ring is in lease-observer.ts (expiry on our
+ * clock), lease-term.ts (the writes and the renew deadline) and lease-loop.ts (run/stop, timing checks).
  */
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
 import { TsOperatorError, isAlreadyExists, isConflict } from "../core/errors.js";
-import { k8sTypes } from "../core/k8s-types.js";
-import type { KubeObject, ObjectId } from "../core/types.js";
-import type { RequestOptions, WriteOptions } from "../client/resource-api.js";
+import type { k8sTypes } from "../core/k8s-types.js";
 import { silentLogger, type Logger } from "../core/logger.js";
-import { sleep } from "../core/sleep.js";
+import { LeaseObserver } from "./lease-observer.js";
+import { LeaseLoop, checkLeaseTiming, errorMessage, jittered, leaseApiOf, pause } from "./lease-loop.js";
+import {
+  LeaseTerm,
+  claimLease,
+  handBackLease,
+  type Lease,
+  type LeaseApi,
+  type LeaseWriter,
+} from "./lease-term.js";
 
-/** coordination.k8s.io/v1 LeaseSpec. Times are MicroTime strings (RFC 3339 with microseconds). */
-export interface LeaseSpec {
-  holderIdentity?: string | null;
-  leaseDurationSeconds?: number | null;
-  acquireTime?: string | null;
-  renewTime?: string | null;
-  leaseTransitions?: number | null;
-}
-
-export type Lease = KubeObject<LeaseSpec, never> & { spec?: LeaseSpec };
-
-/** The three calls leader election needs: a `ResourceApi` for Leases satisfies it, so do fakes. */
-export interface LeaseApi {
-  getOrUndefined(id: ObjectId | string, options?: RequestOptions): Promise<KubeObject | undefined>;
-  create(obj: KubeObject, options?: WriteOptions): Promise<KubeObject>;
-  replace(obj: KubeObject, options?: WriteOptions): Promise<KubeObject>;
-}
+export { microTime, type Lease, type LeaseApi, type LeaseSpec } from "./lease-term.js";
 
 /** Anything that can hand out a Lease API (a `KubeClient`). */
 export interface LeaseApiSource {
@@ -81,14 +75,6 @@ export const LEADER_ELECTION_DEFAULTS = {
   retryPeriodMs: 2_000,
 };
 
-/** client-go's JitterFactor: acquire attempts are spread over [retry, 1.2 × retry]. */
-const JITTER = 1.2;
-
-/** Formats a time as a Kubernetes MicroTime ("2006-01-02T15:04:05.000000Z"): Go parses exactly six digits. */
-export function microTime(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, ".$1000Z");
-}
-
 /** A replica identity like client-go's default: hostname plus a random suffix (pod names are unique anyway). */
 export function defaultIdentity(): string {
   return `${hostname()}_${randomBytes(4).toString("hex")}`;
@@ -115,34 +101,21 @@ export class LeaderElector {
   readonly leaseDurationMs: number;
   readonly renewDeadlineMs: number;
   readonly retryPeriodMs: number;
-  readonly #api: LeaseApi;
   readonly #logger: Logger;
-  readonly #now: () => number;
   readonly #release: boolean;
-
-  /** The last Lease we read or wrote. */
-  #observed: Lease | undefined;
-  /** Local time from which the observed holder's lease runs (client-go's observedTime; see #observe). */
-  #observedAt = 0;
-  #observedHolder: string | undefined;
-  #leading = false;
-  #term: AbortController | undefined;
+  readonly #observer: LeaseObserver;
+  readonly #writer: LeaseWriter;
+  readonly #loop = new LeaseLoop("LeaderElector");
+  /** The current term while leading. */
+  #term: LeaseTerm | undefined;
   #termEnded: Promise<void> | undefined;
-  #lastRenew = 0;
-  #deadlineTimer: NodeJS.Timeout | undefined;
-  readonly #stopping = new AbortController();
-  #running: Promise<void> | undefined;
   #callbacks: LeaderCallbacks | undefined;
 
   constructor(client: LeaseApi | LeaseApiSource, options: LeaderElectorOptions) {
     const leaseDurationMs = options.leaseDurationMs ?? LEADER_ELECTION_DEFAULTS.leaseDurationMs;
     const renewDeadlineMs = options.renewDeadlineMs ?? LEADER_ELECTION_DEFAULTS.renewDeadlineMs;
     const retryPeriodMs = options.retryPeriodMs ?? LEADER_ELECTION_DEFAULTS.retryPeriodMs;
-    // The same checks as client-go's NewLeaderElector: otherwise a leader could still act after others take over.
-    if (!(leaseDurationMs > renewDeadlineMs)) invalid("leaseDurationMs must be greater than renewDeadlineMs");
-    if (!(renewDeadlineMs > JITTER * retryPeriodMs))
-      invalid(`renewDeadlineMs must be greater than ${JITTER} × retryPeriodMs`);
-    if (!(retryPeriodMs > 0)) invalid("retryPeriodMs must be positive");
+    checkLeaseTiming({ leaseDurationMs, renewDeadlineMs, retryPeriodMs }, invalid);
     if (!options.leaseName) invalid("leaseName is required");
     if (!options.namespace) invalid("namespace is required");
     const identity = options.identity ?? defaultIdentity();
@@ -157,25 +130,35 @@ export class LeaderElector {
     this.#logger = (options.logger ?? silentLogger).child({
       lease: `${options.namespace}/${options.leaseName}`,
     });
-    this.#now = options.now ?? Date.now;
-    this.#api = isSource(client)
-      ? client.resource(k8sTypes.coordination.v1.Lease, options.namespace)
-      : client;
+    const now = options.now ?? Date.now;
+    this.#observer = new LeaseObserver({
+      now,
+      defaultDurationSeconds: Math.ceil(leaseDurationMs / 1000),
+      onHolderChange: (_name, holder) => this.#newLeader(holder),
+    });
+    this.#writer = {
+      api: leaseApiOf(client, options.namespace),
+      namespace: options.namespace,
+      identity,
+      leaseDurationMs,
+      now,
+      observer: this.#observer,
+    };
   }
 
   /** True while this replica holds the lease and has renewed it within the renew deadline. */
   get isLeader(): boolean {
-    return this.#leading;
+    return this.#term !== undefined;
   }
 
   /** The holder we last observed ("" after a release; undefined before the first read). */
   get leader(): string | undefined {
-    return this.#observedHolder;
+    return this.#observer.holder(this.leaseName);
   }
 
   /** The last Lease read or written (for diagnostics and tests). */
   get lease(): Lease | undefined {
-    return this.#observed;
+    return this.#observer.lease(this.leaseName);
   }
 
   /**
@@ -183,85 +166,106 @@ export class LeaderElector {
    * misconfiguration the API server reports (e.g. 403 Forbidden on leases is retried and logged, not thrown).
    */
   run(callbacks: LeaderCallbacks, signal?: AbortSignal): Promise<void> {
-    if (this.#running)
-      throw new TsOperatorError("TSOP_CONFIG_INVALID", "LeaderElector.run() was already called");
-    this.#callbacks = callbacks;
-    if (signal?.aborted) this.#stopping.abort();
-    signal?.addEventListener("abort", () => void this.stop(), { once: true });
-    this.#running = this.#loop();
-    return this.#running;
+    return this.#loop.run(() => this.#campaign(callbacks), signal);
   }
 
   /**
    * Stops campaigning. If leading: aborts the term's signal, awaits onStoppedLeading, then releases the lease.
    * Resolves when all of that is done. Idempotent.
    */
-  async stop(): Promise<void> {
-    this.#stopping.abort();
-    await this.#running;
+  stop(): Promise<void> {
+    return this.#loop.stop();
   }
 
-  async #loop(): Promise<void> {
-    const stopSignal = this.#stopping.signal;
+  async #campaign(callbacks: LeaderCallbacks): Promise<void> {
+    this.#callbacks = callbacks;
+    const stopSignal = this.#loop.signal;
     while (!stopSignal.aborted) {
-      if (!this.#leading) {
-        if (await this.#tryAcquireOrRenew()) {
-          this.#startTerm();
+      const term = this.#term;
+      if (!term) {
+        const claim = await this.#tryAcquire();
+        if (claim) {
+          this.#startTerm(claim.lease, claim.sentAt);
           continue;
         }
-        await pause(this.retryPeriodMs * (1 + Math.random() * (JITTER - 1)), stopSignal);
+        await pause(jittered(this.retryPeriodMs), stopSignal);
         continue;
       }
       await pause(this.retryPeriodMs, stopSignal);
-      if (stopSignal.aborted || !this.#leading) continue;
-      if (await this.#tryAcquireOrRenew()) {
-        this.#renewed();
-      } else if (this.#observedHolder !== undefined && this.#observedHolder !== this.identity) {
-        // Someone else holds it (our lease expired for them): we must not act another moment.
-        this.#endTerm("lost: another holder took the lease");
-      }
-      // Otherwise a failed request: keep trying until the renew deadline timer ends the term.
+      if (stopSignal.aborted || this.#term !== term) continue;
+      await this.#renew(term);
     }
-    if (this.#leading) {
-      this.#endTerm("stopping");
+    const term = this.#term;
+    if (term) {
+      this.#endTerm(term, "stopping");
       await this.#termEnded;
-      if (this.#release) await this.#releaseLease();
+      if (this.#release) await this.#releaseLease(term.lease);
     } else {
       await this.#termEnded;
     }
   }
 
-  #startTerm(): void {
-    this.#leading = true;
-    const term = new AbortController();
+  #startTerm(lease: Lease, sentAt: number): void {
+    const term = new LeaseTerm(
+      this.#writer,
+      lease,
+      this.renewDeadlineMs,
+      () => this.#endTerm(term, `lost: not renewed for ${this.renewDeadlineMs} ms`),
+      sentAt,
+    );
     this.#term = term;
-    this.#renewed();
     this.#logger.info({ identity: this.identity }, "became leader");
     // A throwing callback must not kill the campaign: it ends the term (the work did not start).
     void Promise.resolve()
       .then(() => this.#callbacks?.onStartedLeading(term.signal))
       .catch((err: unknown) => {
         this.#logger.error({ err: errorMessage(err) }, "onStartedLeading failed; giving up leadership");
-        if (this.#term === term) this.#endTerm("onStartedLeading failed");
+        this.#endTerm(term, "onStartedLeading failed");
       });
   }
 
-  #renewed(): void {
-    this.#lastRenew = this.#now();
-    clearTimeout(this.#deadlineTimer);
-    // The deadline fires even when a renew request hangs: leadership must end on time, not when a socket does.
-    this.#deadlineTimer = setTimeout(() => {
-      if (this.#leading) this.#endTerm(`lost: not renewed for ${this.renewDeadlineMs} ms`);
-    }, this.renewDeadlineMs);
+  async #renew(term: LeaseTerm): Promise<void> {
+    const outcome = await term.renew(this.#loop.signal);
+    switch (outcome.kind) {
+      case "lost":
+        // Someone else holds it (our lease expired for them): we must not act another moment.
+        this.#endTerm(term, "lost: another holder took the lease");
+        break;
+      case "missing":
+        // Deleted under us, so nobody else holds it: write it again, as client-go does, and lead on.
+        await this.#recreate(term);
+        break;
+      case "failed":
+        // Keep trying until the renew deadline ends the term.
+        if (!this.#loop.signal.aborted)
+          this.#logger.warn(
+            { identity: this.identity, err: errorMessage(outcome.err) },
+            "could not renew the lease",
+          );
+        break;
+      default:
+    }
   }
 
-  #endTerm(why: string): void {
-    if (!this.#leading) return;
-    this.#leading = false;
-    clearTimeout(this.#deadlineTimer);
-    this.#deadlineTimer = undefined;
-    this.#term?.abort(new TsOperatorError("TSOP_SHUTDOWN", `leadership ended (${why})`));
+  async #recreate(term: LeaseTerm): Promise<void> {
+    try {
+      const signal = AbortSignal.any([term.signal, this.#loop.signal]);
+      const sentAt = this.#writer.now();
+      const lease = await claimLease(this.#writer, this.leaseName, undefined, signal);
+      term.adopt(lease, sentAt);
+    } catch (err) {
+      if (!isAlreadyExists(err) && !term.ended && !this.#loop.signal.aborted)
+        this.#logger.warn(
+          { identity: this.identity, err: errorMessage(err) },
+          "could not recreate the lease",
+        );
+    }
+  }
+
+  #endTerm(term: LeaseTerm, why: string): void {
+    if (this.#term !== term) return;
     this.#term = undefined;
+    term.end(new TsOperatorError("TSOP_SHUTDOWN", `leadership ended (${why})`));
     if (why === "stopping") this.#logger.info({ identity: this.identity }, "stopping leading");
     else this.#logger.warn({ identity: this.identity, reason: why }, "leadership lost");
     const previous = this.#termEnded ?? Promise.resolve();
@@ -274,136 +278,55 @@ export class LeaderElector {
     });
   }
 
-  /** One attempt, as client-go's tryAcquireOrRenew. True when we hold the lease afterwards. */
-  async #tryAcquireOrRenew(): Promise<boolean> {
-    const timeout = this.#leading
-      ? Math.max(1, this.#lastRenew + this.renewDeadlineMs - this.#now())
-      : this.renewDeadlineMs;
-    const signal = AbortSignal.any([this.#stopping.signal, AbortSignal.timeout(timeout)]);
-    const now = this.#now();
-    const desired: LeaseSpec = {
-      holderIdentity: this.identity,
-      leaseDurationSeconds: Math.max(1, Math.ceil(this.leaseDurationMs / 1000)),
-      acquireTime: microTime(now),
-      renewTime: microTime(now),
-      leaseTransitions: 0,
-    };
+  /**
+   * One attempt to start a term, as client-go's tryAcquireOrRenew when not leading: read the Lease, take it if
+   * it is free, ours, or expired on our clock. Resolves the Lease written and when the write was sent, or
+   * undefined.
+   */
+  async #tryAcquire(): Promise<{ lease: Lease; sentAt: number } | undefined> {
+    const signal = AbortSignal.any([this.#loop.signal, AbortSignal.timeout(this.renewDeadlineMs)]);
+    const now = this.#writer.now();
     try {
-      const current = (await this.#api.getOrUndefined(
+      const current = (await this.#writer.api.getOrUndefined(
         { namespace: this.namespace, name: this.leaseName },
         { signal },
       )) as Lease | undefined;
-      if (!current) {
-        const created = (await this.#api.create(
-          {
-            apiVersion: "coordination.k8s.io/v1",
-            kind: "Lease",
-            metadata: { name: this.leaseName, namespace: this.namespace },
-            spec: desired,
-          },
-          { signal },
-        )) as Lease;
-        this.#observe(created, true);
-        return true;
+      if (current) {
+        this.#observer.observe(current, false);
+        const holder = current.spec?.holderIdentity ?? "";
+        if (holder && holder !== this.identity && !this.#observer.expired(this.leaseName, now))
+          return undefined;
       }
-      this.#observe(current, false);
-      const spec = current.spec ?? {};
-      const holder = spec.holderIdentity ?? "";
-      const iHold = holder === this.identity;
-      if (holder && !iHold && !this.#expired(now)) return false;
-      // A leader that finds someone else in the record has lost, whatever the times say.
-      if (this.#leading && !iHold) return false;
-      if (iHold && this.#leading) {
-        desired.acquireTime = spec.acquireTime ?? desired.acquireTime;
-        desired.leaseTransitions = spec.leaseTransitions ?? 0;
-      } else {
-        // A new term. Re-acquiring under our own identity (a restart with a fixed identity) is no transition.
-        desired.leaseTransitions = (spec.leaseTransitions ?? 0) + (iHold ? 0 : 1);
-      }
-      const updated = (await this.#api.replace(
-        { ...current, metadata: { ...current.metadata, managedFields: undefined }, spec: desired },
-        { signal },
-      )) as Lease;
-      this.#observe(updated, true);
-      return true;
+      const sentAt = this.#writer.now();
+      return { lease: await claimLease(this.#writer, this.leaseName, current, signal), sentAt };
     } catch (err) {
       if (isConflict(err) || isAlreadyExists(err)) {
         // Someone wrote the lease between our read and write: they won this round.
         this.#logger.debug({ identity: this.identity }, "lease changed concurrently");
-      } else if (!this.#stopping.signal.aborted) {
+      } else if (!this.#loop.signal.aborted) {
         this.#logger.warn(
           { identity: this.identity, err: errorMessage(err) },
           "could not acquire or renew the lease",
         );
       }
-      return false;
+      return undefined;
     }
   }
 
-  /**
-   * Records a Lease we saw. The expiry clock (observedAt) restarts whenever the record changes, as client-go's
-   * observedTime does, so a leader whose clock is behind ours is not robbed. On the very first sight we start it
-   * from the record's renewTime (not from now, as client-go does), so a new replica facing a lease left by a
-   * crashed process takes over once renewTime + leaseDuration has passed instead of waiting another full duration.
-   */
-  #observe(lease: Lease, ourWrite: boolean): void {
-    const previous = this.#observed;
-    const spec = lease.spec ?? {};
-    const holder = spec.holderIdentity ?? "";
-    const changed =
-      !previous ||
-      previous.metadata.resourceVersion !== lease.metadata.resourceVersion ||
-      (previous.spec?.holderIdentity ?? "") !== holder ||
-      previous.spec?.renewTime !== spec.renewTime;
-    if (changed) {
-      const now = this.#now();
-      const renewed = spec.renewTime ? Date.parse(spec.renewTime) : Number.NaN;
-      this.#observedAt = previous || ourWrite || !Number.isFinite(renewed) ? now : Math.min(renewed, now);
-    }
-    this.#observed = lease;
-    if (holder !== this.#observedHolder) {
-      this.#observedHolder = holder;
-      if (holder) this.#logger.info({ leader: holder }, "new leader observed");
-      try {
-        this.#callbacks?.onNewLeader?.(holder);
-      } catch (err) {
-        this.#logger.warn({ err: errorMessage(err) }, "onNewLeader failed");
-      }
-    }
-  }
-
-  /** client-go's isLeaseValid inverted, using the observed record's own duration. */
-  #expired(now: number): boolean {
-    const seconds = this.#observed?.spec?.leaseDurationSeconds ?? Math.ceil(this.leaseDurationMs / 1000);
-    return this.#observedAt + seconds * 1000 < now;
-  }
-
-  /** Gives the lease up (holder "", duration 1 s) if we still hold it; best effort, one attempt. */
-  async #releaseLease(): Promise<void> {
+  #newLeader(holder: string): void {
+    if (holder) this.#logger.info({ leader: holder }, "new leader observed");
     try {
-      const signal = AbortSignal.timeout(this.retryPeriodMs * 2);
-      const current = (await this.#api.getOrUndefined(
-        { namespace: this.namespace, name: this.leaseName },
-        { signal },
-      )) as Lease | undefined;
-      if (!current || (current.spec?.holderIdentity ?? "") !== this.identity) return;
-      const now = microTime(this.#now());
-      const released = (await this.#api.replace(
-        {
-          ...current,
-          metadata: { ...current.metadata, managedFields: undefined },
-          spec: {
-            holderIdentity: "",
-            leaseDurationSeconds: 1,
-            acquireTime: now,
-            renewTime: now,
-            leaseTransitions: current.spec?.leaseTransitions ?? 0,
-          },
-        },
-        { signal },
-      )) as Lease;
-      this.#observe(released, true);
-      this.#logger.info({ identity: this.identity }, "lease released");
+      this.#callbacks?.onNewLeader?.(holder);
+    } catch (err) {
+      this.#logger.warn({ err: errorMessage(err) }, "onNewLeader failed");
+    }
+  }
+
+  /** Gives the lease up if we still hold it; best effort, one round. */
+  async #releaseLease(lease: Lease): Promise<void> {
+    try {
+      if (await handBackLease(this.#writer, lease, AbortSignal.timeout(this.retryPeriodMs * 2)))
+        this.#logger.info({ identity: this.identity }, "lease released");
     } catch (err) {
       this.#logger.warn(
         { err: errorMessage(err) },
@@ -413,19 +336,6 @@ export class LeaderElector {
   }
 }
 
-function isSource(client: LeaseApi | LeaseApiSource): client is LeaseApiSource {
-  return typeof (client as Partial<LeaseApiSource>).resource === "function";
-}
-
 function invalid(message: string): never {
   throw new TsOperatorError("TSOP_CONFIG_INVALID", `leader election: ${message}`);
-}
-
-function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
-/** Waits `ms`, or less when stopping: the loop checks the signal itself, so an abort just ends the wait. */
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return sleep(ms, signal).catch(() => {});
 }

@@ -6,27 +6,31 @@
  * members sorted by identity, the first `B mod N` aim for ceil(B/N) buckets and the others for floor(B/N), so
  * the shares add up to B and differ by at most one. Extras are released, free or expired buckets acquired.
  *
- * The bucket Lease is the fence, with leader election's timing (src/runtime/leader-election.ts): a holder that
+ * The bucket Lease is the fence, with leader election's timing and the same code (a `LeaseTerm` per held bucket,
+ * src/runtime/lease-term.ts; expiry judged by `LeaseObserver`, src/runtime/lease-observer.ts): a holder that
  * has not renewed a bucket for `renewDeadlineMs` stops it at once, before the lease (`leaseDurationMs`) can expire
  * for the others; a bucket is given up (`onReleased`, awaited: its in-flight work finished or aborted) before its
  * Lease is released; a new holder starts it (`onAcquired`) only after its write of the Lease succeeded. Every
  * write is a PUT with the resourceVersion read, so two replicas never both acquire one bucket.
  */
 import { TsOperatorError, isAlreadyExists, isConflict, isNotFound } from "../core/errors.js";
-import { k8sTypes } from "../core/k8s-types.js";
+import type { k8sTypes } from "../core/k8s-types.js";
 import { checkBuckets, fnv1a64 } from "../core/shard-hash.js";
 import type { KubeList, ObjectId } from "../core/types.js";
 import type { DeleteOptions, ListOptions } from "../client/resource-api.js";
 import { silentLogger, type Logger } from "../core/logger.js";
-import { sleep } from "../core/sleep.js";
+import { LEADER_ELECTION_DEFAULTS, defaultIdentity } from "./leader-election.js";
+import { LeaseObserver } from "./lease-observer.js";
+import { LeaseLoop, checkLeaseTiming, errorMessage, jittered, leaseApiOf, pause } from "./lease-loop.js";
 import {
-  LEADER_ELECTION_DEFAULTS,
-  defaultIdentity,
-  microTime,
+  LeaseTerm,
+  claimLease,
+  handBackLease,
+  renewLease,
   type Lease,
   type LeaseApi,
-  type LeaseSpec,
-} from "./leader-election.js";
+  type LeaseWriter,
+} from "./lease-term.js";
 
 /** Label on every Lease of a ring; its value is the ring's name. */
 export const SHARD_RING_LABEL = "tsoperator.io/shard-ring";
@@ -92,22 +96,11 @@ export interface ShardRingState {
 }
 
 export const SHARD_RING_DEFAULTS = LEADER_ELECTION_DEFAULTS;
-const JITTER = 1.2;
 
 interface Holding {
-  lease: Lease;
+  /** The bucket Lease's term: its signal fences the bucket's work. */
+  term: LeaseTerm;
   phase: "held" | "draining";
-  abort: AbortController;
-  deadline: NodeJS.Timeout | undefined;
-}
-
-interface Observation {
-  resourceVersion: string | undefined;
-  holder: string;
-  renewTime: string | undefined;
-  durationSeconds: number;
-  /** Local time from which the holder's lease runs (client-go's observedTime). */
-  at: number;
 }
 
 /**
@@ -134,27 +127,24 @@ export class ShardRing {
   readonly #api: ShardRingLeaseApi;
   readonly #logger: Logger;
   readonly #now: () => number;
+  readonly #observer: LeaseObserver;
+  readonly #writer: LeaseWriter;
   readonly #memberLease: string;
   readonly #holdings = new Map<number, Holding>();
-  readonly #observed = new Map<string, Observation>();
   readonly #releasing = new Set<Promise<void>>();
   #member: Lease | undefined;
   #members: string[] = [];
   #target = 0;
   #rounds = 0;
   #callbacks: ShardRingCallbacks | undefined;
-  readonly #stopping = new AbortController();
-  #running: Promise<void> | undefined;
+  readonly #lifecycle = new LeaseLoop("ShardRing");
   #lastState = "";
 
   constructor(client: ShardRingLeaseApi | ShardRingLeaseSource, options: ShardRingOptions) {
     const leaseDurationMs = options.leaseDurationMs ?? SHARD_RING_DEFAULTS.leaseDurationMs;
     const renewDeadlineMs = options.renewDeadlineMs ?? SHARD_RING_DEFAULTS.renewDeadlineMs;
     const retryPeriodMs = options.retryPeriodMs ?? SHARD_RING_DEFAULTS.retryPeriodMs;
-    if (!(leaseDurationMs > renewDeadlineMs)) invalid("leaseDurationMs must be greater than renewDeadlineMs");
-    if (!(renewDeadlineMs > JITTER * retryPeriodMs))
-      invalid(`renewDeadlineMs must be greater than ${JITTER} × retryPeriodMs`);
-    if (!(retryPeriodMs > 0)) invalid("retryPeriodMs must be positive");
+    checkLeaseTiming({ leaseDurationMs, renewDeadlineMs, retryPeriodMs }, invalid);
     if (!/^[a-z0-9]([-a-z0-9]{0,38}[a-z0-9])?$/.test(options.name))
       invalid(`name must be a DNS label of at most 40 characters, got "${options.name}"`);
     if (!options.namespace) invalid("namespace is required");
@@ -171,9 +161,19 @@ export class ShardRing {
     this.#memberLease = `${options.name}-member-${fnv1a64(identity).toString(16).padStart(16, "0")}`;
     this.#logger = (options.logger ?? silentLogger).child({ ring: `${options.namespace}/${options.name}` });
     this.#now = options.now ?? Date.now;
-    this.#api = isSource(client)
-      ? client.resource(k8sTypes.coordination.v1.Lease, options.namespace)
-      : client;
+    this.#api = leaseApiOf(client, options.namespace);
+    this.#observer = new LeaseObserver({
+      now: this.#now,
+      defaultDurationSeconds: Math.ceil(leaseDurationMs / 1000),
+    });
+    this.#writer = {
+      api: this.#api,
+      namespace: options.namespace,
+      identity,
+      leaseDurationMs,
+      now: this.#now,
+      observer: this.#observer,
+    };
   }
 
   /** The name of bucket `index`'s Lease. */
@@ -189,7 +189,7 @@ export class ShardRing {
   /** The signal of a held bucket (aborts when it is lost or given up); undefined when not held. */
   signalOf(bucket: number): AbortSignal | undefined {
     const holding = this.#holdings.get(bucket);
-    return holding?.phase === "held" ? holding.abort.signal : undefined;
+    return holding?.phase === "held" ? holding.term.signal : undefined;
   }
 
   get state(): ShardRingState {
@@ -205,28 +205,23 @@ export class ShardRing {
 
   /** Takes part until `stop()` (or `signal` aborts). Resolves once every bucket is released. */
   run(callbacks: ShardRingCallbacks, signal?: AbortSignal): Promise<void> {
-    if (this.#running) throw new TsOperatorError("TSOP_CONFIG_INVALID", "ShardRing.run() was already called");
-    this.#callbacks = callbacks;
-    if (signal?.aborted) this.#stopping.abort();
-    signal?.addEventListener("abort", () => void this.stop(), { once: true });
-    this.#running = this.#loop();
-    return this.#running;
+    return this.#lifecycle.run(() => this.#loop(callbacks), signal);
   }
 
   /** Leaves the ring (deletes the member Lease) while it drains and releases every bucket. Idempotent. */
-  async stop(): Promise<void> {
-    this.#stopping.abort();
-    await this.#running;
+  stop(): Promise<void> {
+    return this.#lifecycle.stop();
   }
 
-  async #loop(): Promise<void> {
-    const stop = this.#stopping.signal;
+  async #loop(callbacks: ShardRingCallbacks): Promise<void> {
+    this.#callbacks = callbacks;
+    const stop = this.#lifecycle.signal;
     while (!stop.aborted) {
       // Rounds start every period (jittered), however long the last one took: a slow API server must not
       // stretch the time in which others observe our renewals, nor ours in which we notice their expiry.
       const started = this.#now();
       await this.#round();
-      const period = this.retryPeriodMs * (1 + Math.random() * (JITTER - 1));
+      const period = jittered(this.retryPeriodMs);
       await pause(Math.max(0, period - (this.#now() - started)), stop);
     }
     // Leave first, while the buckets drain: the others then raise their shares at their next round and take
@@ -244,7 +239,7 @@ export class ShardRing {
   /** One round: renew, look, rebalance. Never throws: a failed request is retried next round. */
   async #round(): Promise<void> {
     this.#rounds++;
-    const signal = AbortSignal.any([this.#stopping.signal, AbortSignal.timeout(this.renewDeadlineMs)]);
+    const signal = AbortSignal.any([this.#lifecycle.signal, AbortSignal.timeout(this.renewDeadlineMs)]);
     await Promise.all([
       this.#renewMember(signal),
       ...[...this.#holdings.keys()].map((b) => this.#renew(b, signal)),
@@ -254,23 +249,23 @@ export class ShardRing {
       const list = await this.#api.list({ labelSelector: `${SHARD_RING_LABEL}=${this.name}`, signal });
       leases = list.items as Lease[];
     } catch (err) {
-      if (!this.#stopping.signal.aborted)
+      if (!this.#lifecycle.signal.aborted)
         this.#logger.warn({ err: errorMessage(err) }, "could not list the ring's leases");
       return;
     }
-    if (this.#stopping.signal.aborted) return;
+    if (this.#lifecycle.signal.aborted) return;
     const now = this.#now();
     const byName = new Map<string, Lease>();
     for (const lease of leases) {
       byName.set(lease.metadata.name ?? "", lease);
-      this.#observe(lease, false);
+      this.#observer.observe(lease, false);
     }
     // Members: live member Leases (expired ones belong to replicas that died without leaving), ourselves always.
     const members = new Set<string>([this.identity]);
     for (const lease of leases) {
       if (lease.metadata.labels?.[SHARD_ROLE_LABEL] !== "member") continue;
       const holder = lease.spec?.holderIdentity ?? "";
-      if (holder && !this.#expired(lease.metadata.name ?? "", now)) members.add(holder);
+      if (holder && !this.#observer.expired(lease.metadata.name ?? "", now)) members.add(holder);
     }
     this.#members = [...members].sort();
     const rank = this.#members.indexOf(this.identity);
@@ -304,7 +299,12 @@ export class ShardRing {
       const lease = byName.get(this.bucketLeaseName(b));
       const holder = lease?.spec?.holderIdentity ?? "";
       // Naming us without our holding it: an acquire whose answer we never got (timeout). Still ours to take.
-      if (!lease || !holder || holder === this.identity || this.#expired(this.bucketLeaseName(b), now))
+      if (
+        !lease ||
+        !holder ||
+        holder === this.identity ||
+        this.#observer.expired(this.bucketLeaseName(b), now)
+      )
         free.push(b);
     }
     // Random order: replicas short of buckets at the same time mostly try different ones.
@@ -325,54 +325,41 @@ export class ShardRing {
     // do not know we hold. Let it finish; stop() then releases it with the rest.
     const signal = AbortSignal.timeout(this.renewDeadlineMs);
     if (round.aborted) return false;
-    const spec = this.#spec(current?.spec?.acquireTime ?? undefined);
+    const sentAt = this.#now();
     try {
-      let written: Lease;
-      if (!current) {
-        written = (await this.#api.create(
-          {
-            apiVersion: "coordination.k8s.io/v1",
-            kind: "Lease",
-            metadata: { name, namespace: this.namespace, labels: this.#labels("bucket") },
-            spec: { ...spec, leaseTransitions: 0 },
-          },
-          { signal },
-        )) as Lease;
-      } else {
-        const now = microTime(this.#now());
-        written = (await this.#api.replace(
-          {
-            ...current,
-            metadata: { ...current.metadata, managedFields: undefined },
-            spec: { ...spec, acquireTime: now, leaseTransitions: (current.spec?.leaseTransitions ?? 0) + 1 },
-          },
-          { signal },
-        )) as Lease;
-      }
-      if (this.#stopping.signal.aborted) {
+      const written = await claimLease(this.#writer, name, current, signal, this.#labels("bucket"));
+      if (this.#lifecycle.signal.aborted) {
         // Stopping while the write was in flight: hold it just long enough to hand it back.
-        this.#hold(bucket, written, false);
+        this.#hold(bucket, written, sentAt, false);
         return true;
       }
-      this.#hold(bucket, written, true);
+      this.#hold(bucket, written, sentAt, true);
       return true;
     } catch (err) {
-      if (!isConflict(err) && !isAlreadyExists(err) && !this.#stopping.signal.aborted) {
+      if (!isConflict(err) && !isAlreadyExists(err) && !this.#lifecycle.signal.aborted) {
         this.#logger.warn({ bucket, err: errorMessage(err) }, "could not acquire a bucket");
       }
       return false;
     }
   }
 
-  #hold(bucket: number, lease: Lease, start: boolean): void {
-    this.#observe(lease, true);
-    const holding: Holding = { lease, phase: "held", abort: new AbortController(), deadline: undefined };
+  #hold(bucket: number, lease: Lease, sentAt: number, start: boolean): void {
+    const term: LeaseTerm = new LeaseTerm(
+      this.#writer,
+      lease,
+      this.renewDeadlineMs,
+      () => {
+        if (this.#holdings.get(bucket)?.term === term)
+          this.#lose(bucket, `not renewed for ${this.renewDeadlineMs} ms`);
+      },
+      sentAt,
+    );
+    const holding: Holding = { term, phase: "held" };
     this.#holdings.set(bucket, holding);
-    this.#armDeadline(bucket, holding);
     this.#logger.info({ bucket, identity: this.identity }, "bucket acquired");
     if (!start) return;
     void Promise.resolve()
-      .then(() => this.#callbacks?.onAcquired(bucket, holding.abort.signal))
+      .then(() => this.#callbacks?.onAcquired(bucket, term.signal))
       .catch((err: unknown) => {
         this.#logger.error({ bucket, err: errorMessage(err) }, "onAcquired failed; giving the bucket back");
         if (this.#holdings.get(bucket) === holding) this.#startRelease(bucket, "rebalance");
@@ -380,63 +367,23 @@ export class ShardRing {
     this.#notify();
   }
 
-  /** The deadline fires even when a renew request hangs: a bucket must stop on time, not when a socket does. */
-  #armDeadline(bucket: number, holding: Holding): void {
-    clearTimeout(holding.deadline);
-    holding.deadline = setTimeout(() => {
-      if (this.#holdings.get(bucket) === holding)
-        this.#lose(bucket, `not renewed for ${this.renewDeadlineMs} ms`);
-    }, this.renewDeadlineMs);
-  }
-
   async #renew(bucket: number, signal: AbortSignal): Promise<void> {
     const holding = this.#holdings.get(bucket);
     if (!holding) return;
-    const current = holding.lease;
-    try {
-      const renewed = (await this.#api.replace(
-        {
-          ...current,
-          metadata: { ...current.metadata, managedFields: undefined },
-          spec: { ...current.spec, ...this.#spec(current.spec?.acquireTime ?? undefined) },
-        },
-        { signal },
-      )) as Lease;
-      if (this.#holdings.get(bucket) !== holding) return;
-      holding.lease = renewed;
-      this.#observe(renewed, true);
-      this.#armDeadline(bucket, holding);
-    } catch (err) {
-      if (this.#holdings.get(bucket) !== holding) return;
-      if (isConflict(err) || isNotFound(err)) {
-        // Our view is stale: either a write of ours whose answer we missed, or someone else has the bucket.
-        await this.#recheck(bucket, holding, signal);
-      } else if (!this.#stopping.signal.aborted) {
-        this.#logger.warn({ bucket, err: errorMessage(err) }, "could not renew a bucket");
-      }
-    }
-  }
-
-  async #recheck(bucket: number, holding: Holding, signal: AbortSignal): Promise<void> {
-    const name = this.bucketLeaseName(bucket);
-    const fresh = (await this.#api
-      .getOrUndefined({ namespace: this.namespace, name }, { signal })
-      .catch(() => "unknown" as const)) as Lease | undefined | "unknown";
-    if (fresh === "unknown" || this.#holdings.get(bucket) !== holding) return;
-    if (fresh && (fresh.spec?.holderIdentity ?? "") === this.identity) {
-      holding.lease = fresh; // renewed next round; the deadline still runs
-      return;
-    }
-    this.#lose(bucket, `another holder: ${fresh?.spec?.holderIdentity || "none"}`);
+    const outcome = await holding.term.renew(signal);
+    if (this.#holdings.get(bucket) !== holding) return;
+    if (outcome.kind === "lost") this.#lose(bucket, `another holder: ${outcome.holder || "none"}`);
+    else if (outcome.kind === "missing") this.#lose(bucket, "another holder: none");
+    else if (outcome.kind === "failed" && !this.#lifecycle.signal.aborted)
+      this.#logger.warn({ bucket, err: errorMessage(outcome.err) }, "could not renew a bucket");
   }
 
   /** A loss: stop at once (the signal aborts now), tell the owner, forget the bucket. Nothing to release. */
   #lose(bucket: number, why: string): void {
     const holding = this.#holdings.get(bucket);
     if (!holding) return;
-    clearTimeout(holding.deadline);
     this.#holdings.delete(bucket);
-    holding.abort.abort(new TsOperatorError("TSOP_SHUTDOWN", `bucket ${bucket} lost (${why})`));
+    holding.term.end(new TsOperatorError("TSOP_SHUTDOWN", `bucket ${bucket} lost (${why})`));
     this.#logger.warn({ bucket, identity: this.identity, reason: why }, "bucket lost");
     if (holding.phase === "held") void this.#callReleased(bucket, "lost");
     this.#notify();
@@ -454,11 +401,10 @@ export class ShardRing {
     holding.phase = "draining";
     this.#notify();
     await this.#callReleased(bucket, reason);
-    holding.abort.abort(new TsOperatorError("TSOP_SHUTDOWN", `bucket ${bucket} released (${reason})`));
     if (this.#holdings.get(bucket) !== holding) return; // lost while draining: nothing left to release
-    clearTimeout(holding.deadline);
+    holding.term.end(new TsOperatorError("TSOP_SHUTDOWN", `bucket ${bucket} released (${reason})`));
     this.#holdings.delete(bucket);
-    if (await this.#handBack(holding.lease)) {
+    if (await this.#handBack(holding.term.lease)) {
       this.#logger.info({ bucket, identity: this.identity, reason }, "bucket released");
     }
     this.#notify();
@@ -472,6 +418,7 @@ export class ShardRing {
     }
   }
 
+  /** The member Lease says we are alive; it fences nothing, so it has no term: a failed renewal just retries. */
   async #renewMember(signal: AbortSignal): Promise<void> {
     try {
       if (!this.#member) {
@@ -479,43 +426,20 @@ export class ShardRing {
           { namespace: this.namespace, name: this.#memberLease },
           { signal },
         )) as Lease | undefined;
-        this.#member = existing
-          ? ((await this.#api.replace(
-              {
-                ...existing,
-                metadata: { ...existing.metadata, managedFields: undefined },
-                spec: this.#spec(),
-              },
-              { signal },
-            )) as Lease)
-          : ((await this.#api.create(
-              {
-                apiVersion: "coordination.k8s.io/v1",
-                kind: "Lease",
-                metadata: {
-                  name: this.#memberLease,
-                  namespace: this.namespace,
-                  labels: this.#labels("member"),
-                },
-                spec: this.#spec(),
-              },
-              { signal },
-            )) as Lease);
+        this.#member = await claimLease(
+          this.#writer,
+          this.#memberLease,
+          existing,
+          signal,
+          this.#labels("member"),
+        );
         return;
       }
-      const current = this.#member;
-      this.#member = (await this.#api.replace(
-        {
-          ...current,
-          metadata: { ...current.metadata, managedFields: undefined },
-          spec: { ...current.spec, ...this.#spec(current.spec?.acquireTime ?? undefined) },
-        },
-        { signal },
-      )) as Lease;
+      this.#member = await renewLease(this.#writer, this.#member, signal);
     } catch (err) {
-      if (isConflict(err) || isNotFound(err))
+      if (isConflict(err) || isNotFound(err) || isAlreadyExists(err))
         this.#member = undefined; // read it again next round
-      else if (!this.#stopping.signal.aborted)
+      else if (!this.#lifecycle.signal.aborted)
         this.#logger.warn({ err: errorMessage(err) }, "could not renew the member lease");
     }
   }
@@ -535,45 +459,17 @@ export class ShardRing {
     this.#notify();
   }
 
-  /**
-   * Writes holder "" (duration 1 s) if the Lease still names us. A renewal racing with it makes the first PUT
-   * conflict: read again and retry once. On failure the next holder waits for expiry, which is safe, only slow.
-   */
+  /** Hands a bucket Lease back if it still names us; on failure the next holder waits for its expiry. */
   async #handBack(lease: Lease): Promise<boolean> {
-    const signal = AbortSignal.timeout(this.renewDeadlineMs);
-    let current: Lease | undefined = lease;
-    for (let attempt = 0; attempt < 2 && current; attempt++) {
-      if ((current.spec?.holderIdentity ?? "") !== this.identity) return false;
-      try {
-        const released = (await this.#api.replace(
-          {
-            ...current,
-            metadata: { ...current.metadata, managedFields: undefined },
-            spec: {
-              ...current.spec,
-              holderIdentity: "",
-              leaseDurationSeconds: 1,
-              renewTime: microTime(this.#now()),
-            },
-          },
-          { signal },
-        )) as Lease;
-        this.#observe(released, true);
-        return true;
-      } catch (err) {
-        if (!isConflict(err)) {
-          this.#logger.warn(
-            { lease: current.metadata.name, err: errorMessage(err) },
-            "could not release a bucket; the next holder waits for its expiry",
-          );
-          return false;
-        }
-        current = (await this.#api
-          .getOrUndefined({ namespace: this.namespace, name: current.metadata.name ?? "" }, { signal })
-          .catch(() => undefined)) as Lease | undefined;
-      }
+    try {
+      return await handBackLease(this.#writer, lease, AbortSignal.timeout(this.renewDeadlineMs));
+    } catch (err) {
+      this.#logger.warn(
+        { lease: lease.metadata.name, err: errorMessage(err) },
+        "could not release a bucket; the next holder waits for its expiry",
+      );
+      return false;
     }
-    return false;
   }
 
   /** Bucket Leases still naming us that we do not hold (a write whose answer was lost): hand them back. */
@@ -590,54 +486,8 @@ export class ShardRing {
     }
   }
 
-  #spec(acquireTime?: string): LeaseSpec {
-    const now = microTime(this.#now());
-    return {
-      holderIdentity: this.identity,
-      leaseDurationSeconds: Math.max(1, Math.ceil(this.leaseDurationMs / 1000)),
-      acquireTime: acquireTime ?? now,
-      renewTime: now,
-    };
-  }
-
   #labels(role: "bucket" | "member"): Record<string, string> {
     return { [SHARD_RING_LABEL]: this.name, [SHARD_ROLE_LABEL]: role };
-  }
-
-  /**
-   * As leader election's #observe: the expiry clock restarts whenever the record changes; on first sight it
-   * starts from the record's renewTime, so a replica starting after a crash takes over without an extra wait.
-   */
-  #observe(lease: Lease, ourWrite: boolean): void {
-    const name = lease.metadata.name ?? "";
-    const previous = this.#observed.get(name);
-    const spec = lease.spec ?? {};
-    const holder = spec.holderIdentity ?? "";
-    const renewTime = spec.renewTime ?? undefined;
-    const durationSeconds = spec.leaseDurationSeconds ?? Math.ceil(this.leaseDurationMs / 1000);
-    if (
-      previous &&
-      previous.resourceVersion === lease.metadata.resourceVersion &&
-      previous.holder === holder &&
-      previous.renewTime === renewTime
-    ) {
-      return;
-    }
-    const now = this.#now();
-    const renewed = renewTime ? Date.parse(renewTime) : Number.NaN;
-    const at = previous || ourWrite || !Number.isFinite(renewed) ? now : Math.min(renewed, now);
-    this.#observed.set(name, {
-      resourceVersion: lease.metadata.resourceVersion,
-      holder,
-      renewTime,
-      durationSeconds,
-      at,
-    });
-  }
-
-  #expired(name: string, now: number): boolean {
-    const seen = this.#observed.get(name);
-    return !seen || seen.at + seen.durationSeconds * 1000 < now;
   }
 
   #notify(): void {
@@ -653,18 +503,6 @@ export class ShardRing {
   }
 }
 
-function isSource(client: ShardRingLeaseApi | ShardRingLeaseSource): client is ShardRingLeaseSource {
-  return typeof (client as Partial<ShardRingLeaseSource>).resource === "function";
-}
-
 function invalid(message: string): never {
   throw new TsOperatorError("TSOP_CONFIG_INVALID", `shard ring: ${message}`);
-}
-
-function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return sleep(ms, signal).catch(() => {});
 }

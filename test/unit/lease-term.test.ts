@@ -1,0 +1,223 @@
+import { describe, it } from "node:test";
+import { strict as assert } from "node:assert";
+import { setTimeout as delay } from "node:timers/promises";
+import { LeaseObserver } from "../../src/runtime/lease-observer.js";
+import {
+  LeaseTerm,
+  claimLease,
+  handBackLease,
+  microTime,
+  type Lease,
+  type LeaseWriter,
+} from "../../src/runtime/lease-term.js";
+import { FakeLeases } from "../support/fake-leases.js";
+
+function lease(rv: string, spec: Lease["spec"]): Lease {
+  return {
+    apiVersion: "coordination.k8s.io/v1",
+    kind: "Lease",
+    metadata: { name: "op", namespace: "ns", resourceVersion: rv },
+    spec,
+  };
+}
+
+/** A clock the test moves by hand. */
+function manualClock(start: number) {
+  let t = start;
+  return { now: () => t, advance: (ms: number) => void (t += ms) };
+}
+
+function writer(leases: FakeLeases, identity = "a"): LeaseWriter {
+  return {
+    api: leases,
+    namespace: "ns",
+    identity,
+    leaseDurationMs: 1000,
+    now: Date.now,
+    observer: new LeaseObserver({ now: Date.now, defaultDurationSeconds: 1 }),
+  };
+}
+
+const never = new AbortController().signal;
+
+void describe("LeaseObserver: expiry on our clock", () => {
+  void it("a record that keeps changing is live whatever its renewTime says", () => {
+    const clock = manualClock(1_000_000_000);
+    const observer = new LeaseObserver({ now: clock.now, defaultDurationSeconds: 10 });
+    // The holder's clock is an hour behind: every renewTime it writes is long past on ours.
+    const skewed = (rv: number) =>
+      lease(String(rv), {
+        holderIdentity: "b",
+        leaseDurationSeconds: 1,
+        renewTime: microTime(clock.now() - 3_600_000),
+      });
+    observer.observe(skewed(1), false);
+    for (let rv = 2; rv < 10; rv++) {
+      clock.advance(500);
+      observer.observe(skewed(rv), false);
+      assert.equal(observer.expired("op"), false, `renewal ${rv} seen 500 ms ago on our clock`);
+    }
+  });
+
+  void it("an unchanged record expires its duration after we last saw it change, not after its renewTime", () => {
+    const clock = manualClock(1_000_000_000);
+    const observer = new LeaseObserver({ now: clock.now, defaultDurationSeconds: 10 });
+    // A renewTime ahead of our clock (the holder's runs fast) must not keep the lease alive longer.
+    const ahead = lease("1", {
+      holderIdentity: "b",
+      leaseDurationSeconds: 2,
+      renewTime: microTime(clock.now() + 60_000),
+    });
+    observer.observe(ahead, false);
+    clock.advance(1500);
+    observer.observe(structuredClone(ahead), false); // read again, unchanged: the clock does not restart
+    clock.advance(400);
+    assert.equal(observer.expired("op"), false, "1.9 s of a 2 s lease");
+    clock.advance(200);
+    assert.equal(observer.expired("op"), true, "2.1 s unchanged on our clock");
+    assert.equal(observer.expired("never-seen"), true);
+  });
+
+  void it("a changed holder restarts the clock and is reported once", () => {
+    const clock = manualClock(1_000_000_000);
+    const changes: string[] = [];
+    const observer = new LeaseObserver({
+      now: clock.now,
+      defaultDurationSeconds: 1,
+      onHolderChange: (_name, holder) => changes.push(holder),
+    });
+    const renewTime = microTime(clock.now());
+    observer.observe(lease("1", { holderIdentity: "b", renewTime }), false);
+    clock.advance(900);
+    // Same renewTime, another holder: a change all the same.
+    observer.observe(lease("2", { holderIdentity: "c", renewTime }), false);
+    observer.observe(lease("2", { holderIdentity: "c", renewTime }), false);
+    clock.advance(900);
+    assert.equal(observer.expired("op"), false, "duration from the record default (1 s), from the change");
+    assert.deepEqual(changes, ["b", "c"]);
+    assert.equal(observer.holder("op"), "c");
+  });
+});
+
+void describe("LeaseTerm", () => {
+  void it("ends at the renew deadline while a renewal hangs, before the lease could expire for others", async () => {
+    const leases = new FakeLeases();
+    const w = writer(leases);
+    const claimed = await claimLease(w, "op", undefined, never);
+    let deadlineAt = 0;
+    const started = Date.now();
+    const term: LeaseTerm = new LeaseTerm(w, claimed, 150, () => {
+      deadlineAt = Date.now();
+      term.end(new Error("deadline"));
+    });
+    // One renewal on time moves the deadline.
+    await delay(80);
+    assert.equal((await term.renew(never)).kind, "renewed");
+    const renewedAt = Date.now();
+    leases.hanging = true;
+    const hanging = term.renew(never);
+    await delay(300);
+    assert.ok(deadlineAt > 0, "the deadline fired though the request never answered");
+    assert.ok(deadlineAt - renewedAt >= 140 && deadlineAt - renewedAt < 260, `${deadlineAt - renewedAt} ms`);
+    assert.ok(deadlineAt - started < w.leaseDurationMs, "well within the lease duration");
+    assert.equal(term.signal.aborted, true);
+    const outcome = (await hanging).kind;
+    assert.ok(outcome === "ended" || outcome === "failed", `the hanging request was cut off (${outcome})`);
+  });
+
+  void it("runs the deadline from when a renewal was sent, not from its slow answer", async () => {
+    const leases = new FakeLeases();
+    const w = writer(leases);
+    // The server commits at once (others see the renewal from then on), the answer takes 300 ms to come back.
+    w.api = {
+      getOrUndefined: (id, options) => leases.getOrUndefined(id, options),
+      create: (obj, options) => leases.create(obj, options),
+      replace: async (obj, options) => {
+        const written = await leases.replace(obj, options);
+        await delay(300);
+        return written;
+      },
+    };
+    const claimed = await claimLease(w, "op", undefined, never);
+    let deadlineAt = 0;
+    const term: LeaseTerm = new LeaseTerm(w, claimed, 400, () => {
+      deadlineAt = Date.now();
+      term.end(new Error("deadline"));
+    });
+    const sentAt = Date.now();
+    assert.equal((await term.renew(never)).kind, "renewed");
+    await delay(600);
+    assert.ok(deadlineAt > 0, "the deadline fired");
+    // From the answer it would be ~700 ms after the send: 300 ms later than the others' view allows.
+    assert.ok(deadlineAt - sentAt < 550, `ended ${deadlineAt - sentAt} ms after the renewal was sent`);
+  });
+
+  void it("a 409 on renew, with another holder in the record, is a loss", async () => {
+    const leases = new FakeLeases();
+    const w = writer(leases);
+    const term = new LeaseTerm(w, await claimLease(w, "op", undefined, never), 5000, () => {});
+    try {
+      leases.set({ holderIdentity: "b", leaseDurationSeconds: 1, renewTime: microTime(Date.now()) });
+      const writes = leases.writes;
+      assert.deepEqual(await term.renew(never), { kind: "lost", holder: "b" });
+      assert.equal(leases.writes, writes, "nothing written over the new holder");
+      assert.equal(leases.lease?.spec?.holderIdentity, "b");
+    } finally {
+      term.end(new Error("test over"));
+    }
+  });
+
+  void it("a 409 on renew with the record still naming us takes the fresh version and renews next time", async () => {
+    const leases = new FakeLeases();
+    const w = writer(leases);
+    const term = new LeaseTerm(w, await claimLease(w, "op", undefined, never), 5000, () => {});
+    try {
+      // A renewal of ours whose answer was lost: the server has a newer version naming us.
+      leases.set({ ...leases.lease?.spec });
+      assert.deepEqual(await term.renew(never), { kind: "stale" });
+      assert.equal((await term.renew(never)).kind, "renewed");
+      assert.equal(leases.lease?.spec?.holderIdentity, "a");
+    } finally {
+      term.end(new Error("test over"));
+    }
+  });
+});
+
+void describe("handBackLease", () => {
+  void it("hands a Lease that names us back: holder empty, 1 s, transitions kept", async () => {
+    const leases = new FakeLeases();
+    const w = writer(leases);
+    const claimed = await claimLease(w, "op", undefined, never);
+    assert.equal(await handBackLease(w, claimed, never), true);
+    assert.equal(leases.lease?.spec?.holderIdentity, "");
+    assert.equal(leases.lease?.spec?.leaseDurationSeconds, 1);
+    assert.equal(leases.lease?.spec?.leaseTransitions, 0);
+    assert.equal(w.observer.holder("op"), "", "the release is observed");
+  });
+
+  void it("retries once from a fresh read when our view is stale, and never releases someone else's", async () => {
+    const leases = new FakeLeases();
+    const w = writer(leases);
+    const claimed = await claimLease(w, "op", undefined, never);
+    leases.set({ ...leases.lease?.spec }); // a renewal of ours we did not see the answer of
+    assert.equal(await handBackLease(w, claimed, never), true);
+    assert.equal(leases.lease?.spec?.holderIdentity, "");
+
+    const again = await claimLease(w, "op", leases.lease, never);
+    leases.set({ holderIdentity: "b", leaseDurationSeconds: 1, renewTime: microTime(Date.now()) });
+    const writes = leases.writes;
+    assert.equal(await handBackLease(w, again, never), false);
+    assert.equal(leases.writes, writes);
+    assert.equal(leases.lease?.spec?.holderIdentity, "b");
+  });
+
+  void it("claims count a change of holder as a transition, re-claiming our own as none", async () => {
+    const leases = new FakeLeases();
+    const w = writer(leases);
+    await claimLease(w, "op", undefined, never);
+    await claimLease(w, "op", leases.lease, never);
+    assert.equal(leases.lease?.spec?.leaseTransitions, 0);
+    await claimLease(writer(leases, "b"), "op", leases.lease, never);
+    assert.equal(leases.lease?.spec?.leaseTransitions, 1);
+  });
+});
