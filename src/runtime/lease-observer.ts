@@ -33,13 +33,13 @@ export class LeaseObserver {
   }
 
   /**
-   * Records a Lease read or written (`ourWrite`). The expiry clock restarts whenever the record changes. On the
-   * very first sight of a Lease someone else wrote, it starts from the record's renewTime (not from now, as
-   * client-go does), so a replica facing a Lease left by a crashed process takes over once renewTime +
-   * leaseDuration has passed instead of waiting another full duration; min() with now keeps a renewTime from
-   * the future from extending it.
+   * Records a Lease read or written (`ourWrite`). The expiry clock restarts whenever the record changes, and
+   * starts on first sight too, as client-go's: a record's renewTime is on its holder's clock, so judging a Lease
+   * seen for the first time by it would let a replica just started rob a live holder whose clock lags by more
+   * than the lease duration (both would act until the holder's next renewal failed). The price is that a Lease
+   * left by a crashed process is taken over one full duration after a new replica first sees it.
    */
-  observe(lease: Lease, ourWrite: boolean): void {
+  observe(lease: Lease, _ourWrite: boolean): void {
     const name = lease.metadata.name ?? "";
     const previous = this.#seen.get(name);
     const spec = lease.spec ?? {};
@@ -50,12 +50,7 @@ export class LeaseObserver {
       previous.lease.metadata.resourceVersion !== lease.metadata.resourceVersion ||
       previousHolder !== holder ||
       previous.lease.spec?.renewTime !== spec.renewTime;
-    let at = previous?.at ?? 0;
-    if (changed) {
-      const now = this.#options.now();
-      const renewed = spec.renewTime ? Date.parse(spec.renewTime) : Number.NaN;
-      at = previous || ourWrite || !Number.isFinite(renewed) ? now : Math.min(renewed, now);
-    }
+    const at = changed ? this.#options.now() : (previous?.at ?? 0);
     this.#seen.set(name, { lease, at });
     if (holder !== previousHolder) this.#options.onHolderChange?.(name, holder);
   }
