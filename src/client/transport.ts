@@ -238,7 +238,7 @@ export class Transport {
     const scope = this.scopeFor(req);
     let res: TransportResponse;
     try {
-      res = await this.attempts(req, scope.signal);
+      res = await this.attempts(req, scope.signal, STREAMED);
     } catch (err) {
       scope.release();
       throw err;
@@ -249,25 +249,29 @@ export class Transport {
     return res;
   }
 
-  /** `request` + parse the JSON answer; non-2xx becomes an ApiError carrying the server's Status. */
+  /**
+   * `request` + parse the JSON answer; non-2xx becomes an ApiError carrying the server's Status. The body is read
+   * by a handler of our own into one buffer and parsed once: no Readable stream per response (see sendBuffered).
+   */
   async requestJson<T>(req: TransportRequest): Promise<T> {
     const scope = this.scopeFor(req);
     try {
-      const res = await this.attempts(req, scope.signal);
-      if (res.statusCode < 200 || res.statusCode >= 300)
-        throw await apiErrorFrom(req.method, req.path, res, req.signal);
+      const res = await this.attempts(req, scope.signal, BUFFERED);
+      if (res.statusCode < 200 || res.statusCode >= 300) {
+        // An unreadable error body still leaves the status code worth reporting, unless the caller aborted.
+        if (res.body === undefined && req.signal?.aborted) throw abortedError(req.signal);
+        const text = res.body === undefined ? "" : utf8(res.body);
+        throw new ApiError(req.method, req.path, res.statusCode, statusFromBody(res.statusCode, text));
+      }
+      if (res.body === undefined) throw bodyError(req, res.bodyError);
+      if (res.statusCode === 204) return undefined as T;
       try {
-        if (res.statusCode === 204) {
-          await res.body.dump();
-          return undefined as T;
-        }
-        return (await res.body.json()) as T;
+        return JSON.parse(utf8(res.body)) as T;
       } catch (err) {
         throw bodyError(req, err);
       }
     } finally {
-      // Released here rather than on the body's 'close' event, which comes a tick later: once this promise
-      // settles, the caller's signal carries nothing of this request.
+      // Once this promise settles, the caller's signal carries nothing of this request.
       scope.release();
     }
   }
@@ -281,7 +285,11 @@ export class Transport {
     return new AbortScope([req.signal, this.closing.signal]);
   }
 
-  private async attempts(req: TransportRequest, signal: AbortSignal): Promise<TransportResponse> {
+  private async attempts<R extends Answer>(
+    req: TransportRequest,
+    signal: AbortSignal,
+    exchange: Exchange<R>,
+  ): Promise<R> {
     const idempotent = req.idempotent ?? (req.method === "GET" || req.method === "HEAD");
     const verb = req.verb ?? DEFAULT_VERB[req.method];
     let retries = 0;
@@ -304,18 +312,21 @@ export class Transport {
 
       this.counts.set(verb, (this.counts.get(verb) ?? 0) + 1);
       const started = performance.now();
-      let res: Dispatcher.ResponseData;
+      let res: R;
       try {
-        res = await requestOn.call(dispatcher, {
-          origin: this.origin,
-          path: this.basePath + req.path,
-          method: req.method,
-          headers,
-          body: req.body ?? null,
+        res = await exchange.send(
+          dispatcher,
+          {
+            origin: this.origin,
+            path: this.basePath + req.path,
+            method: req.method,
+            headers,
+            body: req.body ?? null,
+            headersTimeout: req.headersTimeoutMs ?? this.headersTimeoutMs,
+            bodyTimeout: req.stream ? 0 : this.bodyTimeoutMs,
+          },
           signal,
-          headersTimeout: req.headersTimeoutMs ?? this.headersTimeoutMs,
-          bodyTimeout: req.stream ? 0 : this.bodyTimeoutMs,
-        });
+        );
       } catch (err) {
         this.report(req, verb, "<error>", started, attempt);
         const stopped = this.stopError(req.signal);
@@ -329,18 +340,18 @@ export class Transport {
         throw connectionError(req.method, req.path, err, code);
       }
       const status = res.statusCode;
-      this.report(req, verb, String(status), started, attempt);
+      this.report(req, verb, String(status), started, attempt, res.headersAt);
 
       if (status === 401 && !authRetried && this.#provider?.invalidate()) {
         authRetried = true;
-        await discard(res.body);
+        await exchange.drop(res);
         continue;
       }
       const retryable = status === 429 || (idempotent && RETRYABLE_5XX.has(status));
       if (retryable && retries < this.maxRetries) {
         const delay = retryAfterMs(res.headers["retry-after"]) ?? this.backoffMs(retries);
         retries++;
-        await discard(res.body);
+        await exchange.drop(res);
         await this.pause(Math.min(delay, this.maxRetryDelayMs), signal, req.signal);
         continue;
       }
@@ -370,13 +381,21 @@ export class Transport {
     if (stopped) throw stopped;
   }
 
-  private report(req: TransportRequest, verb: string, code: string, started: number, attempt: number): void {
+  /** `headersAt`: when the headers arrived, for answers reported only once their body is read too. */
+  private report(
+    req: TransportRequest,
+    verb: string,
+    code: string,
+    started: number,
+    attempt: number,
+    headersAt?: number,
+  ): void {
     this.metrics?.onRequest({
       method: req.method,
       verb,
       resource: req.resource,
       code,
-      durationMs: performance.now() - started,
+      durationMs: (headersAt ?? performance.now()) - started,
       attempt,
     });
   }
@@ -449,6 +468,108 @@ export class Transport {
   private backoffMs(attempt: number): number {
     return backoffDelay(this.retryBackoff, attempt);
   }
+}
+
+/** What the retry loop needs of an answer, streamed or buffered. */
+interface Answer {
+  statusCode: number;
+  headers: Record<string, string | string[] | undefined>;
+  /** performance.now() when the headers arrived, when the answer is only complete later (buffered). */
+  headersAt?: number | undefined;
+}
+
+/** How one attempt is sent and how an answer that will not be used is let go. */
+interface Exchange<R extends Answer> {
+  send(dispatcher: Dispatcher, options: Dispatcher.DispatchOptions, signal: AbortSignal): Promise<R>;
+  drop(res: R): Promise<void>;
+}
+
+/** undici's request(): the body as a Readable, for watches and callers that read it themselves. */
+const STREAMED: Exchange<Dispatcher.ResponseData> = {
+  send: (dispatcher, options, signal) => requestOn.call(dispatcher, { ...options, signal }),
+  drop: (res) => discard(res.body),
+};
+
+/** A response read to its end into memory. */
+interface BufferedResponse extends Answer {
+  headersAt: number;
+  /** The whole body; undefined when reading it failed after the headers arrived (`bodyError` says why). */
+  body: Buffer | undefined;
+  bodyError: unknown;
+}
+
+const BUFFERED: Exchange<BufferedResponse> = {
+  send: sendBuffered,
+  drop: () => Promise.resolve(),
+};
+
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * One request through undici's dispatch API, its body collected into one Buffer. undici's request() wraps every
+ * response in a Readable (stream state, events, an AsyncResource) only for body.json() to gather the chunks
+ * again: on the bench that path was the largest part of the operator's CPU. Settles when the body has ended (or
+ * failed: then with `body` undefined), or rejects when no response arrived, as request() does. Timeouts are
+ * undici's own (headersTimeout, bodyTimeout in `options`); `signal` aborts the request at any stage.
+ */
+function sendBuffered(
+  dispatcher: Dispatcher,
+  options: Dispatcher.DispatchOptions,
+  signal: AbortSignal,
+): Promise<BufferedResponse> {
+  return new Promise((resolve, reject) => {
+    let controller: Dispatcher.DispatchController | undefined;
+    let res: BufferedResponse | undefined;
+    let chunks: Buffer[] = [];
+    let length = 0;
+    // Before the request reaches a socket there is nothing to abort yet; onRequestStart checks the signal.
+    const onAbort = (): void => controller?.abort(signal.reason as Error);
+    signal.addEventListener("abort", onAbort, { once: true });
+    const handler: Dispatcher.DispatchHandler = {
+      onRequestStart(c) {
+        controller = c;
+        if (signal.aborted) c.abort(signal.reason as Error);
+      },
+      onResponseStart(_c, statusCode, headers) {
+        // 1xx informational answers come before the real one.
+        if (statusCode < 200) return;
+        res = { statusCode, headers, headersAt: performance.now(), body: undefined, bodyError: undefined };
+      },
+      onResponseData(_c, chunk) {
+        chunks.push(chunk);
+        length += chunk.length;
+      },
+      onResponseEnd() {
+        signal.removeEventListener("abort", onAbort);
+        if (!res) {
+          // Not expected: undici ends a request only after its headers. Settle rather than hang.
+          reject(new TsOperatorError("TSOP_CONNECTION_ERROR", "the response ended before its headers"));
+          return;
+        }
+        res.body =
+          chunks.length === 1 ? chunks[0] : chunks.length === 0 ? EMPTY : Buffer.concat(chunks, length);
+        chunks = [];
+        resolve(res);
+      },
+      onResponseError(_c, err) {
+        signal.removeEventListener("abort", onAbort);
+        chunks = [];
+        if (!res) {
+          reject(err);
+          return;
+        }
+        res.bodyError = err;
+        resolve(res);
+      },
+    };
+    dispatcher.dispatch(options, handler);
+  });
+}
+
+/** UTF-8 text of a body, without a byte order mark (as undici's body.text() and body.json() read it). */
+function utf8(body: Buffer): string {
+  const bom = body.length > 2 && body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf;
+  return body.toString("utf8", bom ? 3 : 0);
 }
 
 /** ProxyAgent is exported by undici's entry module only; most operators need no proxy, so it loads on demand. */

@@ -332,3 +332,110 @@ describe("transport", () => {
     await c.close();
   });
 });
+
+/**
+ * The body of a JSON answer is read by the transport itself (not through a stream the caller sees): these pin
+ * what happens while it arrives, whatever reads it.
+ */
+describe("transport: reading a JSON answer's body", () => {
+  /** Headers at once, then the body in `parts` (Buffers or strings), `gapMs` apart; `end` false leaves it open. */
+  function chunked(status: number, parts: Array<string | Buffer>, gapMs: number, end = true): Handler {
+    return (_req, res) => {
+      res.writeHead(status, { "content-type": "application/json" });
+      res.flushHeaders();
+      let i = 0;
+      const next = (): void => {
+        if (res.destroyed) return;
+        if (i < parts.length) {
+          res.write(parts[i++]);
+          setTimeout(next, gapMs);
+        } else if (end) res.end();
+      };
+      setTimeout(next, gapMs);
+    };
+  }
+
+  it("parses a body sent in pieces, a UTF-8 character split between two of them and a byte order mark", async () => {
+    const text = Buffer.from(JSON.stringify({ name: "ü-€-😀", n: [1, 2, 3] }), "utf8");
+    const bom = Buffer.from([0xef, 0xbb, 0xbf]);
+    // Cut inside the 4-byte emoji.
+    const cut = text.indexOf(Buffer.from("😀", "utf8")) + 2;
+    handler = chunked(200, [bom, text.subarray(0, cut), text.subarray(cut)], 10);
+    const c = await client();
+    assert.deepEqual(await c.request({ method: "GET", path: "/api" }), { name: "ü-€-😀", n: [1, 2, 3] });
+    await c.close();
+  });
+
+  it("answers undefined for 204 and TSOP_API_ERROR for a 200 that is not JSON", async () => {
+    const c = await client();
+    handler = (_req, res) => {
+      res.writeHead(204);
+      res.end();
+    };
+    assert.equal(await c.request({ method: "DELETE", path: "/api/x" }), undefined);
+    handler = (_req, res) => {
+      res.writeHead(200, { "content-type": "text/html" });
+      res.end("<html>proxy says hi</html>");
+    };
+    await assert.rejects(c.request({ method: "GET", path: "/api" }), (e: unknown) =>
+      hasCode(e, "TSOP_API_ERROR"),
+    );
+    await c.close();
+  });
+
+  it("reports the time to the headers to the metrics hook, not the time to the end of the body", async () => {
+    const metrics: RequestMetricEvent[] = [];
+    handler = chunked(200, ['{"a":', "1}"], 150);
+    const c = await client({}, metrics);
+    const started = performance.now();
+    assert.deepEqual(await c.request({ method: "GET", path: "/api" }), { a: 1 });
+    assert.ok(performance.now() - started >= 250);
+    assert.equal(metrics.length, 1);
+    assert.ok(metrics[0]!.durationMs < 150, `durationMs ${metrics[0]!.durationMs}`);
+    await c.close();
+  });
+
+  it("ends with TSOP_ABORTED when the signal fires while the body arrives", async () => {
+    handler = chunked(200, ['{"items":[', "1,", "2,"], 30, false);
+    const c = await client();
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 80);
+    const started = performance.now();
+    await assert.rejects(c.request({ method: "GET", path: "/api", signal: ac.signal }), (e: unknown) =>
+      hasCode(e, "TSOP_ABORTED"),
+    );
+    assert.ok(performance.now() - started < 1000);
+    await c.close();
+  });
+
+  it("ends with TSOP_REQUEST_TIMEOUT when the body stalls longer than bodyTimeoutMs", async () => {
+    handler = chunked(200, ['{"items":['], 10, false);
+    const config = new ClientConfig({ apiServerEndpoint: endpoint, userAgent: "t" });
+    const c = await KubeClient.fromConfig(config, { bodyTimeoutMs: 100, maxRetries: 0 });
+    await assert.rejects(c.request({ method: "GET", path: "/api" }), (e: unknown) =>
+      hasCode(e, "TSOP_REQUEST_TIMEOUT"),
+    );
+    await c.close();
+  });
+
+  it("a connection lost mid-body: TSOP_CONNECTION_ERROR for a 200; an error answer keeps its status code", async () => {
+    const cut =
+      (status: number): Handler =>
+      (_req, res) => {
+        res.writeHead(status, { "content-type": "application/json", "content-length": "100" });
+        res.write('{"kind":"Sta');
+        setTimeout(() => res.destroy(), 20);
+      };
+    const c = await client();
+    handler = cut(200);
+    await assert.rejects(c.request({ method: "POST", path: "/api", body: "{}" }), (e: unknown) =>
+      hasCode(e, "TSOP_CONNECTION_ERROR"),
+    );
+    handler = cut(403);
+    await assert.rejects(
+      c.request({ method: "POST", path: "/api", body: "{}" }),
+      (e: unknown) => e instanceof ApiError && e.statusCode === 403 && e.status.reason === "Forbidden",
+    );
+    await c.close();
+  });
+});

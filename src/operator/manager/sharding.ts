@@ -14,7 +14,10 @@
  * and only then does the ring release the Lease. A lost bucket (no renewal within the renew deadline) aborts at
  * once, well before its Lease can expire for the others.
  */
-import { Counter, Gauge, type Registry } from "prom-client";
+import type { Counter, Gauge, Registry } from "prom-client";
+// By path, as in observe/metrics.ts: prom-client's entry module costs more CPU at start-up than these two.
+import CounterClass from "prom-client/lib/counter.js";
+import GaugeClass from "prom-client/lib/gauge.js";
 import { bucketOfObject, shardSelectorFor, type ShardKey } from "../../core/shard-hash.js";
 import type { ResourceApi } from "../../client/resource-api.js";
 import { k8sTypes } from "../../core/k8s-types.js";
@@ -367,7 +370,7 @@ function shardMetrics(
   cachesFollowShard: () => boolean,
 ): { handoffs: Counter<"controller" | "event"> } {
   const registers = [registry];
-  new Gauge({
+  new GaugeClass({
     name: "tsoperator_shard_buckets_held",
     help: "Buckets this replica holds (syncs).",
     labelNames: ["controller"],
@@ -376,7 +379,7 @@ function shardMetrics(
       this.set({ controller }, ring.state.held.length);
     },
   });
-  new Gauge({
+  new GaugeClass({
     name: "tsoperator_shard_members",
     help: "Live replicas in the shard ring, this one included.",
     labelNames: ["controller"],
@@ -385,7 +388,7 @@ function shardMetrics(
       this.set({ controller }, ring.state.members);
     },
   });
-  new Gauge({
+  new GaugeClass({
     name: "tsoperator_shard_parents",
     help: "Cached parents in the buckets this replica holds.",
     labelNames: ["controller"],
@@ -396,7 +399,7 @@ function shardMetrics(
       this.set({ controller }, n);
     },
   });
-  new Gauge({
+  new GaugeClass({
     name: "tsoperator_shard_client_side_filtering",
     help: "1 when the replica caches every parent and child and filters on the client (the API server does not select hash ranges); 0 when its caches hold only its buckets.",
     labelNames: ["controller"],
@@ -405,7 +408,7 @@ function shardMetrics(
       this.set({ controller }, cachesFollowShard() ? 0 : 1);
     },
   });
-  const handoffs = new Counter({
+  const handoffs = new CounterClass({
     name: "tsoperator_shard_handoffs_total",
     help: "Bucket handoffs of this replica: acquired, released (rebalance or stop) and lost.",
     labelNames: ["controller", "event"],
