@@ -21,8 +21,8 @@ export interface CompactOptions {
  */
 export function compactObject<T extends KubeObject>(obj: T, options: CompactOptions = {}): T {
   const meta = obj.metadata as KubeObject["metadata"] | undefined;
-  if (meta?.managedFields !== undefined) {
-    const { managedFields, ...rest } = meta;
+  const managedFields = meta?.managedFields;
+  if (meta !== undefined && managedFields !== undefined) {
     const keep = options.keepFieldManager;
     const kept =
       keep === undefined
@@ -30,7 +30,12 @@ export function compactObject<T extends KubeObject>(obj: T, options: CompactOpti
         : managedFields.filter((entry) =>
             typeof keep === "string" ? entry.manager === keep : keep.includes(entry.manager ?? ""),
           );
-    obj.metadata = kept.length > 0 ? { ...rest, managedFields: kept } : rest;
+    // Every entry kept (the usual child, written by the operator alone): nothing to drop, and rebuilding metadata
+    // with two object spreads was a measurable share of a large LIST's client CPU.
+    if (kept.length !== managedFields.length || kept.length === 0) {
+      const { managedFields: _dropped, ...rest } = meta;
+      obj.metadata = kept.length > 0 ? { ...rest, managedFields: kept } : rest;
+    }
   }
   if (options.freeze !== false) deepFreeze(obj);
   return obj;
@@ -38,13 +43,22 @@ export function compactObject<T extends KubeObject>(obj: T, options: CompactOpti
 
 /** Freezes an object graph of plain JSON values. */
 export function deepFreeze<T>(value: T): T {
-  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    if (Array.isArray(value)) {
-      for (const item of value) deepFreeze(item);
-    } else {
-      for (const key in value) deepFreeze((value as Record<string, unknown>)[key]);
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) freezeGraph(value);
+  return value;
+}
+
+// Recurses only into objects not frozen yet: most leaves of a Kubernetes object are strings, and a call per leaf
+// was most of the freezing cost of a large LIST.
+function freezeGraph(value: object): void {
+  Object.freeze(value);
+  if (Array.isArray(value)) {
+    for (const item of value as unknown[]) {
+      if (typeof item === "object" && item !== null && !Object.isFrozen(item)) freezeGraph(item);
+    }
+  } else {
+    for (const key in value) {
+      const item = (value as Record<string, unknown>)[key];
+      if (typeof item === "object" && item !== null && !Object.isFrozen(item)) freezeGraph(item);
     }
   }
-  return value;
 }
