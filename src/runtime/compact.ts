@@ -43,22 +43,13 @@ export function compactObject<T extends KubeObject>(obj: T, options: CompactOpti
 
 /** Freezes an object graph of plain JSON values. */
 export function deepFreeze<T>(value: T): T {
-  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) freezeGraph(value);
-  return value;
-}
-
-// Recurses only into objects not frozen yet: most leaves of a Kubernetes object are strings, and a call per leaf
-// was most of the freezing cost of a large LIST.
-function freezeGraph(value: object): void {
-  Object.freeze(value);
-  if (Array.isArray(value)) {
-    for (const item of value as unknown[]) {
-      if (typeof item === "object" && item !== null && !Object.isFrozen(item)) freezeGraph(item);
-    }
-  } else {
-    for (const key in value) {
-      const item = (value as Record<string, unknown>)[key];
-      if (typeof item === "object" && item !== null && !Object.isFrozen(item)) freezeGraph(item);
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    if (Array.isArray(value)) {
+      for (const item of value) deepFreeze(item);
+    } else {
+      for (const key in value) deepFreeze((value as Record<string, unknown>)[key]);
     }
   }
+  return value;
 }
