@@ -21,8 +21,8 @@ export interface CompactOptions {
  */
 export function compactObject<T extends KubeObject>(obj: T, options: CompactOptions = {}): T {
   const meta = obj.metadata as KubeObject["metadata"] | undefined;
-  if (meta?.managedFields !== undefined) {
-    const { managedFields, ...rest } = meta;
+  const managedFields = meta?.managedFields;
+  if (meta !== undefined && managedFields !== undefined) {
     const keep = options.keepFieldManager;
     const kept =
       keep === undefined
@@ -30,7 +30,12 @@ export function compactObject<T extends KubeObject>(obj: T, options: CompactOpti
         : managedFields.filter((entry) =>
             typeof keep === "string" ? entry.manager === keep : keep.includes(entry.manager ?? ""),
           );
-    obj.metadata = kept.length > 0 ? { ...rest, managedFields: kept } : rest;
+    // Every entry kept (the usual child, written by the operator alone): nothing to drop, and rebuilding metadata
+    // with two object spreads was a measurable share of a large LIST's client CPU.
+    if (kept.length !== managedFields.length || kept.length === 0) {
+      const { managedFields: _dropped, ...rest } = meta;
+      obj.metadata = kept.length > 0 ? { ...rest, managedFields: kept } : rest;
+    }
   }
   if (options.freeze !== false) deepFreeze(obj);
   return obj;

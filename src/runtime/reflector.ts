@@ -268,21 +268,36 @@ export class Reflector<T extends KubeObject = KubeObject> {
       this.#listed(generation);
       return;
     }
-    for await (const page of this.api.listPages({
+    const list = this.api.listPages({
       limit: this.#options.pageSize ?? 500,
       labelSelector: selectors.labelSelector,
       fieldSelector: selectors.fieldSelector,
       shardSelector: selectors.shardSelector,
       signal,
-    })) {
-      for (const item of page.items) {
-        // LIST items of built-in types come without apiVersion/kind; watch events have them. Make them uniform.
-        item.apiVersion ??= apiVersion;
-        item.kind ??= kind;
-        items.push(compactObject(item, this.#options.compact));
+    });
+    const pages = list[Symbol.asyncIterator]();
+    let next = pages.next();
+    try {
+      for (;;) {
+        const result = await next;
+        if (result.done) break;
+        const page = result.value;
+        // The next page is requested before this one is compacted: the server prepares it while we work, instead of
+        // the two taking turns (compaction and freezing of a 500-object page take milliseconds of CPU each).
+        next = pages.next();
+        for (const item of page.items) {
+          // LIST items of built-in types come without apiVersion/kind; watch events have them. Make them uniform.
+          item.apiVersion ??= apiVersion;
+          item.kind ??= kind;
+          items.push(compactObject(item, this.#options.compact));
+        }
+        resourceVersion = page.metadata.resourceVersion;
+        if (signal.aborted) return;
       }
-      resourceVersion = page.metadata.resourceVersion;
-      if (signal.aborted) return;
+    } finally {
+      // Left early (abort, error): the request in flight is the iterator's to close; its failure is nobody's.
+      next.catch(() => undefined);
+      void pages.return?.().catch(() => undefined);
     }
     // Reset before the store resolves `synced`, so whoever awaits it sees a healthy status.
     this.#backoff.reset();

@@ -54,6 +54,29 @@ const serverContents = (fake: FakeResourceApi) =>
   [...fake.objects.values()].map((o) => `${o.metadata.name}@${o.metadata.resourceVersion}`).sort();
 
 void describe("reflector", () => {
+  void it("requests the next page of a LIST before compacting the current one", async () => {
+    const fake = new FakeResourceApi(ConfigMap, "ns");
+    for (const name of ["a", "b", "c", "d", "e"]) fake.put(name, { v: name });
+    const pages: KubeObject[][] = [];
+    const previousFrozen: boolean[] = [];
+    const list = fake.list.bind(fake);
+    fake.list = async (options) => {
+      const previous = pages.at(-1);
+      if (previous) previousFrozen.push(previous.every((o) => Object.isFrozen(o)));
+      const page = await list(options);
+      pages.push(page.items);
+      return page;
+    };
+    const { store, reflector } = setup(fake);
+    reflector.start();
+    await store.synced;
+    // The server works on page n+1 while the reflector compacts page n.
+    assert.deepEqual(previousFrozen, [false, false]);
+    assert.deepEqual(contents(store), serverContents(fake));
+    assert.ok(store.list().every((o) => Object.isFrozen(o)));
+    await reflector.stop();
+  });
+
   void it("lists page by page, then watches from the list's resourceVersion", async () => {
     const fake = new FakeResourceApi(ConfigMap, "ns");
     for (const name of ["a", "b", "c", "d", "e"]) fake.put(name, { v: name });

@@ -105,5 +105,12 @@ void describe("store", () => {
       keepFieldManager: "op",
     });
     assert.deepEqual(kept.metadata.managedFields, [{ manager: "op" }]);
+    const all = compactObject(cm("a", "1", { managedFields: [{ manager: "op" }, { manager: "op2" }] }), {
+      keepFieldManager: ["op", "op2"],
+    });
+    assert.deepEqual(all.metadata.managedFields, [{ manager: "op" }, { manager: "op2" }], "all kept");
+    assert.ok(Object.isFrozen(all.metadata.managedFields?.[1]));
+    const empty = compactObject(cm("a", "1", { managedFields: [] }), { keepFieldManager: "op" });
+    assert.equal(empty.metadata.managedFields, undefined, "an empty list is dropped as before");
   });
 });

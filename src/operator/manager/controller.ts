@@ -249,7 +249,7 @@ export class OperatorController {
     }
     this.#informers.add(parent);
     // Replayed: a parent informer shared with another operator may be filled already, and the references index
-    // must see every parent (queueing them too is harmless: startWorkers queues them all anyway).
+    // must see every parent (queueing waits for startWorkers, which queues them all).
     this.#unsubscribe.push(parent.subscribe((event) => this.#onParentEvent(event)));
     this.factory.start();
     // A cache that cannot sync (e.g. no list permission) must not make stop() hang.
@@ -538,11 +538,16 @@ export class OperatorController {
       return;
     }
     if (event.type === "MODIFIED" && !parentChangeMatters(event.old, event.object)) return;
+    // Workers not running (caches still listing, or no leadership): startWorkers() queues every cached parent.
+    if (!this.#running) return;
     this.#changed(keyOf(event.object), event.object);
   }
 
   #onChildEvent(event: StoreEvent): void {
     if (event.type === "DELETED") this.#reconciler.forgetChild(event.object);
+    // As for parents: startWorkers() queues them all. Finding each child's parent during the first LIST was a
+    // measurable share of the time to ready after a restart (20,000 children at N=5000 K=4).
+    if (!this.#running) return;
     for (const uid of this.#parentUidsOf(event.object)) {
       const parent = this.#parentInformer?.store.byIndex(PARENT_UID_INDEX, uid)[0];
       if (parent) this.#changed(keyOf(parent), event.type === "DELETED" ? undefined : event.object);
