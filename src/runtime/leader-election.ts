@@ -104,6 +104,8 @@ export class LeaderElector {
   readonly #logger: Logger;
   readonly #release: boolean;
   readonly #observer: LeaseObserver;
+  /** stop() aborted a read or claim of the Lease: the claim may have been committed without our seeing it. */
+  #claimCutOff = false;
   readonly #writer: LeaseWriter;
   readonly #loop = new LeaseLoop("LeaderElector");
   /** The current term while leading. */
@@ -202,6 +204,25 @@ export class LeaderElector {
       if (this.#release) await this.#releaseLease(term.lease);
     } else {
       await this.#termEnded;
+      // A claim cut off by the stop may still have been committed: then the Lease names us, nobody would release
+      // it, and the next leader would wait for it to expire.
+      if (this.#release && this.#claimCutOff) await this.#releaseIfOurs();
+    }
+  }
+
+  async #releaseIfOurs(): Promise<void> {
+    try {
+      const current = (await this.#writer.api.getOrUndefined(
+        { namespace: this.namespace, name: this.leaseName },
+        { signal: AbortSignal.timeout(this.retryPeriodMs * 2) },
+      )) as Lease | undefined;
+      if (current && (current.spec?.holderIdentity ?? "") === this.identity)
+        await this.#releaseLease(current);
+    } catch (err) {
+      this.#logger.warn(
+        { err: errorMessage(err) },
+        "could not check the lease after a claim cut off by stop; the next leader may wait for expiry",
+      );
     }
   }
 
@@ -303,7 +324,9 @@ export class LeaderElector {
       if (isConflict(err) || isAlreadyExists(err)) {
         // Someone wrote the lease between our read and write: they won this round.
         this.#logger.debug({ identity: this.identity }, "lease changed concurrently");
-      } else if (!this.#loop.signal.aborted) {
+      } else if (this.#loop.signal.aborted) {
+        this.#claimCutOff = true;
+      } else {
         this.#logger.warn(
           { identity: this.identity, err: errorMessage(err) },
           "could not acquire or renew the lease",

@@ -14,6 +14,8 @@ export class FakeLeases implements LeaseApi {
   rv = 1;
   failing = false;
   hanging = false;
+  /** Writes are committed, but their answers never come (until aborted): a reply lost after the server acted. */
+  answersLost = false;
   writes = 0;
 
   async getOrUndefined(_id: ObjectId | string, options?: RequestOptions): Promise<KubeObject | undefined> {
@@ -23,30 +25,34 @@ export class FakeLeases implements LeaseApi {
   async create(obj: KubeObject, options?: WriteOptions): Promise<KubeObject> {
     await this.#gate(options);
     if (this.lease) throw new ApiError("POST", "/leases", 409, { reason: "AlreadyExists" });
-    return this.#store(obj);
+    return this.#store(obj, options);
   }
   async replace(obj: KubeObject, options?: WriteOptions): Promise<KubeObject> {
     await this.#gate(options);
     if (!this.lease || obj.metadata.resourceVersion !== this.lease.metadata.resourceVersion) {
       throw new ApiError("PUT", "/leases/x", 409, { reason: "Conflict" });
     }
-    return this.#store(obj);
+    return this.#store(obj, options);
   }
   /** Another writer (or a crashed process's last renewal) sets the record directly. */
   set(spec: Lease["spec"]): void {
-    this.#store({
+    void this.#store({
       apiVersion: "coordination.k8s.io/v1",
       kind: "Lease",
       metadata: { name: "op", namespace: "ns" },
       spec,
     });
   }
-  #store(obj: KubeObject): KubeObject {
+  async #store(obj: KubeObject, options?: RequestOptions): Promise<KubeObject> {
     this.writes++;
     this.lease = structuredClone({
       ...obj,
       metadata: { ...obj.metadata, resourceVersion: String(++this.rv) },
     }) as Lease;
+    if (this.answersLost) {
+      this.hanging = true;
+      await this.#gate(options);
+    }
     return structuredClone(this.lease);
   }
   async #gate(options: RequestOptions | undefined): Promise<void> {

@@ -207,6 +207,22 @@ void describe("leader election", () => {
     }
   });
 
+  void it("releases on stop a lease whose claim the server committed but whose answer the stop cut off", async () => {
+    const leases = new FakeLeases();
+    leases.answersLost = true;
+    const rec = recorder();
+    const b = new LeaderElector(leases, { ...FAST, identity: "b" });
+    const running = b.run(callbacks(rec));
+    await until("the claim is committed", () => leases.lease?.spec?.holderIdentity === "b");
+    // The server answers again, but this claim's answer is gone: only stop() ends it.
+    leases.answersLost = false;
+    leases.hanging = false;
+    await b.stop();
+    await running;
+    assert.equal(rec.started, 0, "b never led: it never saw its claim succeed");
+    assert.equal(leases.lease?.spec?.holderIdentity, "", "the lease is handed back, not left to expire");
+  });
+
   void it("keeps waiting while the holder keeps renewing, even with renewTimes far in the past (clock skew)", async () => {
     const leases = new FakeLeases();
     leases.set({
