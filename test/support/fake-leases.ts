@@ -50,8 +50,14 @@ export class FakeLeases implements LeaseApi {
       metadata: { ...obj.metadata, resourceVersion: String(++this.rv) },
     }) as Lease;
     if (this.answersLost) {
-      this.hanging = true;
-      await this.#gate(options);
+      // Until aborted, whatever the test changes meanwhile: the answer to this write is gone.
+      await new Promise<void>((_, reject) => {
+        const signal = options?.signal;
+        if (!signal) return;
+        const fail = () => reject(new TsOperatorError("TSOP_ABORTED", "aborted"));
+        if (signal.aborted) fail();
+        signal.addEventListener("abort", fail, { once: true });
+      });
     }
     return structuredClone(this.lease);
   }
