@@ -51,27 +51,25 @@ export class FakeLeases implements LeaseApi {
     }) as Lease;
     if (this.answersLost) {
       // Until aborted, whatever the test changes meanwhile: the answer to this write is gone.
-      await new Promise<void>((_, reject) => {
-        const signal = options?.signal;
-        if (!signal) return;
-        const fail = () => reject(new TsOperatorError("TSOP_ABORTED", "aborted"));
-        if (signal.aborted) fail();
-        signal.addEventListener("abort", fail, { once: true });
-      });
+      await untilAborted(options?.signal);
     }
     return structuredClone(this.lease);
   }
   async #gate(options: RequestOptions | undefined): Promise<void> {
     await delay(1);
     if (this.hanging) {
-      await new Promise<void>((_, reject) => {
-        const signal = options?.signal;
-        if (!signal) return;
-        const fail = () => reject(new TsOperatorError("TSOP_ABORTED", "aborted"));
-        if (signal.aborted) fail();
-        signal.addEventListener("abort", fail, { once: true });
-      });
+      await untilAborted(options?.signal);
     }
     if (this.failing) throw new TsOperatorError("TSOP_CONNECTION_ERROR", "connection refused");
   }
+}
+
+/** A request that never answers: rejects once `signal` aborts (never without one). */
+function untilAborted(signal: AbortSignal | undefined): Promise<void> {
+  return new Promise<void>((_, reject) => {
+    if (!signal) return;
+    const fail = () => reject(new TsOperatorError("TSOP_ABORTED", "aborted"));
+    if (signal.aborted) fail();
+    signal.addEventListener("abort", fail, { once: true });
+  });
 }
