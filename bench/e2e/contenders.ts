@@ -134,6 +134,13 @@ export const tsoperator = bundled(
   "one handler call; absent children POSTed concurrently (up to 8 per parent), status by server-side apply; " +
     "4 workers (the default); a child whose hash and ownership match costs no request",
 );
+export const floorNode = bundled(
+  "floor-node",
+  join(ROOT, "bench/e2e/floor-node.ts"),
+  false,
+  "the floor's writes with node:https and a keep-alive Agent only (no library, no retries): what any Node.js " +
+    "process pays for them",
+);
 /** Not a contender: the cold-process paginated LIST that restart times are compared with. */
 export const lister = bundled("lister", join(ROOT, "bench/e2e/lister.ts"), false, "-");
 
@@ -250,6 +257,7 @@ export const floorApplySequential = bundled(
 export const ALL_CONTENDERS: Contender[] = [
   floor,
   floorApply,
+  floorNode,
   tsoperator,
   controllerRuntime("default"),
   controllerRuntime("fast"),
