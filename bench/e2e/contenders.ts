@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { contenderNode } from "./node-runtime.js";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const PEERS = join(ROOT, "bench/peers");
@@ -104,7 +105,7 @@ function bundled(
     },
     // BENCH_NODE_ARGS: extra node flags for the TypeScript contenders, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
     command: () => ({
-      file: process.execPath,
+      file: contenderNode(),
       args: [...(process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean), out],
       cwd: ROOT,
       env,
@@ -133,6 +134,13 @@ export const tsoperator = bundled(
   true,
   "one handler call; absent children POSTed concurrently (up to 8 per parent), status by server-side apply; " +
     "4 workers (the default); a child whose hash and ownership match costs no request",
+);
+export const floorSsaStatus = bundled(
+  "floor-ssa-status",
+  FLOOR,
+  false,
+  "the requests tsoperator makes, without watch or cache: K POSTs (concurrently) and a server-side apply of the status",
+  { BENCH_FLOOR_WRITES: "post-apply-status" },
 );
 export const floorNode = bundled(
   "floor-node",
@@ -242,7 +250,7 @@ export const dotI: Contender = {
     );
     return code === 0 ? undefined : `npm install failed (exit ${code}):\n${tail(output)}`;
   },
-  command: () => ({ file: process.execPath, args: [join(dotIDir, "operator.mjs")], cwd: dotIDir }),
+  command: () => ({ file: contenderNode(), args: [join(dotIDir, "operator.mjs")], cwd: dotIDir }),
 };
 
 /** Diagnostic only (run it by name with --contenders): the SSA floor with a parent's children written one by one. */
@@ -257,6 +265,7 @@ export const floorApplySequential = bundled(
 export const ALL_CONTENDERS: Contender[] = [
   floor,
   floorApply,
+  floorSsaStatus,
   floorNode,
   tsoperator,
   controllerRuntime("default"),

@@ -4,6 +4,8 @@
  * cache. One paginated LIST tells it the parents (a read, not a write). Run as its own process by the driver.
  * BENCH_FLOOR_WRITES=apply makes the same writes with server-side apply (children and status), the request kind
  * the apply-based operators use: the difference between the two floors is the price of SSA on the apiserver.
+ * BENCH_FLOOR_WRITES=post-apply-status POSTs the children and applies the status: the requests tsoperator makes, so
+ * tsoperator against it is the engine's own price (watches, cache, sync) apart from its choice of writes.
  * BENCH_FLOOR_SEQUENTIAL=1 writes a parent's children one after the other instead of in parallel (a diagnostic:
  * what an engine that syncs children sequentially costs at the same parent concurrency).
  */
@@ -14,7 +16,11 @@ import { BenchParent, childrenOf, type BenchParentObject } from "./workload.js";
 console.log("STARTED");
 const namespace = process.env.BENCH_NAMESPACE ?? "default";
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? "4");
-const apply = process.env.BENCH_FLOOR_WRITES === "apply";
+const writes = process.env.BENCH_FLOOR_WRITES ?? "post";
+if (!["post", "apply", "post-apply-status"].includes(writes))
+  throw new Error(`BENCH_FLOOR_WRITES=${writes}: unknown`);
+const apply = writes === "apply";
+const applyStatus = writes !== "post";
 const sequential = process.env.BENCH_FLOOR_SEQUENTIAL === "1";
 
 /** Runs `write` for every child: in parallel, or one after the other. */
@@ -27,7 +33,10 @@ async function each<T>(items: T[], write: (item: T) => Promise<unknown>): Promis
 }
 const client = await KubeClient.fromConfig(await ClientConfig.fromKubeconfig("bench-floor"));
 const parents = client.resource<BenchParentObject>(BenchParent, namespace);
-const configMaps = client.resource({ apiVersion: "v1", kind: "ConfigMap", plural: "configmaps", namespaced: true }, namespace);
+const configMaps = client.resource(
+  { apiVersion: "v1", kind: "ConfigMap", plural: "configmaps", namespaced: true },
+  namespace,
+);
 
 const todo: BenchParentObject[] = [];
 for await (const page of parents.listPages({ limit: 500 })) todo.push(...page.items);
@@ -40,14 +49,20 @@ await Promise.all(
       const parent = todo[next++]!;
       // Like an operator's sync: the children of one parent in parallel, then its status.
       const status = { observedGeneration: parent.metadata.generation, children: parent.spec.k };
-      if (apply) {
-        await each(childrenOf(parent), (cm) => configMaps.apply(cm, { fieldManager: "bench-floor", force: true }));
+      await each(childrenOf(parent), (cm) =>
+        apply ? configMaps.apply(cm, { fieldManager: "bench-floor", force: true }) : configMaps.create(cm),
+      );
+      if (applyStatus) {
         await parents.applyStatus(
-          { apiVersion: BenchParent.apiVersion, kind: BenchParent.kind, metadata: { name: parent.metadata.name }, status },
+          {
+            apiVersion: BenchParent.apiVersion,
+            kind: BenchParent.kind,
+            metadata: { name: parent.metadata.name },
+            status,
+          },
           { fieldManager: "bench-floor", force: true },
         );
       } else {
-        await each(childrenOf(parent), (cm) => configMaps.create(cm));
         await parents.patchStatus(parent.metadata.name ?? "", "merge", { status });
       }
     }

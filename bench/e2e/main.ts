@@ -10,7 +10,8 @@
  * run with the restart; 0 skips; --quick: 60), --memory-rate=50,
  * --heading="End-to-end: large" (RESULTS.md section to write), --no-write (print only), --rounds=3 (runs of the
  * floors and tsoperator per configuration, interleaved; RESULTS.md reports the median and spread of their ratios),
- * --from-json=bench/results/end-to-end.json (re-render a saved run), --e2e-only (bench/run.ts: skip the other
+ * --node=22 (the Node.js line the JavaScript contenders run on: a major fetched from the npm registry, a path, or
+ * "current" for the driver's), --from-json=bench/results/end-to-end.json (re-render a saved run), --e2e-only (bench/run.ts: skip the other
  * benchmarks). The run is saved as bench/results/<heading>.json and RESULTS.md is rendered from bench/results/.
  */
 import { execFileSync } from "node:child_process";
@@ -21,6 +22,7 @@ import { join } from "node:path";
 import { KubeClient } from "../../src/client/kube-client.js";
 import { TestEnvironment } from "../../src/testing/test-environment.js";
 import { AuditReader, auditFlags } from "./audit.js";
+import { contenderNode, useNode } from "./node-runtime.js";
 import { ALL_CONTENDERS, ROOT, floorApplySequential, lister, type Contender } from "./contenders.js";
 import { renderSection, renderTables, type ReportInput } from "./report.js";
 import { renderResults } from "../report-sections.js";
@@ -55,6 +57,8 @@ export interface E2eOptions {
   fromJson: string | undefined;
   /** Runs of the floors and tsoperator per configuration (the peers run once). */
   rounds: number;
+  /** Node.js for the JavaScript contenders: a major ("22"), a path, or "current". */
+  node: string;
   write: boolean;
   command: string;
 }
@@ -88,6 +92,8 @@ export function parseE2eArgs(argv: string[]): E2eOptions {
     cleanup: argv.includes("--cleanup"),
     fromJson: arg("from-json"),
     rounds: Number(arg("rounds") ?? 3),
+    // Users run the maintained lines; the driver's own Node may be older.
+    node: arg("node") ?? "22",
     heading: argv.find((a) => a.startsWith("--heading="))?.slice("--heading=".length) ?? "End-to-end",
     write: !argv.includes("--no-write"),
     command: `npm run bench -- ${argv.join(" ")}`.trim(),
@@ -134,7 +140,7 @@ function peerVersions(): string[] {
     "import kopf, kubernetes; print(kopf.__version__ if hasattr(kopf, '__version__') else '?', kubernetes.__version__)",
   ]);
   return [
-    `Node ${process.version}; ${version("go", ["version"])}; ${version("rustc", ["--version"])}; ${version("python3", ["--version"])}`,
+    `Node ${version(contenderNode(), ["--version"])} for the JavaScript contenders (the driver: ${process.version}); ${version("go", ["version"])}; ${version("rustc", ["--version"])}; ${version("python3", ["--version"])}`,
     `sigs.k8s.io/controller-runtime ${lockedVersion(goMod, /sigs\.k8s\.io\/controller-runtime (v\S+)/)}, k8s.io/client-go ${lockedVersion(goMod, /k8s\.io\/client-go (v\S+)/)}`,
     `kube ${lockedVersion(cargoLock, /name = "kube"\nversion = "([^"]+)"/)}, k8s-openapi ${lockedVersion(cargoLock, /name = "k8s-openapi"\nversion = "([^"]+)"/)}`,
     `kopf, kubernetes (Python): ${kopfVersion}`,
@@ -148,6 +154,8 @@ export async function runE2e(options: E2eOptions): Promise<{ results: RunResult[
     return { results: [], section: "" };
   }
   const log = (line: string) => console.error(line);
+  const node = useNode(options.node, log);
+  log(`JavaScript contenders run on Node ${node.version} (${node.path})`);
   const contenders = [...ALL_CONTENDERS, floorApplySequential].filter((c) =>
     options.contenders.includes(c.name),
   );

@@ -51,7 +51,9 @@ export function renderTables(input: ReportInput): string {
       "status.observedGeneration == generation and all N*K children. Requests are the apiserver's audit events of " +
       "the contender's own user from process start to 3 s after convergence. CPU is the contender's (utime+stime) " +
       "until convergence; control-plane CPU is kube-apiserver + etcd over the same span. `floor` creates (POST) " +
-      "and merge-patches the status; `floor-apply` makes the same writes with server-side apply. " +
+      "and merge-patches the status; `floor-apply` makes the same writes with server-side apply; " +
+      "`floor-ssa-status` makes tsoperator's requests (POSTs, a status apply); `floor-node` makes the floor's " +
+      "writes with bare node:https. " +
       "`tsoperator time / its time` below 1 means tsoperator converged faster than that contender. " +
       "Handler calls are counted by the tsoperator peer itself (other frameworks do not report theirs). " +
       "RSS is read right after the write burst without forcing a GC: it includes garbage and allocator slack, " +
@@ -110,9 +112,11 @@ export function renderTables(input: ReportInput): string {
   const rounds = input.rounds ?? 1;
   // Only a run with a floor has write-floor ratios.
   if (all.some((r) => r.contender.startsWith("floor"))) {
+    // Older saved runs have no floor-ssa-status: its columns appear only when it ran.
+    const sameWrites = all.some((r) => r.contender === "floor-ssa-status");
     out.push(`### Write-floor ratio over ${rounds} round${rounds === 1 ? "" : "s"}`, "");
     out.push(
-      "Per configuration, floor, floor-apply and tsoperator ran " +
+      "Per configuration, the floors and tsoperator ran " +
         `${rounds} time${rounds === 1 ? "" : "s"}, back to back in alternating order; each ratio pairs the runs of one round ` +
         "(the tables above show round 1).",
       "",
@@ -125,12 +129,14 @@ export function renderTables(input: ReportInput): string {
           "per round",
           "tsoperator / floor-apply (median)",
           "spread",
+          ...(sameWrites ? ["tsoperator / floor-ssa-status (median)", "spread"] : []),
           "handler calls / parent (median)",
         ],
         configs.map((config) => {
           const [n = "", k = ""] = config.split("x");
           const vsFloor = roundRatios(all, config, "floor");
           const vsApply = roundRatios(all, config, "floor-apply");
+          const vsSameWrites = roundRatios(all, config, "floor-ssa-status");
           const calls = all
             .filter(
               (r) => `${r.n}x${r.k}` === config && r.contender === "tsoperator" && r.syncs !== undefined,
@@ -144,6 +150,7 @@ export function renderTables(input: ReportInput): string {
             vsFloor.map((x) => fmt(x)).join(", ") || "-",
             fmt(median(vsApply)),
             spread(vsApply),
+            ...(sameWrites ? [fmt(median(vsSameWrites)), spread(vsSameWrites)] : []),
             fmt(median(calls)),
           ];
         }),
