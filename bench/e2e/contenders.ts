@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { NODE_OPTIONS } from "../../src/manifests/generate.js";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const PEERS = join(ROOT, "bench/peers");
@@ -132,7 +133,10 @@ export const tsoperator = bundled(
   join(PEERS, "tsoperator/main.ts"),
   true,
   "one handler call; absent children POSTed concurrently (up to 8 per parent), status by server-side apply; " +
-    "4 workers (the default); a child whose hash and ownership match costs no request",
+    "4 workers (the default); a child whose hash and ownership match costs no request; run with the NODE_OPTIONS " +
+    `of the generated Deployment (${NODE_OPTIONS})`,
+  // Run the way docs/deployment.md recommends deploying it.
+  { NODE_OPTIONS },
 );
 export const floorNode = bundled(
   "floor-node",
