@@ -296,8 +296,9 @@ function manifestDocuments(config: OperatorConfig, options: ManifestOptions): Ma
 /**
  * Node options of the generated pod. V8 grows its young generation up to 16 MiB per semi-space (32 MiB of the
  * heap) in a process that allocates as fast as an operator decoding watch events and writing; a 4 MiB cap kept
- * the bench peer's RSS after a 1000-parent write burst at about 98 MB instead of 116 MB, at no measurable CPU
- * cost (bench/e2e, N=1000 K=1). The flag cannot be set from inside a running process: it must reach node itself.
+ * the bench peer's RSS after a 1000-parent write burst at 99.5 MB instead of 115.8 MB (medians of 10 runs), with
+ * GC pauses and CPU within the noise (docs/deployment.md has the figures). The flag cannot be set from inside a
+ * running process: it must reach node itself.
  * Not exported from the package; the bench runs its tsoperator peer with the same value.
  */
 export const NODE_OPTIONS = "--max-semi-space-size=4";
