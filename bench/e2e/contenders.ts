@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { NODE_OPTIONS } from "../../src/manifests/generate.js";
 import { contenderNode } from "./node-runtime.js";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -133,7 +134,10 @@ export const tsoperator = bundled(
   join(PEERS, "tsoperator/main.ts"),
   true,
   "one handler call; absent children POSTed concurrently (up to 8 per parent), status by server-side apply; " +
-    "4 workers (the default); a child whose hash and ownership match costs no request",
+    "4 workers (the default); a child whose hash and ownership match costs no request; run with the NODE_OPTIONS " +
+    `of the generated Deployment (${NODE_OPTIONS})`,
+  // Run the way docs/deployment.md recommends deploying it.
+  { NODE_OPTIONS },
 );
 export const floorSsaStatus = bundled(
   "floor-ssa-status",

@@ -1,9 +1,11 @@
 /**
  * Makes a freshly decoded object fit for the cache: drops `managedFields` (often the largest part of an object,
- * and useless to an operator except for its own field manager's entry) and freezes the result so the one stored
- * copy can be handed to every consumer without defensive copies.
+ * and useless to an operator except for its own field manager's entry), shares the strings many objects repeat
+ * (intern.ts), and freezes the result so the one stored copy can be handed to every consumer without defensive
+ * copies.
  */
 import type { KubeObject } from "../core/types.js";
+import { internObject } from "./intern.js";
 
 export interface CompactOptions {
   /**
@@ -37,6 +39,7 @@ export function compactObject<T extends KubeObject>(obj: T, options: CompactOpti
       obj.metadata = kept.length > 0 ? { ...rest, managedFields: kept } : rest;
     }
   }
+  internObject(obj);
   if (options.freeze !== false) deepFreeze(obj);
   return obj;
 }
