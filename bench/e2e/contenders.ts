@@ -266,6 +266,15 @@ export const floorApplySequential = bundled(
   { BENCH_FLOOR_WRITES: "apply", BENCH_FLOOR_SEQUENTIAL: "1" },
 );
 
+/** Diagnostic only (run it by name): floor-ssa-status plus the informers' two watches, events decoded and dropped. */
+export const floorSsaStatusWatch = bundled(
+  "floor-ssa-status-watch",
+  FLOOR,
+  false,
+  "floor-ssa-status plus a watch of the parents and one of the children, every event decoded and dropped",
+  { BENCH_FLOOR_WRITES: "post-apply-status", BENCH_FLOOR_WATCH: "1" },
+);
+
 export const ALL_CONTENDERS: Contender[] = [
   floor,
   floorApply,

@@ -6,12 +6,15 @@
  * the apply-based operators use: the difference between the two floors is the price of SSA on the apiserver.
  * BENCH_FLOOR_WRITES=post-apply-status POSTs the children and applies the status: the requests tsoperator makes, so
  * tsoperator against it is the engine's own price (watches, cache, sync) apart from its choice of writes.
+ * BENCH_FLOOR_WATCH=1 also watches the parents and the children (by the workload's label) from the LIST's
+ * resourceVersion and decodes every event, as an operator's informers do, without caching or syncing anything (a
+ * diagnostic: the price of the watches alone, on the apiserver and in the process).
  * BENCH_FLOOR_SEQUENTIAL=1 writes a parent's children one after the other instead of in parallel (a diagnostic:
  * what an engine that syncs children sequentially costs at the same parent concurrency).
  */
 import { ClientConfig } from "../../src/client/config.js";
 import { KubeClient } from "../../src/client/kube-client.js";
-import { BenchParent, childrenOf, type BenchParentObject } from "./workload.js";
+import { BenchParent, GROUP, childrenOf, type BenchParentObject } from "./workload.js";
 
 console.log("STARTED");
 const namespace = process.env.BENCH_NAMESPACE ?? "default";
@@ -39,7 +42,28 @@ const configMaps = client.resource(
 );
 
 const todo: BenchParentObject[] = [];
-for await (const page of parents.listPages({ limit: 500 })) todo.push(...page.items);
+let listed: string | undefined;
+for await (const page of parents.listPages({ limit: 500 })) {
+  todo.push(...page.items);
+  listed = page.metadata.resourceVersion;
+}
+// Diagnostic: the informers' watches without the informers (events decoded and dropped).
+const watching = new AbortController();
+let events = 0;
+if (process.env.BENCH_FLOOR_WATCH === "1") {
+  const drain = async (stream: AsyncIterable<unknown>) => {
+    try {
+      for await (const _ of stream) events++;
+    } catch (err) {
+      if (!watching.signal.aborted) console.error(`floor watch: ${String(err)}`);
+    }
+  };
+  // resourceVersions are etcd's, one sequence for every type: the parents' LIST is a valid start for both.
+  void drain(parents.watch({ resourceVersion: listed, signal: watching.signal }));
+  void drain(
+    configMaps.watch({ labelSelector: `${GROUP}/parent`, resourceVersion: listed, signal: watching.signal }),
+  );
+}
 console.log("READY");
 
 let next = 0;
@@ -69,7 +93,9 @@ await Promise.all(
   }),
 );
 console.log("DONE");
-await client.close();
+if (events > 0) console.error(`floor watch: ${events} events`);
+// The watches stay open like an operator's until the driver stops us; the writes' client closes with them.
+if (process.env.BENCH_FLOOR_WATCH !== "1") await client.close();
 // Stay alive until the driver stops us, like the operators (so RSS and CPU are read the same way).
 setInterval(() => {}, 60_000);
 process.once("SIGTERM", () => process.exit(0));

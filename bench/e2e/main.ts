@@ -23,7 +23,14 @@ import { KubeClient } from "../../src/client/kube-client.js";
 import { TestEnvironment } from "../../src/testing/test-environment.js";
 import { AuditReader, auditFlags } from "./audit.js";
 import { contenderNode, useNode } from "./node-runtime.js";
-import { ALL_CONTENDERS, ROOT, floorApplySequential, lister, type Contender } from "./contenders.js";
+import {
+  ALL_CONTENDERS,
+  ROOT,
+  floorApplySequential,
+  floorSsaStatusWatch,
+  lister,
+  type Contender,
+} from "./contenders.js";
 import { renderSection, renderTables, type ReportInput } from "./report.js";
 import { renderResults } from "../report-sections.js";
 import { saveResult, slug, type SavedResult } from "../results-file.js";
@@ -156,7 +163,7 @@ export async function runE2e(options: E2eOptions): Promise<{ results: RunResult[
   const log = (line: string) => console.error(line);
   const node = useNode(options.node, log);
   log(`JavaScript contenders run on Node ${node.version} (${node.path})`);
-  const contenders = [...ALL_CONTENDERS, floorApplySequential].filter((c) =>
+  const contenders = [...ALL_CONTENDERS, floorApplySequential, floorSsaStatusWatch].filter((c) =>
     options.contenders.includes(c.name),
   );
   const peers: ReportInput["peers"] = [];

@@ -112,8 +112,10 @@ export function renderTables(input: ReportInput): string {
   const rounds = input.rounds ?? 1;
   // Only a run with a floor has write-floor ratios.
   if (all.some((r) => r.contender.startsWith("floor"))) {
-    // Older saved runs have no floor-ssa-status: its columns appear only when it ran.
-    const sameWrites = all.some((r) => r.contender === "floor-ssa-status");
+    // Every other floor that ran gets its own ratio columns (older saved runs had only floor-apply).
+    const otherFloors = [...new Set(all.map((r) => r.contender))].filter(
+      (name) => name.startsWith("floor") && name !== "floor",
+    );
     out.push(`### Write-floor ratio over ${rounds} round${rounds === 1 ? "" : "s"}`, "");
     out.push(
       "Per configuration, the floors and tsoperator ran " +
@@ -127,16 +129,12 @@ export function renderTables(input: ReportInput): string {
           "tsoperator / floor (median)",
           "spread",
           "per round",
-          "tsoperator / floor-apply (median)",
-          "spread",
-          ...(sameWrites ? ["tsoperator / floor-ssa-status (median)", "spread"] : []),
+          ...otherFloors.flatMap((name) => [`tsoperator / ${name} (median)`, "spread"]),
           "handler calls / parent (median)",
         ],
         configs.map((config) => {
           const [n = "", k = ""] = config.split("x");
           const vsFloor = roundRatios(all, config, "floor");
-          const vsApply = roundRatios(all, config, "floor-apply");
-          const vsSameWrites = roundRatios(all, config, "floor-ssa-status");
           const calls = all
             .filter(
               (r) => `${r.n}x${r.k}` === config && r.contender === "tsoperator" && r.syncs !== undefined,
@@ -148,9 +146,10 @@ export function renderTables(input: ReportInput): string {
             fmt(median(vsFloor)),
             spread(vsFloor),
             vsFloor.map((x) => fmt(x)).join(", ") || "-",
-            fmt(median(vsApply)),
-            spread(vsApply),
-            ...(sameWrites ? [fmt(median(vsSameWrites)), spread(vsSameWrites)] : []),
+            ...otherFloors.flatMap((name) => {
+              const ratios = roundRatios(all, config, name);
+              return [fmt(median(ratios)), spread(ratios)];
+            }),
             fmt(median(calls)),
           ];
         }),
