@@ -399,6 +399,12 @@ export function findings(all: RunResult[]): string[] {
       parts.push(
         `tsoperator writes ${wt} vs floor ${wf} (${wt === wf ? "exactly the floor" : `${wt > wf ? "+" : ""}${wt - wf}`})`,
       );
+      // The diagnostic floor with tsoperator's requests and watches separates the engine from the watches' price.
+      const watched = roundRatios(all, config, "floor-ssa-status-watch");
+      if (watched.length)
+        parts.push(
+          `with tsoperator's requests and its two watches in the floor, tsoperator / floor-ssa-status-watch ${fmt(median(watched))} (median of ${watched.length}, spread ${spread(watched)}): the engine's own share`,
+        );
     } else if (!tso) {
       parts.push("tsoperator did not converge");
     }
