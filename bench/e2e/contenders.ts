@@ -275,6 +275,9 @@ export const floorSsaStatusWatch = bundled(
   { BENCH_FLOOR_WRITES: "post-apply-status", BENCH_FLOOR_WATCH: "1" },
 );
 
+/** Run only when named with --contenders. */
+export const DIAGNOSTIC_CONTENDERS: Contender[] = [floorApplySequential, floorSsaStatusWatch];
+
 export const ALL_CONTENDERS: Contender[] = [
   floor,
   floorApply,

@@ -7,11 +7,11 @@
  */
 import { readFileSync } from "node:fs";
 import { Agent, request } from "node:https";
+import { stayUntilStopped, syncEachParent } from "./floor-loop.js";
 import { BenchParent, childrenOf, type BenchParentObject } from "./workload.js";
 
 console.log("STARTED");
 const namespace = process.env.BENCH_NAMESPACE ?? "default";
-const concurrency = Number(process.env.BENCH_CONCURRENCY ?? "4");
 
 const kubeconfig = readFileSync(process.env.KUBECONFIG ?? "", "utf8");
 const field = (name: string): string => {
@@ -83,24 +83,16 @@ do {
 } while (token !== undefined);
 console.log("READY");
 
-let next = 0;
-await Promise.all(
-  Array.from({ length: concurrency }, async () => {
-    while (next < todo.length) {
-      const parent = todo[next++]!;
-      const status = { observedGeneration: parent.metadata.generation, children: parent.spec.k };
-      await Promise.all(childrenOf(parent).map((cm) => call("POST", configMapsPath, cm)));
-      await call(
-        "PATCH",
-        `${parentsPath}/${parent.metadata.name}/status`,
-        { status },
-        "application/merge-patch+json",
-      );
-    }
-  }),
-);
+await syncEachParent(todo, async (parent) => {
+  const status = { observedGeneration: parent.metadata.generation, children: parent.spec.k };
+  await Promise.all(childrenOf(parent).map((cm) => call("POST", configMapsPath, cm)));
+  await call(
+    "PATCH",
+    `${parentsPath}/${parent.metadata.name}/status`,
+    { status },
+    "application/merge-patch+json",
+  );
+});
 console.log("DONE");
 agent.destroy();
-// Stay alive until the driver stops us, like the operators (so RSS and CPU are read the same way).
-setInterval(() => {}, 60_000);
-process.once("SIGTERM", () => process.exit(0));
+stayUntilStopped();

@@ -14,11 +14,11 @@
  */
 import { ClientConfig } from "../../src/client/config.js";
 import { KubeClient } from "../../src/client/kube-client.js";
+import { stayUntilStopped, syncEachParent } from "./floor-loop.js";
 import { BenchParent, GROUP, childrenOf, type BenchParentObject } from "./workload.js";
 
 console.log("STARTED");
 const namespace = process.env.BENCH_NAMESPACE ?? "default";
-const concurrency = Number(process.env.BENCH_CONCURRENCY ?? "4");
 const writes = process.env.BENCH_FLOOR_WRITES ?? "post";
 if (!["post", "apply", "post-apply-status"].includes(writes))
   throw new Error(`BENCH_FLOOR_WRITES=${writes}: unknown`);
@@ -66,36 +66,28 @@ if (process.env.BENCH_FLOOR_WATCH === "1") {
 }
 console.log("READY");
 
-let next = 0;
-await Promise.all(
-  Array.from({ length: concurrency }, async () => {
-    while (next < todo.length) {
-      const parent = todo[next++]!;
-      // Like an operator's sync: the children of one parent in parallel, then its status.
-      const status = { observedGeneration: parent.metadata.generation, children: parent.spec.k };
-      await each(childrenOf(parent), (cm) =>
-        apply ? configMaps.apply(cm, { fieldManager: "bench-floor", force: true }) : configMaps.create(cm),
-      );
-      if (applyStatus) {
-        await parents.applyStatus(
-          {
-            apiVersion: BenchParent.apiVersion,
-            kind: BenchParent.kind,
-            metadata: { name: parent.metadata.name },
-            status,
-          },
-          { fieldManager: "bench-floor", force: true },
-        );
-      } else {
-        await parents.patchStatus(parent.metadata.name ?? "", "merge", { status });
-      }
-    }
-  }),
-);
+await syncEachParent(todo, async (parent) => {
+  // Like an operator's sync: the children of one parent in parallel, then its status.
+  const status = { observedGeneration: parent.metadata.generation, children: parent.spec.k };
+  await each(childrenOf(parent), (cm) =>
+    apply ? configMaps.apply(cm, { fieldManager: "bench-floor", force: true }) : configMaps.create(cm),
+  );
+  if (applyStatus) {
+    await parents.applyStatus(
+      {
+        apiVersion: BenchParent.apiVersion,
+        kind: BenchParent.kind,
+        metadata: { name: parent.metadata.name },
+        status,
+      },
+      { fieldManager: "bench-floor", force: true },
+    );
+  } else {
+    await parents.patchStatus(parent.metadata.name ?? "", "merge", { status });
+  }
+});
 console.log("DONE");
 if (events > 0) console.error(`floor watch: ${events} events`);
 // The watches stay open like an operator's until the driver stops us; the writes' client closes with them.
 if (process.env.BENCH_FLOOR_WATCH !== "1") await client.close();
-// Stay alive until the driver stops us, like the operators (so RSS and CPU are read the same way).
-setInterval(() => {}, 60_000);
-process.once("SIGTERM", () => process.exit(0));
+stayUntilStopped();

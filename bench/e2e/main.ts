@@ -22,15 +22,8 @@ import { join } from "node:path";
 import { KubeClient } from "../../src/client/kube-client.js";
 import { TestEnvironment } from "../../src/testing/test-environment.js";
 import { AuditReader, auditFlags } from "./audit.js";
-import { contenderNode, useNode } from "./node-runtime.js";
-import {
-  ALL_CONTENDERS,
-  ROOT,
-  floorApplySequential,
-  floorSsaStatusWatch,
-  lister,
-  type Contender,
-} from "./contenders.js";
+import { contenderNodeVersion, useNode } from "./node-runtime.js";
+import { ALL_CONTENDERS, ROOT, DIAGNOSTIC_CONTENDERS, lister, type Contender } from "./contenders.js";
 import { renderSection, renderTables, type ReportInput } from "./report.js";
 import { renderResults } from "../report-sections.js";
 import { saveResult, slug, type SavedResult } from "../results-file.js";
@@ -147,7 +140,7 @@ function peerVersions(): string[] {
     "import kopf, kubernetes; print(kopf.__version__ if hasattr(kopf, '__version__') else '?', kubernetes.__version__)",
   ]);
   return [
-    `Node ${version(contenderNode(), ["--version"])} for the JavaScript contenders (the driver: ${process.version}); ${version("go", ["version"])}; ${version("rustc", ["--version"])}; ${version("python3", ["--version"])}`,
+    `Node ${contenderNodeVersion()} for the JavaScript contenders (the driver: ${process.version}); ${version("go", ["version"])}; ${version("rustc", ["--version"])}; ${version("python3", ["--version"])}`,
     `sigs.k8s.io/controller-runtime ${lockedVersion(goMod, /sigs\.k8s\.io\/controller-runtime (v\S+)/)}, k8s.io/client-go ${lockedVersion(goMod, /k8s\.io\/client-go (v\S+)/)}`,
     `kube ${lockedVersion(cargoLock, /name = "kube"\nversion = "([^"]+)"/)}, k8s-openapi ${lockedVersion(cargoLock, /name = "k8s-openapi"\nversion = "([^"]+)"/)}`,
     `kopf, kubernetes (Python): ${kopfVersion}`,
@@ -163,7 +156,7 @@ export async function runE2e(options: E2eOptions): Promise<{ results: RunResult[
   const log = (line: string) => console.error(line);
   const node = useNode(options.node, log);
   log(`JavaScript contenders run on Node ${node.version} (${node.path})`);
-  const contenders = [...ALL_CONTENDERS, floorApplySequential, floorSsaStatusWatch].filter((c) =>
+  const contenders = [...ALL_CONTENDERS, ...DIAGNOSTIC_CONTENDERS].filter((c) =>
     options.contenders.includes(c.name),
   );
   const peers: ReportInput["peers"] = [];

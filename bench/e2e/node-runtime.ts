@@ -9,9 +9,13 @@ import { join } from "node:path";
 import { cacheRoot } from "../../src/testing/controlplane-binaries.js";
 
 let chosen = process.execPath;
+let chosenVersion = process.version;
 
 /** The node binary the contenders run on (the driver's until `useNode` picks another). */
 export const contenderNode = (): string => chosen;
+
+/** Its `node --version`, read once when it was chosen. */
+export const contenderNodeVersion = (): string => chosenVersion;
 
 /** Resolves `spec` ("current", a major such as "22", or a path to a node binary) and makes it the contenders'. */
 export function useNode(spec: string, log: (line: string) => void): { path: string; version: string } {
@@ -22,8 +26,8 @@ export function useNode(spec: string, log: (line: string) => void): { path: stri
     throw new Error(
       `--node=${spec}: expected "current", a major version such as 22, or a path to a node binary`,
     );
-  const version = execFileSync(chosen, ["--version"], { encoding: "utf8" }).trim();
-  return { path: chosen, version };
+  chosenVersion = execFileSync(chosen, ["--version"], { encoding: "utf8" }).trim();
+  return { path: chosen, version: chosenVersion };
 }
 
 function installedMajor(major: string, log: (line: string) => void): string {
