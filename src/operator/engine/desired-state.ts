@@ -4,7 +4,7 @@
  */
 import { TsOperatorError } from "../../core/errors.js";
 import type { K8sType, KubeObject, OwnerReference } from "../../core/types.js";
-import { hashOf } from "../../core/json.js";
+import { NotJsonError, hashOf, jsonCopy } from "../../core/json.js";
 import { SHARD_BUCKET_LABEL, bucketOfObject } from "../../core/shard-hash.js";
 import type { OperatorConfig, UpdateStrategy } from "../api/config.js";
 import { UNCHANGED_CHILDREN, type SyncResponse } from "../api/handler.js";
@@ -52,6 +52,7 @@ export interface OutputProblem {
     | "duplicate-child"
     | "foreign-controller"
     | "not-an-object"
+    | "not-json"
     | "invalid-response";
   readonly message: string;
 }
@@ -108,6 +109,13 @@ export function prepareDesiredChildren(response: SyncResponse, ctx: PrepareConte
       rule: "invalid-response",
       message: "status must be an object or null",
     });
+  } else if (s !== undefined && s !== null) {
+    try {
+      jsonCopy(s, "status");
+    } catch (error) {
+      if (!(error instanceof NotJsonError)) throw error;
+      problems.push({ child: "response", rule: "not-json", message: error.message });
+    }
   }
 
   const parentMeta = ctx.parent.metadata;
@@ -202,7 +210,14 @@ export function prepareDesiredChildren(response: SyncResponse, ctx: PrepareConte
     if (seen.has(id)) problem("duplicate-child", "is returned twice");
     seen.add(id);
     if (!ok) return;
-    const object = finishChild(child, namespace, ctx);
+    let object: KubeObject;
+    try {
+      object = finishChild(child, namespace, ctx);
+    } catch (error) {
+      if (!(error instanceof NotJsonError)) throw error;
+      problem("not-json", error.message);
+      return;
+    }
     const hash = hashOf(object);
     // Sharded: the parent's bucket, so the replica holding it caches this child too (its label selector). Not
     // in the hash: switching sharding on must not count as a change of every child (a "recreate" child would be
@@ -230,10 +245,14 @@ export function prepareDesiredChildren(response: SyncResponse, ctx: PrepareConte
   return out;
 }
 
-/** A deep copy with defaulted namespace, our labels and the controller ownerReference. */
+/**
+ * A deep copy with defaulted namespace, our labels and the controller ownerReference. Throws NotJsonError for a
+ * value the server would not receive as given (NaN, a Map, ...).
+ */
 function finishChild(child: KubeObject, namespace: string | undefined, ctx: PrepareContext): KubeObject {
-  // One deep copy: everything below edits the copy, never the handler's object.
-  const copy = structuredClone<KubeObject>(child);
+  // One deep copy, as JSON sees it: everything below edits the copy, never the handler's object, and the hash
+  // is taken of exactly what will be sent.
+  const copy = jsonCopy(child);
   const metadata = copy.metadata;
   for (const field of SERVER_METADATA) delete (metadata as Record<string, unknown>)[field];
   if (namespace) metadata.namespace = namespace;
