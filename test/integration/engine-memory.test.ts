@@ -58,7 +58,8 @@ async function churn(s: Scenario, round: string, count: number): Promise<void> {
   );
   await eventually("all children cached", async () => cachedConfigMaps() === count * 2, 240_000);
   const during = controller.engineMemorySizes();
-  assert.ok(during.statuses > 0 && during.childWrites >= count * 2, `in use: ${JSON.stringify(during)}`);
+  // Statuses stored as written hold no entry (engine-reconciler.test.ts covers the ones the server normalises).
+  assert.ok(during.childWrites >= count * 2, `in use: ${JSON.stringify(during)}`);
 
   await inBatches(count, 16, (i) => s.parents.delete(`${round}-${i}`));
   // The garbage collector deletes the children of deleted parents; here someone else also deletes them (a

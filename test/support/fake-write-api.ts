@@ -32,6 +32,8 @@ export class FakeWriteApi {
   onRequest: ((verb: LoggedRequest["verb"]) => void) | undefined = undefined;
   /** Errors thrown by the next requests of a verb, in order. */
   readonly failures = new Map<LoggedRequest["verb"], Error[]>();
+  /** What the server makes of a status it stores (schema pruning, defaults); by default it keeps it as sent. */
+  normalizeStatus: (status: unknown) => unknown = (status) => status;
   #rv = 100;
   #uid = 0;
 
@@ -157,7 +159,7 @@ export class FakeWriteApi {
       async applyStatus(obj, options) {
         log("applyStatus", obj.metadata.name ?? "", { body: obj, signal: options?.signal });
         const stored = structuredClone(find(obj.metadata));
-        stored.status = structuredClone(obj.status);
+        stored.status = self.normalizeStatus(structuredClone(obj.status));
         return self.put(stored);
       },
     };

@@ -221,10 +221,32 @@ describe("reconciler: a stuck handler", () => {
     });
   });
 
+  it("writes a status the server normalises once, and keeps an entry only for such a parent", async () => {
+    const sync = () => ({ status: { ok: 1, dropped: "x" }, children: [] });
+    const asWritten = harness({ sync });
+    for (let i = 0; i < 3; i++) await asWritten.reconciler.reconcile("ns/w", signal());
+    assert.equal(asWritten.statusWrites(), 1);
+    assert.equal(asWritten.reconciler.memorySizes().statuses, 0, "stored as written: nothing to remember");
+    // The schema prunes `dropped`: what is stored never equals what is asked for.
+    const pruned = harness({ sync });
+    pruned.fake.normalizeStatus = (status) => {
+      const { dropped: _dropped, ...kept } = status as Record<string, unknown>;
+      return kept;
+    };
+    for (let i = 0; i < 3; i++) await pruned.reconciler.reconcile("ns/w", signal());
+    assert.equal(pruned.statusWrites(), 1, "no write loop");
+    assert.equal(pruned.reconciler.memorySizes().statuses, 1);
+  });
+
   it("forgets the per-object bookkeeping of a deleted parent and its children", async () => {
-    const h = harness({ sync: () => ({ status: { ok: 1 }, children: [child("a")] }) });
+    const h = harness({ sync: () => ({ status: { ok: 1, dropped: "x" }, children: [child("a")] }) });
+    h.fake.normalizeStatus = (status) => {
+      const { dropped: _dropped, ...kept } = status as Record<string, unknown>;
+      return kept;
+    };
     await h.reconciler.reconcile("ns/w", signal());
-    // The child's write and the parent's status write are both remembered (the own-event filter).
+    // The child's write and the parent's status write are both remembered (the own-event filter), and the
+    // normalised status's pair.
     assert.deepEqual(h.reconciler.memorySizes(), {
       statuses: 1,
       childWrites: 2,

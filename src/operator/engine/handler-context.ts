@@ -39,10 +39,14 @@ export function handlerContext(
     normal: (reason, message) => record("Normal", reason, message),
     warning: (reason, message) => record("Warning", reason, message),
   };
+  let logger: Logger | undefined;
   return Object.freeze({
     signal,
     operatorName: deps.operatorName,
-    logger: (deps.logger ?? silentLogger).child(parentBindings(parent)),
+    // Bound on first use: most syncs log nothing, and a child logger per sync is not free.
+    get logger(): Logger {
+      return (logger ??= (deps.logger ?? silentLogger).child(parentBindings(parent)));
+    },
     events,
   });
 }

@@ -5,7 +5,7 @@
 import { isNotFound } from "../../core/errors.js";
 import type { Condition, KubeObject } from "../../core/types.js";
 import type { ResourceApi } from "../../client/resource-api.js";
-import { hashOf, jsonEqual } from "../../core/json.js";
+import { canonicalJson, hashOfCanonical } from "../../core/json.js";
 
 /** Condition type the engine writes on the parent when a sync fails (and removes once a sync succeeds). */
 export const SYNC_CONDITION = "Synced";
@@ -15,24 +15,30 @@ export type { Condition };
 type StatusObject = Record<string, unknown> & { conditions?: Condition[]; observedGeneration?: number };
 
 /**
- * Per parent uid, what we last asked for and what the server then stored. When the server normalises a status
- * (schema pruning, defaults, quantities), the stored one never deep-equals ours; remembering the pair keeps that
- * from becoming a write on every sync.
+ * Per parent uid, what we last asked for and what the server then stored, when the two differ. When the server
+ * normalises a status (schema pruning, defaults, quantities), the stored one never deep-equals ours; remembering
+ * the pair keeps that from becoming a write on every sync. A status stored as written needs no entry: it equals
+ * what the next sync asks for, and most parents hold none.
  */
 export class StatusMemory {
   readonly #written = new Map<string, { desired: string; stored: string }>();
 
   isCurrent(parent: KubeObject, desired: unknown): boolean {
-    if (jsonEqual(parent.status ?? {}, desired)) return true;
-    const uid = parent.metadata.uid ?? "";
-    const last = this.#written.get(uid);
+    const want = canonicalJson(desired);
+    const have = canonicalJson(parent.status ?? {});
+    if (want === have) return true;
+    const last = this.#written.get(parent.metadata.uid ?? "");
     return (
-      last !== undefined && last.desired === hashOf(desired) && last.stored === hashOf(parent.status ?? {})
+      last !== undefined && last.desired === hashOfCanonical(want) && last.stored === hashOfCanonical(have)
     );
   }
 
   remember(uid: string | undefined, desired: unknown, stored: unknown): void {
-    if (uid) this.#written.set(uid, { desired: hashOf(desired), stored: hashOf(stored ?? {}) });
+    if (!uid) return;
+    const want = canonicalJson(desired);
+    const have = canonicalJson(stored ?? {});
+    if (want === have) this.#written.delete(uid);
+    else this.#written.set(uid, { desired: hashOfCanonical(want), stored: hashOfCanonical(have) });
   }
 
   forget(uid: string | undefined): void {
@@ -137,8 +143,17 @@ function currentSyncCondition(parent: KubeObject): Condition | undefined {
   return Array.isArray(conditions) ? conditions.find((c) => c?.type === SYNC_CONDITION) : undefined;
 }
 
+let nowSecond = Number.NaN;
+let nowText = "";
+
+/** The current time as a condition carries it (whole seconds). Formatted once per second, not once per sync. */
 function now(): string {
-  return new Date().toISOString().replace(/\.\d+Z$/, "Z");
+  const second = Math.floor(Date.now() / 1000);
+  if (second !== nowSecond) {
+    nowSecond = second;
+    nowText = new Date(second * 1000).toISOString().replace(".000Z", "Z");
+  }
+  return nowText;
 }
 
 /** Writes `desired` as the parent's status unless it is already there. Returns whether it wrote. */

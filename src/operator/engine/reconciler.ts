@@ -344,8 +344,27 @@ export class Reconciler {
       logger: this.#ctx.handlerLogger,
       events: this.#ctx.handlerEvents,
     });
-    const running = Promise.resolve().then(() => call(context));
     const settled = () => this.#pendingCalls.delete(entry);
+    const over = () => {
+      scope.release();
+      // Tells a handler still running that its answer is no longer wanted (and clears the deadline's timer).
+      scope.abort(SYNC_OVER);
+    };
+    let answer: T | Promise<T>;
+    try {
+      answer = call(context);
+    } catch (error) {
+      settled();
+      over();
+      throw error;
+    }
+    if (!isPromiseLike(answer)) {
+      // Answered synchronously: no deadline to arm (a timer per sync was a visible share of a bulk create).
+      settled();
+      over();
+      return answer;
+    }
+    const running = Promise.resolve(answer);
     void running.then(settled, settled);
     // Rejects with the stop's reason when stopping, with SyncTimeoutError once the timeout passes.
     const deadline = sleep(timeoutMs, scope.signal).then(() => {
@@ -356,9 +375,7 @@ export class Reconciler {
     try {
       return await Promise.race([running, deadline]);
     } finally {
-      scope.release();
-      // Tells a handler still running that its answer is no longer wanted (and clears the deadline's timer).
-      scope.abort(SYNC_OVER);
+      over();
     }
   }
 
@@ -487,6 +504,14 @@ export class SyncTimeoutError extends TsOperatorError {
   constructor(timeoutMs: number) {
     super("TSOP_SYNC_TIMEOUT", `the handler did not finish within ${timeoutMs} ms (syncTimeoutMs)`);
   }
+}
+
+function isPromiseLike<T>(value: T | Promise<T>): value is Promise<T> {
+  return (
+    (typeof value === "object" || typeof value === "function") &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === "function"
+  );
 }
 
 function isAbort(error: unknown): boolean {
