@@ -5,6 +5,7 @@
  * copies.
  */
 import type { KubeObject } from "../core/types.js";
+import { deepFreeze } from "../core/freeze.js";
 import { internObject } from "./intern.js";
 
 export interface CompactOptions {
@@ -42,17 +43,4 @@ export function compactObject<T extends KubeObject>(obj: T, options: CompactOpti
   internObject(obj);
   if (options.freeze !== false) deepFreeze(obj);
   return obj;
-}
-
-/** Freezes an object graph of plain JSON values. */
-export function deepFreeze<T>(value: T): T {
-  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    if (Array.isArray(value)) {
-      for (const item of value) deepFreeze(item);
-    } else {
-      for (const key in value) deepFreeze((value as Record<string, unknown>)[key]);
-    }
-  }
-  return value;
 }

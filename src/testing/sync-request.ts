@@ -3,7 +3,7 @@
  * views the engine hands out (`children.ofType`, `related.ofType`, `get` by bare name in the parent's namespace),
  * over objects the test lists. The context records the Events and log lines the handler produced.
  */
-import { deepFreeze } from "../runtime/compact.js";
+import { deepFreeze } from "../core/freeze.js";
 import type { K8sType, KubeObject } from "../core/types.js";
 import type { SyncContext, SyncRequest } from "../operator/api/handler.js";
 import { buildSyncRequest, typeKey, type RelatedSource } from "../operator/api/sync-request.js";
