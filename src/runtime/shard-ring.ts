@@ -173,6 +173,7 @@ export class ShardRing {
       leaseDurationMs,
       now: this.#now,
       observer: this.#observer,
+      unsettled: new Set(),
     };
   }
 
