@@ -24,6 +24,7 @@ import {
   LeaseTerm,
   claimLease,
   handBackLease,
+  releaseUnsettledClaims,
   type Lease,
   type LeaseApi,
   type LeaseWriter,
@@ -104,8 +105,6 @@ export class LeaderElector {
   readonly #logger: Logger;
   readonly #release: boolean;
   readonly #observer: LeaseObserver;
-  /** stop() aborted a read or claim of the Lease: the claim may have been committed without our seeing it. */
-  #claimCutOff = false;
   readonly #writer: LeaseWriter;
   readonly #loop = new LeaseLoop("LeaderElector");
   /** The current term while leading. */
@@ -145,6 +144,7 @@ export class LeaderElector {
       leaseDurationMs,
       now,
       observer: this.#observer,
+      unsettled: new Set(),
     };
   }
 
@@ -204,26 +204,20 @@ export class LeaderElector {
       if (this.#release) await this.#releaseLease(term.lease);
     } else {
       await this.#termEnded;
-      // A claim cut off by the stop may still have been committed: then the Lease names us, nobody would release
-      // it, and the next leader would wait for it to expire.
-      if (this.#release && this.#claimCutOff) await this.#releaseIfOurs();
     }
+    // A claim whose answer the stop (or a timeout) cut off may still have been committed: see lease-term.ts.
+    if (this.#release) await this.#releaseUnsettled();
   }
 
-  async #releaseIfOurs(): Promise<void> {
-    try {
-      const current = (await this.#writer.api.getOrUndefined(
-        { namespace: this.namespace, name: this.leaseName },
-        { signal: AbortSignal.timeout(this.retryPeriodMs * 2) },
-      )) as Lease | undefined;
-      if (current && (current.spec?.holderIdentity ?? "") === this.identity)
-        await this.#releaseLease(current);
-    } catch (err) {
+  async #releaseUnsettled(): Promise<void> {
+    const { released, failed } = await releaseUnsettledClaims(this.#writer, this.retryPeriodMs * 2);
+    if (released.length > 0)
+      this.#logger.info({ identity: this.identity }, "lease released (a claim whose answer was cut off)");
+    for (const { err } of failed)
       this.#logger.warn(
         { err: errorMessage(err) },
-        "could not check the lease after a claim cut off by stop; the next leader may wait for expiry",
+        "could not check the lease after a claim whose answer was cut off; the next leader may wait for expiry",
       );
-    }
   }
 
   #startTerm(lease: Lease, sentAt: number): void {
@@ -324,9 +318,7 @@ export class LeaderElector {
       if (isConflict(err) || isAlreadyExists(err)) {
         // Someone wrote the lease between our read and write: they won this round.
         this.#logger.debug({ identity: this.identity }, "lease changed concurrently");
-      } else if (this.#loop.signal.aborted) {
-        this.#claimCutOff = true;
-      } else {
+      } else if (!this.#loop.signal.aborted) {
         this.#logger.warn(
           { identity: this.identity, err: errorMessage(err) },
           "could not acquire or renew the lease",

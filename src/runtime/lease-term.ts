@@ -11,8 +11,14 @@
  * clock when they see the write, which is after the server committed it and so after we sent it, but possibly
  * long before a slow answer reaches us. Counted from the answer, a reply slower than leaseDuration −
  * renewDeadline would let us act after the Lease expired for the others.
+ *
+ * A claim whose answer never came (cut off by stop(), timed out, connection lost) may have been committed all the
+ * same: the Lease then names us though we hold no term on it, and nobody would release it, so the next holder
+ * would wait a full lease duration. Claims record such Leases in `LeaseWriter.unsettled`, and a stopping user
+ * hands them back with `releaseUnsettledClaims` once its terms are over; this is here, not in each user, so
+ * leader election and every bucket of the shard ring get it alike.
  */
-import { isConflict, isNotFound } from "../core/errors.js";
+import { ApiError, isConflict, isNotFound } from "../core/errors.js";
 import type { KubeObject, ObjectId } from "../core/types.js";
 import type { RequestOptions, WriteOptions } from "../client/resource-api.js";
 import type { LeaseObserver } from "./lease-observer.js";
@@ -49,6 +55,20 @@ export interface LeaseWriter {
   now: () => number;
   /** Every Lease read or written here is recorded, so expiry judgements see our own writes too. */
   observer: LeaseObserver;
+  /**
+   * Names of the Leases a claim of ours was sent to without our learning whether the server committed it. Kept
+   * by `claimLease`, emptied by `releaseUnsettledClaims`; start with an empty set.
+   */
+  unsettled: Set<string>;
+}
+
+/**
+ * Whether a failed write's error proves the server did not commit it: an answer below 500 is the server's
+ * refusal (409, 404, 403, 422...). An abort, a timeout, a lost connection or a 5xx (a 504 from the API server
+ * can come after etcd committed) leaves the outcome unknown.
+ */
+function refused(err: unknown): boolean {
+  return err instanceof ApiError && err.statusCode < 500;
 }
 
 /** The record a holder writes: its identity, the duration in whole seconds, renewTime now. */
@@ -75,9 +95,31 @@ export async function claimLease(
   signal: AbortSignal,
   labels?: Record<string, string>,
 ): Promise<Lease> {
+  // Recorded before the send: from then on, until an answer says otherwise, the Lease may name us. A refusal
+  // clears only this claim: an earlier one still unknown may have been committed late, and be what it hit.
+  const earlier = writer.unsettled.has(name);
+  writer.unsettled.add(name);
   let written: Lease;
+  try {
+    written = await writeClaim(writer, name, current, signal, labels);
+  } catch (err) {
+    if (refused(err) && !earlier) writer.unsettled.delete(name);
+    throw err;
+  }
+  writer.unsettled.delete(name);
+  writer.observer.observe(written, true);
+  return written;
+}
+
+function writeClaim(
+  writer: LeaseWriter,
+  name: string,
+  current: Lease | undefined,
+  signal: AbortSignal,
+  labels: Record<string, string> | undefined,
+): Promise<Lease> {
   if (!current) {
-    written = (await writer.api.create(
+    return writer.api.create(
       {
         apiVersion: "coordination.k8s.io/v1",
         kind: "Lease",
@@ -85,21 +127,18 @@ export async function claimLease(
         spec: { ...holderSpec(writer), leaseTransitions: 0 },
       },
       { signal },
-    )) as Lease;
-  } else {
-    const spec = current.spec ?? {};
-    const ours = (spec.holderIdentity ?? "") === writer.identity;
-    written = (await writer.api.replace(
-      {
-        ...current,
-        metadata: { ...current.metadata, managedFields: undefined },
-        spec: { ...holderSpec(writer), leaseTransitions: (spec.leaseTransitions ?? 0) + (ours ? 0 : 1) },
-      },
-      { signal },
-    )) as Lease;
+    ) as Promise<Lease>;
   }
-  writer.observer.observe(written, true);
-  return written;
+  const spec = current.spec ?? {};
+  const ours = (spec.holderIdentity ?? "") === writer.identity;
+  return writer.api.replace(
+    {
+      ...current,
+      metadata: { ...current.metadata, managedFields: undefined },
+      spec: { ...holderSpec(writer), leaseTransitions: (spec.leaseTransitions ?? 0) + (ours ? 0 : 1) },
+    },
+    { signal },
+  ) as Promise<Lease>;
 }
 
 /**
@@ -161,6 +200,44 @@ export async function handBackLease(
     }
   }
   return false;
+}
+
+/** What `releaseUnsettledClaims` did: the Leases handed back, and those it could not check or release. */
+export interface UnsettledRelease {
+  released: string[];
+  failed: Array<{ name: string; err: unknown }>;
+}
+
+/**
+ * Hands back every Lease in `writer.unsettled` that names us: claims whose answer we never got, which the server
+ * may have committed. For a stopping user, once its terms are over and no claim is in flight: a Lease it still
+ * holds a term on would be handed back from under it. Reads the Lease first and releases only when it names us,
+ * through `handBackLease` (a PUT on the version read, so a newer holder's write is never overwritten). Each read
+ * and each hand-back is bounded by `timeoutMs`, so a hung server cannot hang a stop. Never throws; a Lease it could
+ * not check stays in `unsettled` and its next holder waits for its expiry (safe, only slow).
+ */
+export async function releaseUnsettledClaims(
+  writer: LeaseWriter,
+  timeoutMs: number,
+): Promise<UnsettledRelease> {
+  const result: UnsettledRelease = { released: [], failed: [] };
+  await Promise.all(
+    [...writer.unsettled].map(async (name) => {
+      try {
+        const current = (await writer.api.getOrUndefined(
+          { namespace: writer.namespace, name },
+          { signal: AbortSignal.timeout(timeoutMs) },
+        )) as Lease | undefined;
+        // Not observed: a holder change to us, for a term we never had, would be news to no one.
+        if (current && (await handBackLease(writer, current, AbortSignal.timeout(timeoutMs))))
+          result.released.push(name);
+        writer.unsettled.delete(name);
+      } catch (err) {
+        result.failed.push({ name, err });
+      }
+    }),
+  );
+  return result;
 }
 
 /** What one renewal of a term came to. */

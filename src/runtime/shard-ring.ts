@@ -26,6 +26,7 @@ import {
   LeaseTerm,
   claimLease,
   handBackLease,
+  releaseUnsettledClaims,
   renewLease,
   type Lease,
   type LeaseApi,
@@ -173,6 +174,7 @@ export class ShardRing {
       leaseDurationMs,
       now: this.#now,
       observer: this.#observer,
+      unsettled: new Set(),
     };
   }
 
@@ -232,7 +234,9 @@ export class ShardRing {
       ...[...this.#holdings.keys()].map((b) => this.#release(b, "stopping")),
     ];
     await Promise.all([this.#leave(), ...releases]);
-    // Only now, with every holding released: a Lease naming us is then one we did not know we held.
+    // Only now, with every holding released and no claim in flight: a Lease naming us is then one we did not know
+    // we held. First the claims whose answers were cut off (lease-term.ts keeps them), then a sweep for any other.
+    await this.#releaseUnsettled();
     await this.#releaseStrays();
   }
 
@@ -321,9 +325,9 @@ export class ShardRing {
 
   async #acquire(bucket: number, current: Lease | undefined, round: AbortSignal): Promise<boolean> {
     const name = this.bucketLeaseName(bucket);
-    // Not aborted by stop(): a write cut off after the server committed it would leave a Lease naming us that we
-    // do not know we hold. Let it finish; stop() then releases it with the rest.
-    const signal = AbortSignal.timeout(this.renewDeadlineMs);
+    // Cut off by stop(), which must not wait for a hung server: a claim the server committed all the same is one
+    // lease-term.ts records as unsettled, and stop() hands it back.
+    const signal = AbortSignal.any([this.#lifecycle.signal, AbortSignal.timeout(this.renewDeadlineMs)]);
     if (round.aborted) return false;
     const sentAt = this.#now();
     try {
@@ -472,7 +476,25 @@ export class ShardRing {
     }
   }
 
-  /** Bucket Leases still naming us that we do not hold (a write whose answer was lost): hand them back. */
+  /** Claims whose answers we never got (cut off by the stop, or timed out): hand back those the server committed. */
+  async #releaseUnsettled(): Promise<void> {
+    const { released, failed } = await releaseUnsettledClaims(this.#writer, this.retryPeriodMs * 2);
+    for (const lease of released)
+      this.#logger.info(
+        { lease, identity: this.identity },
+        "lease handed back after a claim whose answer was cut off",
+      );
+    for (const { name, err } of failed)
+      this.#logger.warn(
+        { lease: name, err: errorMessage(err) },
+        "could not check a lease after a claim whose answer was cut off; the next holder may wait for its expiry",
+      );
+  }
+
+  /**
+   * Bucket Leases still naming us that we do not hold and did not know we had claimed (an earlier process with
+   * our identity, a claim committed after the check above): hand them back.
+   */
   async #releaseStrays(): Promise<void> {
     try {
       const signal = AbortSignal.timeout(this.retryPeriodMs * 2);

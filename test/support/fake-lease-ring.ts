@@ -21,8 +21,12 @@ export class FakeLeaseRing {
   readonly writes: LeaseWrite[] = [];
   rv = 1;
 
-  /** A client for one replica; `failing` on it makes only that replica's requests fail (a partition). */
-  client(): ShardRingLeaseApi & { failing: boolean } {
+  /**
+   * A client for one replica; `failing` on it makes only that replica's requests fail (a partition), and
+   * `answersLost` picks Leases whose writes it commits but never answers until aborted (a reply lost after the
+   * server acted).
+   */
+  client(): RingClient {
     return ringClient(this);
   }
 
@@ -49,14 +53,21 @@ export class FakeLeaseRing {
   }
 }
 
-function ringClient(ring: FakeLeaseRing): ShardRingLeaseApi & { failing: boolean } {
+export type RingClient = ShardRingLeaseApi & { failing: boolean; answersLost: (name: string) => boolean };
+
+function ringClient(ring: FakeLeaseRing): RingClient {
   const gate = async (self: { failing: boolean }, options?: RequestOptions) => {
     await delay(1);
     if (options?.signal?.aborted) throw new TsOperatorError("TSOP_ABORTED", "aborted");
     if (self.failing) throw new TsOperatorError("TSOP_CONNECTION_ERROR", "connection refused");
   };
+  const answer = async (written: KubeObject, options?: RequestOptions): Promise<KubeObject> => {
+    if (api.answersLost(written.metadata.name ?? "")) await untilAborted(options?.signal);
+    return written;
+  };
   const api = {
     failing: false,
+    answersLost: (_name: string): boolean => false,
     async getOrUndefined(id: ObjectId | string, options?: RequestOptions) {
       await gate(api, options);
       const lease = ring.leases.get(typeof id === "string" ? id : id.name);
@@ -77,7 +88,7 @@ function ringClient(ring: FakeLeaseRing): ShardRingLeaseApi & { failing: boolean
       await gate(api, options);
       const name = obj.metadata.name ?? "";
       if (ring.leases.has(name)) throw new ApiError("POST", "/leases", 409, { reason: "AlreadyExists" });
-      return ring.store(obj);
+      return answer(ring.store(obj), options);
     },
     async replace(obj: KubeObject, options?: WriteOptions) {
       await gate(api, options);
@@ -86,7 +97,7 @@ function ringClient(ring: FakeLeaseRing): ShardRingLeaseApi & { failing: boolean
       if (obj.metadata.resourceVersion !== current.metadata.resourceVersion) {
         throw new ApiError("PUT", "/leases/x", 409, { reason: "Conflict" });
       }
-      return ring.store(obj);
+      return answer(ring.store(obj), options);
     },
     async delete(id: ObjectId | string, options?: RequestOptions) {
       await gate(api, options);
@@ -96,4 +107,14 @@ function ringClient(ring: FakeLeaseRing): ShardRingLeaseApi & { failing: boolean
     },
   };
   return api;
+}
+
+/** A request that never answers: rejects once `signal` aborts (never without one). */
+function untilAborted(signal: AbortSignal | undefined): Promise<never> {
+  return new Promise<never>((_, reject) => {
+    if (!signal) return;
+    const fail = () => reject(new TsOperatorError("TSOP_ABORTED", "aborted"));
+    if (signal.aborted) fail();
+    signal.addEventListener("abort", fail, { once: true });
+  });
 }

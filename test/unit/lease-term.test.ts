@@ -7,10 +7,12 @@ import {
   claimLease,
   handBackLease,
   microTime,
+  releaseUnsettledClaims,
   type Lease,
   type LeaseWriter,
 } from "../../src/runtime/lease-term.js";
 import { FakeLeases } from "../support/fake-leases.js";
+import { FakeLeaseRing } from "../support/fake-lease-ring.js";
 
 function lease(rv: string, spec: Lease["spec"]): Lease {
   return {
@@ -35,10 +37,19 @@ function writer(leases: FakeLeases, identity = "a"): LeaseWriter {
     leaseDurationMs: 1000,
     now: Date.now,
     observer: new LeaseObserver({ now: Date.now, defaultDurationSeconds: 1 }),
+    unsettled: new Set(),
   };
 }
 
 const never = new AbortController().signal;
+
+async function until(what: string, check: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await delay(5);
+  }
+}
 
 void describe("LeaseObserver: expiry on our clock", () => {
   void it("a record that keeps changing is live whatever its renewTime says", () => {
@@ -219,5 +230,142 @@ void describe("handBackLease", () => {
     assert.equal(leases.lease?.spec?.leaseTransitions, 0);
     await claimLease(writer(leases, "b"), "op", leases.lease, never);
     assert.equal(leases.lease?.spec?.leaseTransitions, 1);
+  });
+});
+
+void describe("claims whose answer was cut off", () => {
+  void it("a claim the server committed but whose answer the stop cut off is handed back", async () => {
+    const leases = new FakeLeases();
+    const w = writer(leases);
+    leases.answersLost = true;
+    const stopping = new AbortController();
+    const claim = claimLease(w, "op", undefined, stopping.signal);
+    await until("the claim is committed", () => leases.lease?.spec?.holderIdentity === "a");
+    stopping.abort();
+    await assert.rejects(claim);
+    leases.answersLost = false;
+    const result = await releaseUnsettledClaims(w, 1000);
+    assert.deepEqual(result, { released: ["op"], failed: [] });
+    assert.equal(leases.lease?.spec?.holderIdentity, "", "a successor takes it at once");
+    assert.equal(leases.lease?.spec?.leaseDurationSeconds, 1);
+    assert.equal(leases.lease?.spec?.leaseTransitions, 0, "a hand-back is no change of holder");
+    assert.equal(w.unsettled.size, 0);
+    const writes = leases.writes;
+    assert.deepEqual(await releaseUnsettledClaims(w, 1000), { released: [], failed: [] });
+    assert.equal(leases.writes, writes, "settled once, not again");
+  });
+
+  void it("a claim the server refused leaves nothing to release; one that succeeded is the term's to hand back", async () => {
+    const leases = new FakeLeases();
+    const w = writer(leases);
+    const held = await claimLease(w, "op", undefined, never);
+    assert.equal(w.unsettled.size, 0, "answered: settled");
+    await claimLease(writer(leases, "b"), "op", leases.lease, never);
+    await assert.rejects(claimLease(w, "op", held, never), /409/);
+    assert.equal(w.unsettled.size, 0, "a 409 is the server's refusal: nothing was committed");
+    const writes = leases.writes;
+    assert.deepEqual(await releaseUnsettledClaims(w, 1000), { released: [], failed: [] });
+    assert.equal(leases.writes, writes);
+  });
+
+  void it("never releases a Lease someone else took after our cut-off claim, nor one rewritten under the check", async () => {
+    const leases = new FakeLeases();
+    const w = writer(leases);
+    leases.answersLost = true;
+    const stopping = new AbortController();
+    const claim = claimLease(w, "op", undefined, stopping.signal);
+    await until("the claim is committed", () => leases.lease?.spec?.holderIdentity === "a");
+    stopping.abort();
+    await assert.rejects(claim);
+    leases.answersLost = false;
+    // b writes between our read (which still names us) and our hand-back: the PUT on the version read conflicts.
+    let raced = false;
+    w.api = {
+      getOrUndefined: async (id, options) => {
+        const read = await leases.getOrUndefined(id, options);
+        if (!raced) {
+          raced = true;
+          await claimLease(writer(leases, "b"), "op", leases.lease, never);
+        }
+        return read;
+      },
+      create: (obj, options) => leases.create(obj, options),
+      replace: (obj, options) => leases.replace(obj, options),
+    };
+    const writes = leases.writes;
+    assert.deepEqual(await releaseUnsettledClaims(w, 1000), { released: [], failed: [] });
+    assert.equal(leases.writes, writes + 1, "b's claim only: nothing written over it");
+    assert.equal(leases.lease?.spec?.holderIdentity, "b");
+    assert.equal(leases.lease?.spec?.leaseTransitions, 1, "one change of holder, a to b");
+  });
+
+  void it("is bounded in time when the server hangs, and keeps what it could not check", async () => {
+    const leases = new FakeLeases();
+    const w = writer(leases);
+    leases.failing = true;
+    await assert.rejects(claimLease(w, "op", undefined, never), /connection refused/);
+    assert.deepEqual([...w.unsettled], ["op"], "a lost connection leaves the outcome unknown");
+    leases.failing = false;
+    leases.hanging = true;
+    // AbortSignal.timeout does not keep the process alive (a real request's socket would).
+    const alive = setInterval(() => {}, 1000);
+    const started = Date.now();
+    const result = await releaseUnsettledClaims(w, 100).finally(() => clearInterval(alive));
+    const took = Date.now() - started;
+    assert.ok(took >= 90 && took < 1000, `gave up after ${took} ms`);
+    assert.deepEqual(result.released, []);
+    assert.deepEqual(
+      result.failed.map((f) => f.name),
+      ["op"],
+    );
+    assert.deepEqual([...w.unsettled], ["op"]);
+  });
+
+  void it("the shard ring's path: of many bucket Leases, only those our cut-off claims committed are handed back", async () => {
+    const ring = new FakeLeaseRing();
+    const client = ring.client();
+    const observer = new LeaseObserver({ now: Date.now, defaultDurationSeconds: 1 });
+    const w: LeaseWriter = {
+      api: client,
+      namespace: "ns",
+      identity: "a",
+      leaseDurationMs: 1000,
+      now: Date.now,
+      observer,
+      unsettled: new Set(),
+    };
+    const labels = { "tsoperator.io/shard-ring": "op", "tsoperator.io/shard-role": "bucket" };
+    const bucket = (i: number) => `op-bucket-${i}`;
+    // Bucket 0: claimed and answered, a live term holds it.
+    await claimLease(w, bucket(0), undefined, never, labels);
+    // Buckets 1 and 2: committed, answers lost, cut off by the stop; b then takes bucket 2 (expired for it).
+    client.answersLost = (name) => name === bucket(1) || name === bucket(2);
+    const stopping = new AbortController();
+    const claims = [1, 2].map((i) => claimLease(w, bucket(i), undefined, stopping.signal, labels));
+    await until("both claims committed", () => ring.holders("op", 4).join() === "a,a,a,");
+    stopping.abort();
+    for (const claim of claims) await assert.rejects(claim);
+    client.answersLost = () => false;
+    const b: LeaseWriter = { ...w, api: ring.client(), identity: "b", unsettled: new Set() };
+    await claimLease(b, bucket(2), ring.leases.get(bucket(2)), never, labels);
+    // Bucket 3: the connection failed before the server saw the claim.
+    client.failing = true;
+    await assert.rejects(claimLease(w, bucket(3), undefined, never, labels));
+    client.failing = false;
+    assert.deepEqual([...w.unsettled].sort(), [bucket(1), bucket(2), bucket(3)]);
+
+    const writes = ring.writes.length;
+    const result = await releaseUnsettledClaims(w, 1000);
+    assert.deepEqual(result, { released: [bucket(1)], failed: [] });
+    assert.deepEqual(ring.holders("op", 4), ["a", "", "b", ""], "the term's bucket and b's are untouched");
+    assert.equal(ring.leases.has(bucket(3)), false, "nothing created for a claim never committed");
+    assert.deepEqual(
+      ring.writes.slice(writes).map((x) => `${x.name}:${x.holder}`),
+      [`${bucket(1)}:`],
+      "one write: the hand-back",
+    );
+    assert.equal(ring.leases.get(bucket(1))?.spec?.leaseDurationSeconds, 1);
+    assert.equal(ring.leases.get(bucket(1))?.metadata.labels?.["tsoperator.io/shard-role"], "bucket");
+    assert.equal(w.unsettled.size, 0);
   });
 });

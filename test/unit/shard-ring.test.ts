@@ -185,6 +185,48 @@ void describe("ShardRing (fake leases)", () => {
     assert.deepEqual(witness.violations, []);
   });
 
+  it("a replica stopped while its claim of a bucket has no answer hands the bucket back, without waiting for the claim", async (t) => {
+    // A renew deadline long enough that waiting for the claim to time out shows in stop()'s duration.
+    const SLOW = { ...FAST, leaseDurationMs: 3000, renewDeadlineMs: 2000 };
+    // A claim waiting for its answer holds only AbortSignal timers, which do not keep the process alive (a real
+    // request's socket would).
+    const alive = setInterval(() => {}, 1000);
+    t.after(() => clearInterval(alive));
+    const leases = new FakeLeaseRing();
+    const witness = new Witness();
+    const clientA = leases.client();
+    clientA.answersLost = (name) => name === "op-bucket-1";
+    const a = new ShardRing(clientA, { ...SLOW, buckets: 2, identity: "a" });
+    const runA = a.run(witness.callbacks("a"));
+    await until("a's claim of bucket 1 is committed", () => leases.holders("op", 2)[1] === "a");
+    // The server answers again, but this claim's answer is gone: only stop() ends it.
+    clientA.answersLost = () => false;
+    const stoppedAt = Date.now();
+    await a.stop();
+    await runA;
+    const stopMs = Date.now() - stoppedAt;
+    assert.ok(
+      stopMs < SLOW.renewDeadlineMs / 2,
+      `stop() took ${stopMs} ms: it waited for the claim's timeout`,
+    );
+    assert.deepEqual(leases.holders("op", 2), ["", ""], "bucket 1 handed back, not left to expire");
+    assert.equal(leases.leases.get("op-bucket-1")?.spec?.leaseDurationSeconds, 1);
+    assert.ok(
+      !witness.log.some((e) => e.who === "a" && e.bucket === 1),
+      "a never started bucket 1: it never saw its claim succeed",
+    );
+    // A successor takes both at its first acquiring round, not a lease duration after it first saw them.
+    const b = new ShardRing(leases.client(), { ...SLOW, buckets: 2, identity: "b" });
+    const startedAt = Date.now();
+    const runB = b.run(witness.callbacks("b"));
+    await until("b holds both", () => b.state.held.length === 2);
+    const tookMs = Date.now() - startedAt;
+    assert.ok(tookMs < SLOW.leaseDurationMs, `b took ${tookMs} ms`);
+    await b.stop();
+    await runB;
+    assert.deepEqual(witness.violations, []);
+  });
+
   it("rejects timings that would let two holders overlap, and bad names", () => {
     const leases = new FakeLeaseRing();
     assert.throws(
