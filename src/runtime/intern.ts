@@ -58,24 +58,27 @@ const EMPTY: SharedNode = { id: 0, node: EMPTY_NODE };
 
 /** The shared copy of a fresh (unfrozen, caller-owned) fieldsV1 node, or undefined when it is not shared. */
 function shareNode(tree: Record<string, unknown>): SharedNode | undefined {
+  const members = Object.keys(tree);
+  if (members.length === 0) return EMPTY;
   let key = "";
   let shareable = true;
-  for (const member in tree) {
+  for (let i = 0; i < members.length; i++) {
+    const member = members[i]!;
     const value = tree[member];
-    const shared =
-      typeof value === "object" && value !== null && !Array.isArray(value) && !Object.isFrozen(value)
-        ? shareNode(value as Record<string, unknown>)
-        : undefined;
+    let shared: SharedNode | undefined;
+    if (typeof value === "object" && value !== null && !Array.isArray(value) && !Object.isFrozen(value)) {
+      shared = shareNode(value as Record<string, unknown>);
+    }
     if (shared === undefined) {
       shareable = false;
       continue;
     }
     tree[member] = shared.node;
-    if (shareable) key += `${member.length}:${member}=${shared.id};`;
+    if (!shareable) continue;
+    key += `${member.length}:${member}=${shared.id};`;
     if (key.length > MAX_NODE_KEY) shareable = false;
   }
   if (!shareable) return undefined;
-  if (key === "") return EMPTY;
   const known = nodes.get(key);
   if (known !== undefined) return known;
   if (!candidates.has(key)) {
