@@ -13,6 +13,7 @@ export {
   parentUidIndex,
   type IndexFunction,
   type StoreEvent,
+  type StoreReplacement,
 } from "./store.js";
 export {
   Reflector,
