@@ -13,7 +13,6 @@ export {
   parentUidIndex,
   type IndexFunction,
   type StoreEvent,
-  type StoreReplacement,
 } from "./store.js";
 export {
   Reflector,

@@ -260,6 +260,7 @@ export class Reflector<T extends KubeObject = KubeObject> {
     const { apiVersion, kind } = this.api.type;
     const generation = this.#generation;
     const selectors = this.#selectors;
+    const items: T[] = [];
     let resourceVersion: string | undefined;
     if (selectors.nothing) {
       this.#backoff.reset();
@@ -276,9 +277,6 @@ export class Reflector<T extends KubeObject = KubeObject> {
     });
     const pages = list[Symbol.asyncIterator]();
     let next = pages.next();
-    // Each page goes into the replacement as it arrives (while the next page is on its way), so the end of the LIST
-    // is only the swap. Never committed when the LIST is cut: the store keeps its content.
-    const replacement = this.store.beginReplace();
     try {
       for (;;) {
         const result = await next;
@@ -291,7 +289,7 @@ export class Reflector<T extends KubeObject = KubeObject> {
           // LIST items of built-in types come without apiVersion/kind; watch events have them. Make them uniform.
           item.apiVersion ??= apiVersion;
           item.kind ??= kind;
-          replacement.add(compactObject(item, this.#options.compact));
+          items.push(compactObject(item, this.#options.compact));
         }
         resourceVersion = page.metadata.resourceVersion;
         if (signal.aborted) return;
@@ -303,7 +301,7 @@ export class Reflector<T extends KubeObject = KubeObject> {
     }
     // Reset before the store resolves `synced`, so whoever awaits it sees a healthy status.
     this.#backoff.reset();
-    const events = replacement.commit(resourceVersion);
+    const events = this.store.replaceAll(items, resourceVersion);
     for (const event of events) this.#emit(event);
     this.#listed(generation);
   }

@@ -65,8 +65,6 @@ export class Store<T extends KubeObject = KubeObject> {
   #items = new Map<string, T>();
   readonly #indexes = new Map<string, Index<T>>();
   #resourceVersion: string | undefined;
-  /** Counts content changes, so a replacement can tell whether the store changed under it. */
-  #writes = 0;
   #hasSynced = false;
   #resolveSynced!: () => void;
   /** Resolves once the first full LIST has been stored. Never rejects. */
@@ -163,7 +161,6 @@ export class Store<T extends KubeObject = KubeObject> {
     const key = keyOf(obj);
     const old = this.#items.get(key);
     this.#items.set(key, obj);
-    this.#writes++;
     for (const index of this.#indexes.values()) {
       if (old) removeFromIndex(index, key, old);
       addToIndex(index, key, obj);
@@ -182,7 +179,6 @@ export class Store<T extends KubeObject = KubeObject> {
     if (!old) return undefined;
     if (obj.metadata.uid && old.metadata.uid && obj.metadata.uid !== old.metadata.uid) return undefined;
     this.#items.delete(key);
-    this.#writes++;
     for (const index of this.#indexes.values()) removeFromIndex(index, key, old);
     return { type: "DELETED", object: obj };
   }
@@ -198,49 +194,27 @@ export class Store<T extends KubeObject = KubeObject> {
    * whose resourceVersion did not change keeps its stored identity and produces no event.
    */
   replaceAll(objects: Iterable<T>, resourceVersion: string | undefined): StoreEvent<T>[] {
-    const replacement = this.beginReplace();
-    for (const obj of objects) replacement.add(obj);
-    return replacement.commit(resourceVersion);
-  }
-
-  /**
-   * replaceAll in two halves, so a paginated LIST can do the work of each page while the next one is on its way
-   * and leave only the swap for the end: objects are added as they arrive, nothing is visible before commit().
-   * A replacement that is never committed (a LIST cut by abort or error) leaves the store as it was.
-   */
-  beginReplace(): StoreReplacement<T> {
-    return new Replacement(this.#items, this.#writes, [...this.#indexes], (staged, resourceVersion) =>
-      this.#commit(staged, resourceVersion),
-    );
-  }
-
-  #commit(staged: Staged<T>, resourceVersion: string | undefined): StoreEvent<T>[] {
-    const { next, indexes } = staged;
-    let events = staged.events;
-    // A write since beginReplace (our own write recorded during a relist) may have changed what the staged diff was
-    // computed against: diff again against what the store holds now. The staged objects are the LIST's, or an
-    // object with the same resourceVersion (so the same content, and the same index values).
-    if (staged.previous !== this.#items || staged.writes !== this.#writes) {
-      const current = this.#items;
-      events = [];
-      for (const [key, obj] of next) {
-        const old = current.get(key);
-        if (!old) events.push({ type: "ADDED", object: obj });
-        else if (old.metadata.resourceVersion !== obj.metadata.resourceVersion)
-          events.push({ type: "MODIFIED", object: obj, old });
-        else next.set(key, old);
+    const previous = this.#items;
+    const next = new Map<string, T>();
+    const events: StoreEvent<T>[] = [];
+    for (const obj of objects) {
+      const key = keyOf(obj);
+      const old = previous.get(key);
+      if (!old) {
+        next.set(key, obj);
+        events.push({ type: "ADDED", object: obj });
+      } else if (old.metadata.resourceVersion !== obj.metadata.resourceVersion) {
+        next.set(key, obj);
+        events.push({ type: "MODIFIED", object: obj, old });
+      } else {
+        next.set(key, old);
       }
     }
-    for (const [key, old] of this.#items) if (!next.has(key)) events.push({ type: "DELETED", object: old });
+    for (const [key, old] of previous) if (!next.has(key)) events.push({ type: "DELETED", object: old });
     this.#items = next;
-    this.#writes++;
-    for (const [name, index] of this.#indexes) {
-      const built = indexes.get(name);
-      if (built && built.fn === index.fn) {
-        index.values = built.values;
-      } else {
-        // Registered while the LIST ran.
-        index.values = new Map();
+    if (events.length > 0) {
+      for (const index of this.#indexes.values()) {
+        index.values.clear();
         for (const [key, obj] of next) addToIndex(index, key, obj);
       }
     }
@@ -256,67 +230,6 @@ export class Store<T extends KubeObject = KubeObject> {
     const index = this.#indexes.get(name);
     if (!index) throw new TsOperatorError("TSOP_USAGE", `no index named ${JSON.stringify(name)}`);
     return index;
-  }
-}
-
-interface Staged<T extends KubeObject> {
-  previous: Map<string, T>;
-  writes: number;
-  next: Map<string, T>;
-  events: StoreEvent<T>[];
-  indexes: Map<string, Index<T>>;
-}
-
-/** A LIST result being staged for a store: see Store.beginReplace. */
-export interface StoreReplacement<T extends KubeObject = KubeObject> {
-  /** Adds one object of the LIST (a key listed twice: the later object wins, as in the store). */
-  add(obj: T): void;
-  /** Swaps the staged content in, in one synchronous step, and returns the difference (see Store.replaceAll). */
-  commit(resourceVersion: string | undefined): StoreEvent<T>[];
-}
-
-class Replacement<T extends KubeObject> implements StoreReplacement<T> {
-  readonly #staged: Staged<T>;
-  readonly #commit: (staged: Staged<T>, resourceVersion: string | undefined) => StoreEvent<T>[];
-  #committed = false;
-
-  constructor(
-    previous: Map<string, T>,
-    writes: number,
-    indexes: ReadonlyArray<readonly [string, Index<T>]>,
-    commit: (staged: Staged<T>, resourceVersion: string | undefined) => StoreEvent<T>[],
-  ) {
-    this.#commit = commit;
-    this.#staged = {
-      previous,
-      writes,
-      next: new Map(),
-      events: [],
-      indexes: new Map(indexes.map(([name, index]) => [name, { fn: index.fn, values: new Map() }])),
-    };
-  }
-
-  add(obj: T): void {
-    const { previous, next, events, indexes } = this.#staged;
-    const key = keyOf(obj);
-    const old = previous.get(key);
-    let stored = obj;
-    if (!old) events.push({ type: "ADDED", object: obj });
-    else if (old.metadata.resourceVersion !== obj.metadata.resourceVersion)
-      events.push({ type: "MODIFIED", object: obj, old });
-    else stored = old;
-    const replaced = next.get(key);
-    next.set(key, stored);
-    for (const index of indexes.values()) {
-      if (replaced) removeFromIndex(index, key, replaced);
-      addToIndex(index, key, stored);
-    }
-  }
-
-  commit(resourceVersion: string | undefined): StoreEvent<T>[] {
-    if (this.#committed) throw new TsOperatorError("TSOP_USAGE", "store replacement already committed");
-    this.#committed = true;
-    return this.#commit(this.#staged, resourceVersion);
   }
 }
 

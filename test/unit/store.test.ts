@@ -87,62 +87,6 @@ void describe("store", () => {
     assert.deepEqual(store.indexKeys("owner", "p"), ["ns/change"]);
   });
 
-  void it("a staged replacement is invisible until commit, and one never committed changes nothing", () => {
-    const store = new Store();
-    store.addIndex("owner", controllerUidIndex);
-    store.replaceAll([cm("keep", "1", owned("p1")), cm("change", "2", owned("p1")), cm("gone", "3")], "3");
-    const keep = store.get("ns/keep");
-    const before = () => ({
-      content: store.list().map((o) => o.metadata.name),
-      owner: store.indexKeys("owner", "p1"),
-    });
-    const snapshot = before();
-
-    const abandoned = store.beginReplace();
-    abandoned.add(cm("other", "9", owned("p1")));
-    assert.deepEqual(before(), snapshot, "staged objects are not visible");
-
-    const replacement = store.beginReplace();
-    replacement.add(cm("keep", "1", owned("p1")));
-    replacement.add(cm("change", "7", owned("p2")));
-    assert.deepEqual(before(), snapshot, "nor the index changes they bring");
-    replacement.add(cm("new", "8", owned("p2")));
-    const events = replacement.commit("9");
-    assert.deepEqual(
-      events.map((e) => `${e.type} ${e.object.metadata.name} ${e.object.metadata.resourceVersion}`),
-      ["MODIFIED change 7", "ADDED new 8", "DELETED gone 3"],
-    );
-    assert.equal(store.get("ns/keep"), keep, "unchanged objects keep their identity");
-    assert.deepEqual(store.indexKeys("owner", "p1"), ["ns/keep"]);
-    assert.deepEqual(store.indexKeys("owner", "p2").sort(), ["ns/change", "ns/new"]);
-    assert.equal(store.resourceVersion, "9");
-    assert.throws(() => replacement.commit("10"), /already committed/);
-    assert.equal(store.has("ns/other"), false, "the abandoned replacement left nothing behind");
-  });
-
-  void it("a replacement commits against the store as it is then, not as it was when it began", () => {
-    const store = new Store();
-    store.replaceAll([cm("a", "1"), cm("b", "2"), cm("c", "3")], "3");
-    const replacement = store.beginReplace();
-    replacement.add(cm("a", "1"));
-    replacement.add(cm("b", "2"));
-    replacement.add(cm("c", "3"));
-    // Writes while the LIST runs (our own, recorded): the LIST's view wins, and the events say how it differs.
-    store.upsert(cm("a", "5"));
-    store.remove(cm("b", "2"));
-    store.upsert(cm("d", "6"));
-    const c = store.get("ns/c");
-    // An index registered meanwhile is built too.
-    store.addIndex("name", (o) => [o.metadata.name ?? ""]);
-    const events = replacement.commit("4");
-    assert.deepEqual(
-      events.map((e) => `${e.type} ${e.object.metadata.name} ${e.object.metadata.resourceVersion}`),
-      ["MODIFIED a 1", "ADDED b 2", "DELETED d 6"],
-    );
-    assert.equal(store.get("ns/c"), c);
-    assert.deepEqual(store.indexValues("name").sort(), ["a", "b", "c"]);
-  });
-
   void it("compaction strips managedFields except the kept field manager's, and freezes", () => {
     const obj = compactObject(
       cm("a", "1", {
