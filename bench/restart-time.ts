@@ -124,7 +124,9 @@ try {
       if (proc.readyAt === undefined || proc.startedAt === undefined)
         throw new Error(`${c.name} not ready: ${proc.stderrTail}`);
       const ready = (proc.readyAt - proc.startedAt) / 1000;
-      await proc.stop();
+      // A profile is written at exit: let the lister end by itself, and the peer stop gracefully.
+      if (round === rounds) await proc.until(() => proc.exited !== undefined, 3_000);
+      await proc.stop(round === rounds ? 60_000 : undefined);
       log(`round ${round + 1} ${c.name}: ready ${ready.toFixed(3)} s, CPU until ready ${cpu.toFixed(2)} s`);
       if (round === rounds) continue;
       const r = results.get(c.name) ?? { ready: [], cpu: [] };
