@@ -7,8 +7,9 @@
  *
  *   tsx bench/restart-time.ts --n=5000 --k=4 --rounds=5 --variant=old=/path/to/old-peer.mjs [--node=22]
  *
- * The current tree's peer is always the variant "new"; --variant=name=file.mjs adds prebuilt bundles (e.g. the
- * peer bundled from another commit's tree). --prof-dir=DIR adds a last round, left out of the figures, whose
+ * The current tree's peer is always the variant "new"; --variant=name=file.mjs[=NODE_OPTIONS] adds prebuilt
+ * bundles (e.g. the peer bundled from another commit's tree), run with the generated Deployment's NODE_OPTIONS
+ * unless given. --prof-dir=DIR adds a last round, left out of the figures, whose
  * processes write CPU profiles to DIR/<variant>.
  */
 import { mkdtemp, rm } from "node:fs/promises";
@@ -31,7 +32,7 @@ const profDir = arg("prof-dir");
 const log = (line: string) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
 if (arg("node")) useNode(arg("node") ?? "current", log);
 
-function prebuilt(name: string, file: string): Contender {
+function prebuilt(name: string, file: string, nodeOptions = NODE_OPTIONS): Contender {
   return {
     name,
     operator: true,
@@ -42,16 +43,16 @@ function prebuilt(name: string, file: string): Contender {
       file: contenderNode(),
       args: [...(process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean), file],
       cwd: process.cwd(),
-      env: { NODE_OPTIONS },
+      env: { NODE_OPTIONS: nodeOptions },
     }),
   };
 }
 
 const variants: Contender[] = [{ ...tsoperator, name: "new" }];
 for (const a of process.argv.filter((x) => x.startsWith("--variant="))) {
-  const [name, file] = a.slice("--variant=".length).split("=");
-  if (!name || !file) throw new Error(`${a}: expected --variant=name=file.mjs`);
-  variants.push(prebuilt(name, file));
+  const [name, file, ...options] = a.slice("--variant=".length).split("=");
+  if (!name || !file) throw new Error(`${a}: expected --variant=name=file.mjs[=NODE_OPTIONS]`);
+  variants.push(prebuilt(name, file, options.length > 0 ? options.join("=") : undefined));
 }
 for (const c of [lister, ...variants]) {
   const error = await c.prepare(log);
