@@ -140,6 +140,50 @@ void describe("reflector", () => {
     await reflector.stop();
   });
 
+  void it("a relist cut after some of its pages (error, then stop) leaves the store and its indexes as they were", async () => {
+    const fake = new FakeResourceApi(ConfigMap, "ns");
+    for (const name of ["a", "b", "c", "d", "e"]) fake.put(name);
+    const { store, events, reflector } = setup(fake);
+    store.addIndex("name", (o) => [o.metadata.name ?? ""]);
+    reflector.start();
+    await store.synced;
+    await until(() => fake.watchCalls.length === 1, "watch");
+    const before = store.list();
+    events.length = 0;
+
+    // Later pages fail once, then hang until aborted: page 1 (a, b) of each relist arrives with changes, the rest never does.
+    let failed = false;
+    let hung = false;
+    const list = fake.list.bind(fake);
+    fake.list = async (options) => {
+      if (options?.continue) {
+        if (!failed) {
+          failed = true;
+          throw connectionError();
+        }
+        hung = true;
+        // Until the request is aborted, as a real one is.
+        return new Promise<never>((_, reject) =>
+          options.signal?.addEventListener("abort", () => reject(options.signal?.reason as Error)),
+        );
+      }
+      return list(options);
+    };
+    fake.disconnectWatches(connectionError());
+    fake.put("a", { v: 2 });
+    fake.remove("e");
+    fake.put("f");
+    fake.compact();
+    await until(() => hung, "the second relist to hang on its second page");
+    assert.equal(reflector.state, "relisting");
+    assert.deepEqual(events, [], "no event from a LIST that did not finish");
+    assert.deepEqual(store.list(), before, "the same objects, the same identities");
+    assert.deepEqual(store.indexValues("name").sort(), ["a", "b", "c", "d", "e"]);
+    await reflector.stop();
+    assert.deepEqual(store.list(), before);
+    assert.deepEqual(events, []);
+  });
+
   void it("relists when the server expires an open watch (410 ERROR event)", async () => {
     const fake = new FakeResourceApi(ConfigMap, "ns");
     fake.put("a");
