@@ -2,11 +2,14 @@
  * One copy of the values that thousands of cached objects repeat. JSON.parse gives every object its own copy of
  * each value: "apps/v1", "Deployment", the namespace, the field manager's name, "Apply", "FieldsV1", a
  * condition's reason. In the bench peer's cache (1000 parents, 1000 ConfigMaps) such repeats were 0.7 MB of the
- * 3.6 MB of strings. The same goes for the field sets of the managedFields entries the cache keeps (the
- * operator's own): the children a handler writes have field sets of the same shape, a dozen or more nested objects
- * per object that each object carried and every young-generation GC copied. The tables are bounded: only short
- * values, at most a fixed number of them, never evicted, so a field with unexpectedly many distinct values costs
- * a fixed amount and nothing per object.
+ * 3.6 MB of strings. The table is bounded: only short values, at most MAX_ENTRIES of them, never evicted, so a
+ * field with unexpectedly many distinct values costs a fixed amount and nothing per object.
+ *
+ * The managedFields entry the cache keeps (the operator's own) has a field set (`fieldsV1`) of a dozen or more
+ * nested objects per object, most of them empty leaves; each survived into the old generation, copied by every
+ * young-generation GC on the way. The leaves are one shared frozen `{}`. Sharing whole subtrees (hash-consing)
+ * saved more memory (1,185 vs 1,380 B per cached ConfigMap, 1,898 before) but cost more CPU than the GC it saved:
+ * a restart at N=5000 K=4 used 2.67 s of CPU against 2.40 s for shared leaves (bench/restart-time.ts, paired).
  */
 import type { KubeObject } from "../core/types.js";
 
@@ -30,78 +33,34 @@ export function internedCount(): number {
   return table.size;
 }
 
-/**
- * Field sets are shared node by node, bottom-up (hash-consing): every leaf is the one frozen `{}`, and a node
- * whose members are all shared nodes is identified by its keys and their nodes' ids. Subtrees repeat far more than
- * whole sets do: a child's set names its parent's uid (`k:{"uid":...}` under `f:ownerReferences`), so no two
- * parents' children have equal sets, but their `f:data` and `f:labels` nodes are equal.
- */
-const MAX_NODES = 4096;
-/** A node with more members than this is kept as it is (large, rarely repeated, costly to key). */
-const MAX_NODE_KEY = 2048;
+/** The one frozen `{}`: most nodes of a field set are such leaves (a field, `.`, a list item's key). */
 const EMPTY_NODE: object = Object.freeze({});
-const nodes = new Map<string, SharedNode>();
+
 /**
- * Keys of nodes seen once: a node is shared from its second sighting on, so the many nodes seen only once never
- * enter `nodes`. Both tables are cleared when full and start over: nodes already shared stay valid (they are
- * frozen), so a table holding the nodes of parents long gone costs a fixed amount and never stops new sharing.
+ * Replaces, in a fresh (caller-owned) fieldsV1 tree, every empty leaf by the shared frozen `{}` and freezes the
+ * inner nodes on the way (the cache freezes them anyway, and this walk is the cheaper one).
  */
-const candidates = new Set<string>();
-let nextNodeId = 1;
-
-interface SharedNode {
-  readonly id: number;
-  readonly node: object;
-}
-
-const EMPTY: SharedNode = { id: 0, node: EMPTY_NODE };
-
-/** The shared copy of a fresh (unfrozen, caller-owned) fieldsV1 node, or undefined when it is not shared. */
-function shareNode(tree: Record<string, unknown>): SharedNode | undefined {
-  const members = Object.keys(tree);
-  if (members.length === 0) return EMPTY;
-  let key = "";
-  let shareable = true;
-  for (let i = 0; i < members.length; i++) {
-    const member = members[i]!;
+function shareLeaves(tree: Record<string, unknown>): void {
+  for (const member in tree) {
     const value = tree[member];
-    let shared: SharedNode | undefined;
-    if (typeof value === "object" && value !== null && !Array.isArray(value) && !Object.isFrozen(value)) {
-      shared = shareNode(value as Record<string, unknown>);
+    if (typeof value !== "object" || value === null || Object.isFrozen(value)) continue;
+    let leaf = true;
+    for (const _ in value) {
+      leaf = false;
+      break;
     }
-    if (shared === undefined) {
-      shareable = false;
-      continue;
-    }
-    tree[member] = shared.node;
-    if (!shareable) continue;
-    key += `${member.length}:${member}=${shared.id};`;
-    if (key.length > MAX_NODE_KEY) shareable = false;
+    if (leaf) tree[member] = EMPTY_NODE;
+    else shareLeaves(value as Record<string, unknown>);
   }
-  if (!shareable) return undefined;
-  const known = nodes.get(key);
-  if (known !== undefined) return known;
-  if (!candidates.has(key)) {
-    if (candidates.size >= MAX_NODES) candidates.clear();
-    candidates.add(key);
-    return undefined;
-  }
-  candidates.delete(key);
-  if (nodes.size >= MAX_NODES) nodes.clear();
-  const shared: SharedNode = { id: nextNodeId++, node: Object.freeze(tree) };
-  nodes.set(key, shared);
-  return shared;
+  Object.freeze(tree);
 }
 
-/** A managedFields entry's `fieldsV1` with its repeated nodes replaced by their shared copies. */
+/** A managedFields entry's `fieldsV1` with its empty leaves shared. */
 function internFieldSet(tree: unknown): unknown {
-  if (typeof tree !== "object" || tree === null || Array.isArray(tree) || Object.isFrozen(tree)) return tree;
-  return shareNode(tree as Record<string, unknown>)?.node ?? tree;
-}
-
-/** Nodes in the shared field-set table (tests). */
-export function internedFieldNodeCount(): number {
-  return nodes.size;
+  if (typeof tree === "object" && tree !== null && !Array.isArray(tree) && !Object.isFrozen(tree)) {
+    shareLeaves(tree as Record<string, unknown>);
+  }
+  return tree;
 }
 
 interface ConditionLike {

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { KubeObject } from "../../src/core/types.js";
 import { compactObject } from "../../src/runtime/compact.js";
-import { intern, internedCount, internedFieldNodeCount } from "../../src/runtime/intern.js";
+import { intern, internedCount } from "../../src/runtime/intern.js";
 
 function child(i: number): KubeObject {
   return {
@@ -59,8 +59,8 @@ describe("intern", () => {
     assert.equal(intern(undefined), undefined);
   });
 
-  void it("shares the repeated nodes of field sets, from their second sighting, and keeps them equal", () => {
-    // As the server writes them: a child's set names its parent's uid, so whole sets differ between parents.
+  void it("shares the empty leaves of field sets and freezes the sets, leaving them equal", () => {
+    // As the server writes them: a field, ".", a list item's key are all empty objects.
     const fields = (parentUid: string) => ({
       "f:data": { ".": {}, "f:a": {}, "f:b": {} },
       "f:metadata": {
@@ -68,55 +68,34 @@ describe("intern", () => {
         "f:ownerReferences": { ".": {}, [`k:{"uid":"${parentUid}"}`]: {} },
       },
     });
-    const compacted = (i: number, parentUid: string) => {
-      const obj = child(i);
-      obj.metadata.managedFields![0]!.fieldsV1 = fields(parentUid);
-      return compactObject(obj, { keepFieldManager: "intern-op" });
-    };
     type Tree = Record<string, Record<string, Record<string, object>>>;
+    const compacted = (i: number, freeze = true) => {
+      const obj = child(i);
+      obj.metadata.managedFields![0]!.fieldsV1 = fields(`p-${i}`);
+      return compactObject(obj, { keepFieldManager: "intern-op", freeze });
+    };
     const fieldsOf = (o: KubeObject) => o.metadata.managedFields![0]!.fieldsV1 as Tree;
-    const first = compacted(1, "p-1");
-    const second = compacted(2, "p-2");
-    const third = compacted(3, "p-3");
-    for (const o of [first, second, third])
-      assert.deepEqual(fieldsOf(o), fields(o === first ? "p-1" : o === second ? "p-2" : "p-3"));
-    assert.notEqual(fieldsOf(first)["f:data"], fieldsOf(second)["f:data"], "seen once: not shared yet");
-    assert.equal(fieldsOf(second)["f:data"], fieldsOf(third)["f:data"], "seen again: one node");
-    assert.equal(fieldsOf(second)["f:metadata"]!["f:labels"], fieldsOf(third)["f:metadata"]!["f:labels"]);
-    assert.equal(
-      fieldsOf(first)["f:data"]!["f:a"],
-      fieldsOf(third)["f:metadata"]!["f:labels"]!["f:app"],
-      "one {}",
-    );
-    assert.notEqual(fieldsOf(second)["f:metadata"], fieldsOf(third)["f:metadata"], "per-parent nodes differ");
-    // Shared nodes are frozen even where the caller did not ask for freezing.
-    const obj = child(4);
-    obj.metadata.managedFields![0]!.fieldsV1 = fields("p-4");
-    const unfrozen = compactObject(obj, { keepFieldManager: "intern-op", freeze: false });
-    assert.equal(fieldsOf(unfrozen)["f:data"], fieldsOf(third)["f:data"]);
-    assert.ok(Object.isFrozen(fieldsOf(unfrozen)["f:data"]));
-    assert.ok(!Object.isFrozen(fieldsOf(unfrozen)["f:metadata"]));
-  });
-
-  void it("keeps the field-set table bounded: unique nodes come and go, repeated ones stay shared", () => {
-    for (let i = 0; i < 20_000; i++) {
-      const o = child(i);
-      // Each node twice (two children of one parent), as a K=2 operator writes them.
-      o.metadata.managedFields![0]!.fieldsV1 = { "f:metadata": { [`k:{"uid":"u-${i >> 1}"}`]: {} } };
-      compactObject(o, { keepFieldManager: "intern-op" });
-      assert.ok(internedFieldNodeCount() <= 4096);
-    }
-    const a = child(1);
-    const b = child(2);
-    for (const o of [a, b]) o.metadata.managedFields![0]!.fieldsV1 = { "f:data": { "f:late": {} } };
-    const late = [a, b].map((o) => compactObject(o, { keepFieldManager: "intern-op" }));
-    const c = child(3);
-    c.metadata.managedFields![0]!.fieldsV1 = { "f:data": { "f:late": {} } };
-    const third = compactObject(c, { keepFieldManager: "intern-op" });
-    assert.equal(
-      (third.metadata.managedFields![0]!.fieldsV1 as Record<string, object>)["f:data"],
-      (late[1]!.metadata.managedFields![0]!.fieldsV1 as Record<string, object>)["f:data"],
-      "a shape first seen after the table filled is still shared",
+    const a = compacted(1);
+    const b = compacted(2);
+    assert.deepEqual(fieldsOf(a), fields("p-1"));
+    assert.deepEqual(fieldsOf(b), fields("p-2"));
+    const leaf = fieldsOf(a)["f:data"]!["f:a"];
+    assert.equal(fieldsOf(b)["f:data"]!["."], leaf, "one {} for every leaf");
+    assert.equal(fieldsOf(b)["f:metadata"]!["f:ownerReferences"]!['k:{"uid":"p-2"}'], leaf);
+    // Shared, so frozen even where the caller did not ask for freezing; the set is frozen with it.
+    const unfrozen = compacted(3, false);
+    assert.ok(!Object.isFrozen(unfrozen));
+    assert.ok(Object.isFrozen(leaf));
+    assert.ok(Object.isFrozen(fieldsOf(unfrozen)["f:metadata"]!["f:labels"]));
+    // A set that is not a tree of objects (never written by a server) is left as it is.
+    const odd = child(4);
+    odd.metadata.managedFields![0]!.fieldsV1 = { "f:x": "y", "f:list": [{}] };
+    assert.deepEqual(
+      compactObject(odd, { keepFieldManager: "intern-op" }).metadata.managedFields![0]!.fieldsV1,
+      {
+        "f:x": "y",
+        "f:list": [{}],
+      },
     );
   });
 });
