@@ -55,12 +55,11 @@ function shareLeaves(tree: Record<string, unknown>): void {
   Object.freeze(tree);
 }
 
-/** A managedFields entry's `fieldsV1` with its empty leaves shared. */
-function internFieldSet(tree: unknown): unknown {
+/** Shares the empty leaves of a managedFields entry's `fieldsV1`, in place (anything but a fresh tree is left). */
+function internFieldSet(tree: unknown): void {
   if (typeof tree === "object" && tree !== null && !Array.isArray(tree) && !Object.isFrozen(tree)) {
     shareLeaves(tree as Record<string, unknown>);
   }
-  return tree;
 }
 
 interface ConditionLike {
@@ -98,8 +97,7 @@ export function internObject(obj: KubeObject): void {
     internKey(record, "apiVersion");
     internKey(record, "fieldsType");
     internKey(record, "subresource");
-    if (record.fieldsV1 !== undefined && !Object.isFrozen(record))
-      record.fieldsV1 = internFieldSet(record.fieldsV1);
+    internFieldSet(record.fieldsV1);
   }
   const conditions = (obj.status as { conditions?: unknown } | undefined)?.conditions;
   if (Array.isArray(conditions)) {
