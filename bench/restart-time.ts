@@ -8,8 +8,8 @@
  *   tsx bench/restart-time.ts --n=5000 --k=4 --rounds=5 --variant=old=/path/to/old-peer.mjs [--node=22]
  *
  * The current tree's peer is always the variant "new"; --variant=name=file.mjs[=NODE_OPTIONS] adds prebuilt
- * bundles (e.g. the peer bundled from another commit's tree), run with the generated Deployment's NODE_OPTIONS
- * unless given. --prof-dir=DIR adds a last round, left out of the figures, whose
+ * bundles as tsoperator@name (e.g. the peer bundled from another commit's tree; bench/e2e/contenders.ts), run with
+ * the generated Deployment's NODE_OPTIONS unless given. --prof-dir=DIR adds a last round, left out of the figures, whose
  * processes write CPU profiles to DIR/<variant>.
  */
 import { mkdtemp, rm } from "node:fs/promises";
@@ -17,9 +17,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { KubeClient } from "../src/client/kube-client.js";
 import { TestEnvironment } from "../src/testing/test-environment.js";
-import { NODE_OPTIONS } from "../src/manifests/generate.js";
-import { ContenderProcess, lister, tsoperator, type Contender } from "./e2e/contenders.js";
-import { contenderNode, useNode } from "./e2e/node-runtime.js";
+import { ContenderProcess, lister, tsoperator, variantsFromArgs, type Contender } from "./e2e/contenders.js";
+import { useNode } from "./e2e/node-runtime.js";
 import { cpuSeconds } from "./e2e/proc.js";
 import { kubeconfigFor } from "./e2e/scenario.js";
 import { BenchParent, benchParentCrd, parentName } from "./e2e/workload.js";
@@ -32,28 +31,7 @@ const profDir = arg("prof-dir");
 const log = (line: string) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
 if (arg("node")) useNode(arg("node") ?? "current", log);
 
-function prebuilt(name: string, file: string, nodeOptions = NODE_OPTIONS): Contender {
-  return {
-    name,
-    operator: true,
-    readyMeaning: "caches synced",
-    perParent: "-",
-    prepare: () => Promise.resolve(undefined),
-    command: () => ({
-      file: contenderNode(),
-      args: [...(process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean), file],
-      cwd: process.cwd(),
-      env: { NODE_OPTIONS: nodeOptions },
-    }),
-  };
-}
-
-const variants: Contender[] = [{ ...tsoperator, name: "new" }];
-for (const a of process.argv.filter((x) => x.startsWith("--variant="))) {
-  const [name, file, ...options] = a.slice("--variant=".length).split("=");
-  if (!name || !file) throw new Error(`${a}: expected --variant=name=file.mjs[=NODE_OPTIONS]`);
-  variants.push(prebuilt(name, file, options.length > 0 ? options.join("=") : undefined));
-}
+const variants: Contender[] = [{ ...tsoperator, name: "new" }, ...variantsFromArgs(process.argv)];
 for (const c of [lister, ...variants]) {
   const error = await c.prepare(log);
   if (error) throw new Error(`${c.name}: ${error}`);

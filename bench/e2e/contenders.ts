@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { NODE_OPTIONS } from "../../src/manifests/generate.js";
 import { contenderNode } from "./node-runtime.js";
@@ -274,6 +274,38 @@ export const floorSsaStatusWatch = bundled(
   "floor-ssa-status plus a watch of the parents and one of the children, every event decoded and dropped",
   { BENCH_FLOOR_WRITES: "post-apply-status", BENCH_FLOOR_WATCH: "1" },
 );
+
+/**
+ * The tsoperator peer as bundled from another tree (e.g. an older commit, to compare two versions in one run):
+ * named `tsoperator@<name>`, run like the tsoperator contender (same NODE_OPTIONS unless given) from `file`.
+ * Bundle it there with the command in bench/e2e/README.md.
+ */
+export function tsoperatorVariant(name: string, file: string, nodeOptions?: string): Contender {
+  const path = resolve(ROOT, file);
+  return {
+    ...tsoperator,
+    name: `tsoperator@${name}`,
+    perParent: `the tsoperator peer bundled elsewhere (${file})`,
+    prepare: () => Promise.resolve(existsSync(path) ? undefined : `${path} does not exist`),
+    command: () => ({
+      file: contenderNode(),
+      args: [...(process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean), path],
+      cwd: ROOT,
+      env: { NODE_OPTIONS: nodeOptions ?? NODE_OPTIONS },
+    }),
+  };
+}
+
+/** `--variant=name=file.mjs[=NODE_OPTIONS]` arguments as contenders (see tsoperatorVariant). */
+export function variantsFromArgs(argv: readonly string[]): Contender[] {
+  return argv
+    .filter((a) => a.startsWith("--variant="))
+    .map((a) => {
+      const [name, file, ...options] = a.slice("--variant=".length).split("=");
+      if (!name || !file) throw new Error(`${a}: expected --variant=name=file.mjs[=NODE_OPTIONS]`);
+      return tsoperatorVariant(name, file, options.length > 0 ? options.join("=") : undefined);
+    });
+}
 
 /** Run only when named with --contenders. */
 export const DIAGNOSTIC_CONTENDERS: Contender[] = [floorApplySequential, floorSsaStatusWatch];

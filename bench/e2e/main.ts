@@ -12,7 +12,8 @@
  * floors and tsoperator per configuration, interleaved; RESULTS.md reports the median and spread of their ratios),
  * --node=22 (the Node.js line the JavaScript contenders run on: a major fetched from the npm registry, a path, or
  * "current" for the driver's), --from-json=bench/results/end-to-end.json (re-render a saved run), --e2e-only (bench/run.ts: skip the other
- * benchmarks). The run is saved as bench/results/<heading>.json and RESULTS.md is rendered from bench/results/.
+ * benchmarks), --variant=old=bench/peers/.build/old.mjs (another build of the tsoperator peer, run every round
+ * next to it as tsoperator@old: two versions compared in one run; see bench/e2e/README.md). The run is saved as bench/results/<heading>.json and RESULTS.md is rendered from bench/results/.
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
@@ -23,7 +24,14 @@ import { KubeClient } from "../../src/client/kube-client.js";
 import { TestEnvironment } from "../../src/testing/test-environment.js";
 import { AuditReader, auditFlags } from "./audit.js";
 import { contenderNodeVersion, useNode } from "./node-runtime.js";
-import { ALL_CONTENDERS, ROOT, DIAGNOSTIC_CONTENDERS, lister, type Contender } from "./contenders.js";
+import {
+  ALL_CONTENDERS,
+  ROOT,
+  DIAGNOSTIC_CONTENDERS,
+  lister,
+  variantsFromArgs,
+  type Contender,
+} from "./contenders.js";
 import { renderSection, renderTables, type ReportInput } from "./report.js";
 import { renderResults } from "../report-sections.js";
 import { saveResult, slug, type SavedResult } from "../results-file.js";
@@ -59,6 +67,8 @@ export interface E2eOptions {
   rounds: number;
   /** Node.js for the JavaScript contenders: a major ("22"), a path, or "current". */
   node: string;
+  /** Other builds of the tsoperator peer (--variant=name=file.mjs), run every round next to it. */
+  variants: Contender[];
   write: boolean;
   command: string;
 }
@@ -94,6 +104,7 @@ export function parseE2eArgs(argv: string[]): E2eOptions {
     rounds: Number(arg("rounds") ?? 3),
     // Users run the maintained lines; the driver's own Node may be older.
     node: arg("node") ?? "22",
+    variants: variantsFromArgs(argv),
     heading: argv.find((a) => a.startsWith("--heading="))?.slice("--heading=".length) ?? "End-to-end",
     write: !argv.includes("--no-write"),
     command: `npm run bench -- ${argv.join(" ")}`.trim(),
@@ -156,9 +167,10 @@ export async function runE2e(options: E2eOptions): Promise<{ results: RunResult[
   const log = (line: string) => console.error(line);
   const node = useNode(options.node, log);
   log(`JavaScript contenders run on Node ${node.version} (${node.path})`);
-  const contenders = [...ALL_CONTENDERS, ...DIAGNOSTIC_CONTENDERS].filter((c) =>
-    options.contenders.includes(c.name),
-  );
+  const contenders = [
+    ...[...ALL_CONTENDERS, ...DIAGNOSTIC_CONTENDERS].filter((c) => options.contenders.includes(c.name)),
+    ...options.variants,
+  ];
   const peers: ReportInput["peers"] = [];
   const runnable: Contender[] = [];
   for (const c of contenders) {
@@ -192,7 +204,8 @@ export async function runE2e(options: E2eOptions): Promise<{ results: RunResult[
     const { body } = await env.adminJson("GET", "/version");
     serverVersion = (body as { gitVersion?: string }).gitVersion ?? "?";
     let runIndex = 0;
-    const repeats = (c: Contender) => c.name.startsWith("floor") || c.name === "tsoperator";
+    const repeats = (c: Contender) =>
+      c.name.startsWith("floor") || c.name === "tsoperator" || c.name.startsWith("tsoperator@");
     for (const n of options.ns) {
       for (const k of options.ks) {
         // Round 0 runs everyone (and the extras); later rounds only the floors and tsoperator, in alternating

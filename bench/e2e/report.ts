@@ -38,6 +38,57 @@ function roundRatios(results: RunResult[], config: string, floorName: string): n
   return out;
 }
 
+/** A build of the tsoperator peer from another tree (--variant), named tsoperator@<name>. */
+const isVariant = (contender: string) => contender.startsWith("tsoperator@");
+
+/**
+ * Per round, a variant's converge time and CPU per parent over tsoperator's in the same round: the two builds run
+ * back to back, so the pairs cancel most of the machine's drift between rounds.
+ */
+function variantRatios(results: RunResult[], config: string, variant: string) {
+  const rows = results.filter((r) => `${r.n}x${r.k}` === config && r.converged);
+  const time: number[] = [];
+  const cpu: number[] = [];
+  for (const v of rows.filter((r) => r.contender === variant)) {
+    const base = rows.find((r) => r.contender === "tsoperator" && (r.round ?? 0) === (v.round ?? 0));
+    if (!base) continue;
+    time.push(v.convergeS / base.convergeS);
+    cpu.push(v.cpuS / base.cpuS);
+  }
+  return { time, cpu };
+}
+
+function variantTable(all: RunResult[], configs: string[]): string[] {
+  const variants = [...new Set(all.map((r) => r.contender))].filter(isVariant);
+  if (variants.length === 0) return [];
+  return [
+    "### Builds of the tsoperator peer side by side",
+    "",
+    "Each variant is the tsoperator peer bundled from another tree (`--variant`), run in every round next to the " +
+      "current one; ratios pair the two runs of a round. Below 1: the variant converged faster or used less CPU.",
+    "",
+    table(
+      [
+        "N",
+        "K",
+        "variant",
+        "converge / tsoperator (median)",
+        "spread",
+        "CPU / tsoperator (median)",
+        "spread",
+      ],
+      configs.flatMap((config) => {
+        const [n = "", k = ""] = config.split("x");
+        return variants.map((variant) => {
+          const { time, cpu } = variantRatios(all, config, variant);
+          return [n, k, variant, fmt(median(time)), spread(time), fmt(median(cpu)), spread(cpu)];
+        });
+      }),
+    ),
+    "",
+  ];
+}
+
 const spread = (xs: number[]) => (xs.length ? `${fmt(Math.min(...xs))}-${fmt(Math.max(...xs))}` : "-");
 
 export function renderTables(input: ReportInput): string {
@@ -157,6 +208,7 @@ export function renderTables(input: ReportInput): string {
       "",
     );
   }
+  out.push(...variantTable(all, configs));
 
   // Memory per cached object, marginal: the RSS growth between the smallest and largest N at the same K.
   const marginal: string[][] = [];
@@ -379,7 +431,8 @@ export function findings(all: RunResult[]): string[] {
     const rows = results.filter((r) => `${r.n}x${r.k}` === config && r.converged);
     const floor = rows.find((r) => r.contender === "floor");
     const tso = rows.find((r) => r.contender === "tsoperator");
-    const operators = rows.filter((r) => !r.contender.startsWith("floor"));
+    // A variant is tsoperator itself, built from another tree: not a peer to rank against.
+    const operators = rows.filter((r) => !r.contender.startsWith("floor") && !isVariant(r.contender));
     const fastest = [...operators].sort((a, b) => a.convergeS - b.convergeS)[0];
     const [n, k] = config.split("x");
     const parts: string[] = [];

@@ -223,8 +223,10 @@ export async function runScenario(
   phases: Phases,
   cleanup = false,
 ): Promise<RunResult> {
-  const namespace = `e2e-${runIndex}-${contender.name}`.slice(0, 63);
-  const user = `bench-${runIndex}-${contender.name}`;
+  // Contender names may hold characters a namespace cannot (tsoperator@old).
+  const slug = contender.name.replace(/[^a-z0-9-]/g, "-");
+  const namespace = `e2e-${runIndex}-${slug}`.slice(0, 63);
+  const user = `bench-${runIndex}-${slug}`;
   const result: RunResult = {
     contender: contender.name,
     n,
