@@ -233,17 +233,23 @@ void describe("handBackLease", () => {
   });
 });
 
+/** A claim by "a" that the server commits and whose answer the stop cuts off; answers flow again afterwards. */
+async function cutOffClaim(): Promise<{ leases: FakeLeases; w: LeaseWriter }> {
+  const leases = new FakeLeases();
+  const w = writer(leases);
+  leases.answersLost = true;
+  const stopping = new AbortController();
+  const claim = claimLease(w, "op", undefined, stopping.signal);
+  await until("the claim is committed", () => leases.lease?.spec?.holderIdentity === "a");
+  stopping.abort();
+  await assert.rejects(claim);
+  leases.answersLost = false;
+  return { leases, w };
+}
+
 void describe("claims whose answer was cut off", () => {
   void it("a claim the server committed but whose answer the stop cut off is handed back", async () => {
-    const leases = new FakeLeases();
-    const w = writer(leases);
-    leases.answersLost = true;
-    const stopping = new AbortController();
-    const claim = claimLease(w, "op", undefined, stopping.signal);
-    await until("the claim is committed", () => leases.lease?.spec?.holderIdentity === "a");
-    stopping.abort();
-    await assert.rejects(claim);
-    leases.answersLost = false;
+    const { leases, w } = await cutOffClaim();
     const result = await releaseUnsettledClaims(w, 1000);
     assert.deepEqual(result, { released: ["op"], failed: [] });
     assert.equal(leases.lease?.spec?.holderIdentity, "", "a successor takes it at once");
@@ -269,15 +275,7 @@ void describe("claims whose answer was cut off", () => {
   });
 
   void it("never releases a Lease someone else took after our cut-off claim, nor one rewritten under the check", async () => {
-    const leases = new FakeLeases();
-    const w = writer(leases);
-    leases.answersLost = true;
-    const stopping = new AbortController();
-    const claim = claimLease(w, "op", undefined, stopping.signal);
-    await until("the claim is committed", () => leases.lease?.spec?.holderIdentity === "a");
-    stopping.abort();
-    await assert.rejects(claim);
-    leases.answersLost = false;
+    const { leases, w } = await cutOffClaim();
     // b writes between our read (which still names us) and our hand-back: the PUT on the version read conflicts.
     let raced = false;
     w.api = {

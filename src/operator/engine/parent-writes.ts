@@ -23,8 +23,8 @@ type StatusObject = Record<string, unknown> & { conditions?: Condition[]; observ
 export class StatusMemory {
   readonly #written = new Map<string, { desired: string; stored: string }>();
 
-  isCurrent(parent: KubeObject, desired: unknown): boolean {
-    const want = canonicalJson(desired);
+  /** `want`: the desired status's canonicalJson, computed once by the caller for this and `remember`. */
+  isCurrent(parent: KubeObject, want: string): boolean {
     const have = canonicalJson(parent.status ?? {});
     if (want === have) return true;
     const last = this.#written.get(parent.metadata.uid ?? "");
@@ -33,9 +33,8 @@ export class StatusMemory {
     );
   }
 
-  remember(uid: string | undefined, desired: unknown, stored: unknown): void {
+  remember(uid: string | undefined, want: string, stored: unknown): void {
     if (!uid) return;
-    const want = canonicalJson(desired);
     const have = canonicalJson(stored ?? {});
     if (want === have) this.#written.delete(uid);
     else this.#written.set(uid, { desired: hashOfCanonical(want), stored: hashOfCanonical(have) });
@@ -163,7 +162,8 @@ export async function writeStatus(
   memory: StatusMemory,
   deps: ParentWriteDeps,
 ): Promise<boolean> {
-  if (memory.isCurrent(parent, desired)) return false;
+  const want = canonicalJson(desired);
+  if (memory.isCurrent(parent, want)) return false;
   const updated = await deps.api.applyStatus(
     {
       apiVersion: parent.apiVersion,
@@ -174,7 +174,7 @@ export async function writeStatus(
     { fieldManager: deps.fieldManager, force: true, signal: deps.signal },
   );
   // A parent deleted before this answer came is not remembered: its deletion event, which frees the entry, is past.
-  if (deps.recordWrite(updated)) memory.remember(parent.metadata.uid, desired, updated.status);
+  if (deps.recordWrite(updated)) memory.remember(parent.metadata.uid, want, updated.status);
   return true;
 }
 
