@@ -419,15 +419,35 @@ export interface Takeover {
   to: string;
   /** When the taking write completed (audit clock, ms since the epoch). */
   at: number;
+  /** When the API server received the old holder's last write of the bucket's Lease (its last renewal). */
+  lastRenewalReceived: number;
+  /**
+   * Rounds of the new holder (renewals of its member Lease) completed after the old holder's last renewal plus
+   * `leaseMs`, up to the taking write: how many rounds it let pass once the Lease could have run out. Counted in
+   * rounds, not milliseconds, so a machine that stretches every round does not change it. NaN without `leaseMs`.
+   */
+  roundsAfterExpiry: number;
 }
 
-export function takeovers(events: AuditEvent[]): Takeover[] {
+/** Takeovers of expired bucket Leases; with `leaseMs`, each counts the new holder's rounds once it could take. */
+export function takeovers(events: AuditEvent[], leaseMs?: number): Takeover[] {
+  const renewals = leaseMs === undefined ? undefined : memberActivity(events).renewals;
   const out: Takeover[] = [];
   for (const [bucket, list] of bucketHistory(events)) {
     for (let i = 1; i < list.length; i++) {
       const [before, entry] = [list[i - 1] as LeaseWrite, list[i] as LeaseWrite];
-      if (before.holder !== "" && entry.holder !== "" && entry.holder !== before.holder)
-        out.push({ bucket, from: before.holder, to: entry.holder, at: entry.done });
+      if (before.holder === "" || entry.holder === "" || entry.holder === before.holder) continue;
+      const expiry = before.done + (leaseMs ?? 0);
+      out.push({
+        bucket,
+        from: before.holder,
+        to: entry.holder,
+        at: entry.done,
+        lastRenewalReceived: before.recv,
+        roundsAfterExpiry: renewals
+          ? (renewals.get(entry.holder) ?? []).filter((t) => t > expiry && t <= entry.done).length
+          : Number.NaN,
+      });
     }
   }
   return out;

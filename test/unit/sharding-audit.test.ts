@@ -2,7 +2,8 @@
  * The audit-log readings the sharding integration tests rely on (test/support/sharding-scenario.ts), on
  * hand-written audit events: the writer check flags a write outside the writer's bucket-lease term, handoffs are
  * timed from the release and count the new holder's rounds (waiting for a leaving replica when it left later),
- * and a holder change without a release is reported as a takeover.
+ * and a holder change without a release is reported as a takeover, with the new holder's rounds counted from
+ * when the old holder's Lease could have run out.
  */
 import { strict as assert } from "node:assert";
 import { describe, it } from "node:test";
@@ -114,5 +115,20 @@ void describe("sharding audit readings", () => {
       takeovers(events).map((t) => [t.from, t.to]),
       [["a", "b"]],
     );
+  });
+
+  it("counts the new holder's rounds after the old holder's Lease could have run out", () => {
+    // a renews at 0 and dies; b's rounds every 0.5 s; lease 4 s: b takes at 4.6, after two rounds past 4.01.
+    const events = [
+      bucket("a", 0),
+      ...[0.3, 0.8, 1.3, 1.8, 2.3, 2.8, 3.3, 3.8, 4.1, 4.55].map((t) => member("b", t)),
+      bucket("b", 4.58, 4.6),
+    ];
+    const [t, ...rest] = takeovers(events, 4000);
+    assert.deepEqual(rest, []);
+    assert.equal(t?.roundsAfterExpiry, 2);
+    assert.equal(t?.lastRenewalReceived, Date.UTC(2026, 10, 30));
+    // Without a lease duration nothing is counted.
+    assert.ok(Number.isNaN(takeovers(events)[0]?.roundsAfterExpiry));
   });
 });
