@@ -1,7 +1,8 @@
 /**
  * Time to ready after a restart, old code against new, without the full e2e run: one control plane, N parents and
  * their K ConfigMaps created once (by the tsoperator peer itself, so a restart writes nothing), then R rounds of
- * fresh processes: the raw paginated LIST (bench/e2e/lister.ts) and each variant of the peer, in an order that
+ * fresh processes: the raw paginated LIST (bench/e2e/lister.ts), the same LIST keeping every object it listed
+ * (lister-keep: what holding them costs any Node.js cache) and each variant of the peer, in an order that
  * rotates every round. Per process: ready (READY - STARTED) and the CPU it used until READY, which the 2 shared
  * cores disturb less than wall time.
  *
@@ -17,7 +18,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { KubeClient } from "../src/client/kube-client.js";
 import { TestEnvironment } from "../src/testing/test-environment.js";
-import { ContenderProcess, lister, tsoperator, variantsFromArgs, type Contender } from "./e2e/contenders.js";
+import {
+  ContenderProcess,
+  lister,
+  listerKeep,
+  tsoperator,
+  variantsFromArgs,
+  type Contender,
+} from "./e2e/contenders.js";
 import { useNode } from "./e2e/node-runtime.js";
 import { cpuSeconds } from "./e2e/proc.js";
 import { kubeconfigFor } from "./e2e/scenario.js";
@@ -32,7 +40,7 @@ const log = (line: string) => console.error(`[${new Date().toISOString().slice(1
 if (arg("node")) useNode(arg("node") ?? "current", log);
 
 const variants: Contender[] = [{ ...tsoperator, name: "new" }, ...variantsFromArgs(process.argv)];
-for (const c of [lister, ...variants]) {
+for (const c of [lister, listerKeep, ...variants]) {
   const error = await c.prepare(log);
   if (error) throw new Error(`${c.name}: ${error}`);
 }
@@ -86,7 +94,7 @@ try {
   await client.close();
 
   const results = new Map<string, { ready: number[]; cpu: number[] }>();
-  const all = [lister, ...variants];
+  const all = [lister, listerKeep, ...variants];
   for (let round = 0; round < rounds + (profDir ? 1 : 0); round++) {
     const order = all.map((_, i) => all[(i + round) % all.length] as Contender);
     for (const c of order) {
@@ -122,7 +130,7 @@ try {
   const raw = median(results.get("lister")?.ready ?? []);
   for (const [name, r] of results) {
     console.log(
-      `${name.padEnd(8)} ready median ${median(r.ready).toFixed(3)} s (${r.ready.map((x) => x.toFixed(2)).join(" ")})` +
+      `${name.padEnd(11)} ready median ${median(r.ready).toFixed(3)} s (${r.ready.map((x) => x.toFixed(2)).join(" ")})` +
         `  /lister ${(median(r.ready) / raw).toFixed(2)}  CPU median ${median(r.cpu).toFixed(2)} s`,
     );
   }

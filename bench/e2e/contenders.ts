@@ -155,6 +155,10 @@ export const floorNode = bundled(
 );
 /** Not a contender: the cold-process paginated LIST that restart times are compared with. */
 export const lister = bundled("lister", join(ROOT, "bench/e2e/lister.ts"), false, "-");
+/** Not a contender: the lister keeping every object it listed (bench/restart-time.ts). */
+export const listerKeep = bundled("lister-keep", join(ROOT, "bench/e2e/lister.ts"), false, "-", {
+  BENCH_LISTER_KEEP: "1",
+});
 
 function controllerRuntime(mode: "default" | "fast"): Contender {
   const dir = join(PEERS, "controller-runtime");
@@ -307,8 +311,25 @@ export function variantsFromArgs(argv: readonly string[]): Contender[] {
     });
 }
 
+/**
+ * Diagnostic only (run it by name): floor-ssa-status-watch sending the objects tsoperator's engine sends (its labels,
+ * hash annotation, field manager and Synced condition). tsoperator against it is the engine's own share.
+ */
+export const floorEngineObjects = bundled(
+  "floor-engine-objects",
+  FLOOR,
+  false,
+  "floor-ssa-status-watch sending the objects tsoperator's engine sends: children with its tracking and ownership " +
+    "labels, desired-hash annotation and field manager, a status with its Synced condition",
+  { BENCH_FLOOR_WRITES: "post-apply-status", BENCH_FLOOR_WATCH: "1", BENCH_FLOOR_OBJECTS: "tsoperator" },
+);
+
 /** Run only when named with --contenders. */
-export const DIAGNOSTIC_CONTENDERS: Contender[] = [floorApplySequential, floorSsaStatusWatch];
+export const DIAGNOSTIC_CONTENDERS: Contender[] = [
+  floorApplySequential,
+  floorSsaStatusWatch,
+  floorEngineObjects,
+];
 
 export const ALL_CONTENDERS: Contender[] = [
   floor,

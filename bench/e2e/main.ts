@@ -5,7 +5,7 @@
  *
  * Options: --quick (N 100,1000; K 1,4; peers only up to 1000 children; idle/churn/restart at N=1000 K=1),
  * --n=100,1000 --k=1,4, --contenders=floor,tsoperator,..., --idle-ms=60000, --churn-rates=10,50,100,
- * --churn-seconds=20, --churn-n=1000, --restart-n=5000, --extras-k=4, --peer-max-children=N, --cleanup,
+ * --churn-seconds=20, --churn-n=1000, --restart-n=5000, --restart-rounds=5 (restart / raw LIST pairs), --extras-k=4, --peer-max-children=N, --cleanup,
  * --no-drift (skip drift repair, which runs with the restart), --memory-seconds=600 (churn with RSS/heap sampled,
  * run with the restart; 0 skips; --quick: 60), --memory-rate=50,
  * --heading="End-to-end: large" (RESULTS.md section to write), --no-write (print only), --rounds=3 (runs of the
@@ -48,6 +48,8 @@ export interface E2eOptions {
   churnSeconds: number;
   churnN: number;
   restartN: number;
+  /** Pairs of a restart and a raw LIST at the restart's configuration (ready / LIST: median and spread). */
+  restartRounds: number;
   /** Drift repair on the restart's configuration. */
   drift: boolean;
   /** Memory over time on the restart's configuration: seconds (0 = skip) and updates per second. */
@@ -94,6 +96,7 @@ export function parseE2eArgs(argv: string[]): E2eOptions {
     churnSeconds: Number(arg("churn-seconds") ?? (quick ? 5 : 20)),
     churnN: Number(arg("churn-n") ?? Math.min(1000, maxN)),
     restartN: Number(arg("restart-n") ?? (quick ? 1000 : maxN)),
+    restartRounds: Math.max(1, Number(arg("restart-rounds") ?? 5)),
     drift: !argv.includes("--no-drift"),
     memorySeconds: Number(arg("memory-seconds") ?? (quick ? 60 : 600)),
     memoryRate: Number(arg("memory-rate") ?? 50),
@@ -119,6 +122,7 @@ function phasesFor(options: E2eOptions, n: number, k: number): Phases {
     churnRates: extras && n === options.churnN ? options.churnRates : [],
     churnSeconds: options.churnSeconds,
     restart: extras && n === options.restartN,
+    restartRounds: options.restartRounds,
     drift: extras && n === options.restartN && options.drift,
     memorySeconds: extras && n === options.restartN ? options.memorySeconds : 0,
     memoryRate: options.memoryRate,

@@ -29,13 +29,41 @@ const firstRound = (results: RunResult[]) => results.filter((r) => (r.round ?? 0
 
 /** Per configuration, `tsoperator time / <floor> time` in each round where both converged. */
 function roundRatios(results: RunResult[], config: string, floorName: string): number[] {
+  return pairedRatios(results, config, "tsoperator", floorName, (r) => r.convergeS);
+}
+
+/** CPU per parent of the contender and of the apiserver and etcd together: what a run on a shared machine spends. */
+const totalCpuS = (r: RunResult) => r.cpuS + r.controlPlaneCpuS;
+
+/** Per configuration, `measure(a) / measure(b)` in each round where both converged. */
+function pairedRatios(
+  results: RunResult[],
+  config: string,
+  a: string,
+  b: string,
+  measure: (r: RunResult) => number,
+): number[] {
   const rows = results.filter((r) => `${r.n}x${r.k}` === config && r.converged);
   const out: number[] = [];
-  for (const tso of rows.filter((r) => r.contender === "tsoperator")) {
-    const base = rows.find((r) => r.contender === floorName && (r.round ?? 0) === (tso.round ?? 0));
-    if (base) out.push(tso.convergeS / base.convergeS);
+  for (const x of rows.filter((r) => r.contender === a)) {
+    const base = rows.find((r) => r.contender === b && (r.round ?? 0) === (x.round ?? 0));
+    if (base) out.push(measure(x) / measure(base));
   }
   return out;
+}
+
+/** ready / LIST of every restart pair (older saved runs: the one pair they have). */
+function restartRatios(x: NonNullable<RunResult["restart"]>): number[] {
+  const pairs = x.pairs ?? [{ readyS: x.readyS, rawListS: x.rawListS }];
+  return pairs.flatMap((p) => (p.readyS === undefined ? [] : [p.readyS / p.rawListS]));
+}
+
+function restartSummary(x: NonNullable<RunResult["restart"]>): string {
+  const ratios = restartRatios(x);
+  if (ratios.length === 0) return "-";
+  return ratios.length === 1
+    ? fmt(ratios[0])
+    : `${fmt(median(ratios))} (median of ${ratios.length} pairs, spread ${spread(ratios)})`;
 }
 
 /** A build of the tsoperator peer from another tree (--variant), named tsoperator@<name>. */
@@ -171,7 +199,8 @@ export function renderTables(input: ReportInput): string {
     out.push(
       "Per configuration, the floors and tsoperator ran " +
         `${rounds} time${rounds === 1 ? "" : "s"}, back to back in alternating order; each ratio pairs the runs of one round ` +
-        "(the tables above show round 1).",
+        "(the tables above show round 1). The CPU ratio adds the apiserver's and etcd's CPU over the same span to " +
+        "each contender's own: on a machine the control plane shares with the contender, converge time follows it.",
       "",
       table(
         [
@@ -180,12 +209,15 @@ export function renderTables(input: ReportInput): string {
           "tsoperator / floor (median)",
           "spread",
           "per round",
+          "CPU with apiserver+etcd, tsoperator / floor (median)",
+          "spread",
           ...otherFloors.flatMap((name) => [`tsoperator / ${name} (median)`, "spread"]),
           "handler calls / parent (median)",
         ],
         configs.map((config) => {
           const [n = "", k = ""] = config.split("x");
           const vsFloor = roundRatios(all, config, "floor");
+          const cpuVsFloor = pairedRatios(all, config, "tsoperator", "floor", totalCpuS);
           const calls = all
             .filter(
               (r) => `${r.n}x${r.k}` === config && r.contender === "tsoperator" && r.syncs !== undefined,
@@ -197,6 +229,8 @@ export function renderTables(input: ReportInput): string {
             fmt(median(vsFloor)),
             spread(vsFloor),
             vsFloor.map((x) => fmt(x)).join(", ") || "-",
+            fmt(median(cpuVsFloor)),
+            spread(cpuVsFloor),
             ...otherFloors.flatMap((name) => {
               const ratios = roundRatios(all, config, name);
               return [fmt(median(ratios)), spread(ratios)];
@@ -277,6 +311,11 @@ export function renderTables(input: ReportInput): string {
   if (restart.length) {
     out.push("### 3: restart when converged", "");
     out.push(
+      "Writes and requests are those of the first restart (until 5 s after it is ready). Later pairs only time a " +
+        "restart and a raw paginated LIST of the same objects, in alternating order; the median is over every pair.",
+      "",
+    );
+    out.push(
       table(
         [
           "contender",
@@ -288,10 +327,14 @@ export function renderTables(input: ReportInput): string {
           "READY means",
           "raw paginated LIST s",
           "ready / LIST",
+          "ready / LIST, median of pairs",
+          "spread",
+          "pairs",
         ],
         restart.map((r) => {
           const x = r.restart!;
           const all = [...x.requests].map(([key, v]) => `${key}: ${v}`).join(", ");
+          const ratios = restartRatios(x);
           return [
             r.contender,
             String(r.n),
@@ -302,6 +345,9 @@ export function renderTables(input: ReportInput): string {
             x.readyMeaning,
             fmt(x.rawListS),
             x.readyS !== undefined ? fmt(x.readyS / x.rawListS) : "-",
+            fmt(median(ratios)),
+            spread(ratios),
+            String(ratios.length),
           ];
         }),
       ),
@@ -452,12 +498,29 @@ export function findings(all: RunResult[]): string[] {
       parts.push(
         `tsoperator writes ${wt} vs floor ${wf} (${wt === wf ? "exactly the floor" : `${wt > wf ? "+" : ""}${wt - wf}`})`,
       );
-      // The diagnostic floor with tsoperator's requests and watches separates the engine from the watches' price.
+      // The diagnostic floors with tsoperator's requests and watches (and its objects) separate the engine from
+      // the server's price of what any operator asks of it.
+      const ofRuns = (xs: number[]) => `median of ${xs.length}, spread ${spread(xs)}`;
       const watched = roundRatios(all, config, "floor-ssa-status-watch");
+      const objects = roundRatios(all, config, "floor-engine-objects");
       if (watched.length)
         parts.push(
-          `with tsoperator's requests and its two watches in the floor, tsoperator / floor-ssa-status-watch ${fmt(median(watched))} (median of ${watched.length}, spread ${spread(watched)}): the engine's own share`,
+          `with tsoperator's requests and its two watches in the floor, tsoperator / floor-ssa-status-watch ${fmt(median(watched))} (${ofRuns(watched)})${objects.length ? "" : ": the engine's own share"}`,
         );
+      if (objects.length) {
+        const noEngine = pairedRatios(all, config, "floor-engine-objects", "floor", (r) => r.convergeS);
+        parts.push(
+          `with tsoperator's objects too, tsoperator / floor-engine-objects ${fmt(median(objects))} (${ofRuns(objects)}): the engine's own share; floor-engine-objects / floor ${fmt(median(noEngine))} (${ofRuns(noEngine)}): the same requests, objects and watches with no engine`,
+        );
+      }
+      // On a machine the control plane shares, converge time follows the CPU of both sides.
+      const cpu = pairedRatios(all, config, "tsoperator", "floor", totalCpuS);
+      const own = all
+        .filter((r) => `${r.n}x${r.k}` === config && r.converged && r.contender === "tsoperator")
+        .map((r) => r.cpuS / totalCpuS(r));
+      parts.push(
+        `CPU of the contender plus apiserver and etcd per parent, tsoperator / floor ${fmt(median(cpu))} (${ofRuns(cpu)}); tsoperator's own CPU is ${fmt(median(own) * 100, 0)}% of that total`,
+      );
     } else if (!tso) {
       parts.push("tsoperator did not converge");
     }
@@ -471,7 +534,7 @@ export function findings(all: RunResult[]): string[] {
   for (const r of results.filter((x) => x.contender === "tsoperator")) {
     if (r.restart)
       out.push(
-        `tsoperator restart at N=${r.n} K=${r.k}: ${r.restart.writes} writes (goal 0), ready/LIST ${r.restart.readyS !== undefined ? fmt(r.restart.readyS / r.restart.rawListS) : "-"} (goal <= 1.1)`,
+        `tsoperator restart at N=${r.n} K=${r.k}: ${r.restart.writes} writes (goal 0), ready/LIST ${restartSummary(r.restart)} (goal <= 1.1)`,
       );
     if (r.idle)
       out.push(`tsoperator idle at N=${r.n} K=${r.k}: ${fmt(r.idle.millicores)} millicores (goal < 5)`);

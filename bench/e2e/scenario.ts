@@ -20,6 +20,11 @@ export interface Phases {
   churnRates: number[];
   churnSeconds: number;
   restart: boolean;
+  /**
+   * Restarts measured against a raw LIST, in pairs (default 1): the first also counts the writes after the restart;
+   * the others only time the two, in alternating order, so ready / LIST gets a median and a spread.
+   */
+  restartRounds?: number;
   /** Delete 10% of the children and change 10% of the rest, time the repair (extras.ts). */
   drift?: boolean;
   /** Seconds of churn at `memoryRate` with RSS/heap sampled every second; 0 = skip. */
@@ -64,6 +69,8 @@ export interface RunResult {
     readyS: number | undefined;
     readyMeaning: string;
     rawListS: number;
+    /** Every pair of a restart and a raw LIST, the first one above included (older saved runs: absent). */
+    pairs?: Array<{ readyS: number | undefined; rawListS: number }>;
   };
   drift?: DriftResult;
   memory?: MemoryResult;
@@ -202,6 +209,22 @@ async function churn(
 }
 
 /** Seconds from a fresh lister process's STARTED to its READY (one paginated LIST of parents and children). */
+/** Starts the contender as `user` and waits until it is ready (or, if it prints no READY, started). */
+async function startUntilReady(
+  h: Harness,
+  contender: Contender,
+  namespace: string,
+  user: string,
+): Promise<ContenderProcess> {
+  const proc = new ContenderProcess(contender, namespace, { KUBECONFIG: await kubeconfigFor(h, user) });
+  if (contender.printsReady === false) await proc.until(() => proc.startedAt !== undefined, 60_000);
+  else await proc.until(() => proc.readyAt !== undefined, 120_000);
+  return proc;
+}
+
+const readySeconds = (p: ContenderProcess) =>
+  p.readyAt !== undefined && p.startedAt !== undefined ? (p.readyAt - p.startedAt) / 1000 : undefined;
+
 async function rawPaginatedList(h: Harness, namespace: string, kubeconfig: string): Promise<number> {
   const proc = new ContenderProcess(lister, namespace, { KUBECONFIG: kubeconfig });
   try {
@@ -316,22 +339,33 @@ export async function runScenario(
       const rawListS = await rawPaginatedList(h, namespace, await kubeconfigFor(h, `${user}-lister`));
       await h.audit.readNew();
       const user2 = `${user}-restart`;
-      proc = new ContenderProcess(contender, namespace, { KUBECONFIG: await kubeconfigFor(h, user2) });
-      const p2 = proc;
-      if (contender.printsReady === false) await p2.until(() => p2.startedAt !== undefined, 60_000);
-      else await p2.until(() => p2.readyAt !== undefined, 120_000);
+      proc = await startUntilReady(h, contender, namespace, user2);
       // Anything a restarted operator wants to write, it writes within seconds of its resync.
       await sleep(5_000);
       const requests = (await h.audit.readNew()).get(user2) ?? new Map<string, number>();
+      const readyS = readySeconds(proc);
+      const pairs = [{ readyS, rawListS }];
+      for (let i = 1; i < (phases.restartRounds ?? 1); i++) {
+        await proc?.stop();
+        proc = undefined;
+        const listFirst = i % 2 === 0;
+        let list = listFirst
+          ? await rawPaginatedList(h, namespace, await kubeconfigFor(h, `${user}-lister`))
+          : 0;
+        proc = await startUntilReady(h, contender, namespace, `${user2}-${i}`);
+        const ready = readySeconds(proc);
+        await proc.stop();
+        proc = undefined;
+        if (!listFirst) list = await rawPaginatedList(h, namespace, await kubeconfigFor(h, `${user}-lister`));
+        pairs.push({ readyS: ready, rawListS: list });
+      }
       result.restart = {
         writes: writesIn(requests),
         requests,
-        readyS:
-          p2.readyAt !== undefined && p2.startedAt !== undefined
-            ? (p2.readyAt - p2.startedAt) / 1000
-            : undefined,
+        readyS,
         readyMeaning: contender.readyMeaning,
         rawListS,
+        pairs,
       };
     }
     return result;
