@@ -208,7 +208,6 @@ async function churn(
   };
 }
 
-/** Seconds from a fresh lister process's STARTED to its READY (one paginated LIST of parents and children). */
 /** Starts the contender as `user` and waits until it is ready (or, if it prints no READY, started). */
 async function startUntilReady(
   h: Harness,
@@ -225,6 +224,7 @@ async function startUntilReady(
 const readySeconds = (p: ContenderProcess) =>
   p.readyAt !== undefined && p.startedAt !== undefined ? (p.readyAt - p.startedAt) / 1000 : undefined;
 
+/** Seconds from a fresh lister process's STARTED to its READY (one paginated LIST of parents and children). */
 async function rawPaginatedList(h: Harness, namespace: string, kubeconfig: string): Promise<number> {
   const proc = new ContenderProcess(lister, namespace, { KUBECONFIG: kubeconfig });
   try {
