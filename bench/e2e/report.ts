@@ -32,7 +32,7 @@ function roundRatios(results: RunResult[], config: string, floorName: string): n
   return pairedRatios(results, config, "tsoperator", floorName, (r) => r.convergeS);
 }
 
-/** CPU per parent of the contender and of the apiserver and etcd together: what a run on a shared machine spends. */
+/** CPU seconds of the contender plus the apiserver's and etcd's over the same span: what a run on a shared machine spends. */
 const totalCpuS = (r: RunResult) => r.cpuS + r.controlPlaneCpuS;
 
 /** Per configuration, `measure(a) / measure(b)` in each round where both converged. */
