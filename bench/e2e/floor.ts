@@ -9,19 +9,20 @@
  * BENCH_FLOOR_WATCH=1 also watches the parents and the children (by the workload's label) from the LIST's
  * resourceVersion and decodes every event, as an operator's informers do, without caching or syncing anything (a
  * diagnostic: the price of the watches alone, on the apiserver and in the process).
- * BENCH_FLOOR_OBJECTS=tsoperator sends the objects tsoperator's engine sends instead of the workload's bare ones:
- * children with its tracking and ownership labels, its desired-hash annotation and its field manager, a status with
- * its Synced condition (a diagnostic: with the watches too, tsoperator against it is the engine's own share, apart
+ * BENCH_FLOOR_OBJECTS=tsoperator sends the objects tsoperator's engine sends instead of the workload's bare ones,
+ * built by the engine's own prepareDesiredChildren and desiredStatus: children with its tracking and ownership
+ * labels, its desired-hash annotation and its field manager, a status with its Synced condition (a diagnostic: with the watches too, tsoperator against it is the engine's own share, apart
  * from the server's price of what the engine's objects carry).
  * BENCH_FLOOR_SEQUENTIAL=1 writes a parent's children one after the other instead of in parallel (a diagnostic:
  * what an engine that syncs children sequentially costs at the same parent concurrency).
  */
 import { ClientConfig } from "../../src/client/config.js";
 import { KubeClient } from "../../src/client/kube-client.js";
-import { hashOf } from "../../src/core/json.js";
+import { k8sTypes } from "../../src/core/k8s-types.js";
 import type { KubeObject } from "../../src/core/types.js";
-import { OperatorConfig } from "../../src/operator/api/config.js";
-import { DESIRED_HASH_ANNOTATION } from "../../src/operator/engine/desired-state.js";
+import { ChildConfig, OperatorConfig } from "../../src/operator/api/config.js";
+import { prepareDesiredChildren } from "../../src/operator/engine/desired-state.js";
+import { desiredStatus } from "../../src/operator/engine/parent-writes.js";
 import { stayUntilStopped, syncEachParent } from "./floor-loop.js";
 import { BenchParent, GROUP, childrenOf, type BenchParentObject } from "./workload.js";
 
@@ -35,39 +36,25 @@ const applyStatus = writes !== "post";
 const sequential = process.env.BENCH_FLOOR_SEQUENTIAL === "1";
 const objects = process.env.BENCH_FLOOR_OBJECTS ?? "workload";
 if (!["workload", "tsoperator"].includes(objects)) throw new Error(`BENCH_FLOOR_OBJECTS=${objects}: unknown`);
-// The names the tsoperator peer's engine writes with (bench/peers/tsoperator/main.ts).
-const engine = objects === "tsoperator" ? new OperatorConfig("tsoperator-peer", BenchParent) : undefined;
+// The tsoperator peer's configuration (bench/peers/tsoperator/main.ts): its objects are built by the engine's own
+// functions, so they are exactly what the peer sends.
+const engine =
+  objects === "tsoperator"
+    ? new OperatorConfig("tsoperator-peer", BenchParent).withChild(
+        k8sTypes.core.v1.ConfigMap,
+        ChildConfig.apply(),
+      )
+    : undefined;
 
-/** A child as tsoperator's engine sends it: its labels, then the hash of the object so far as an annotation. */
-function asEngineSends(child: KubeObject, parent: BenchParentObject, config: OperatorConfig): KubeObject {
-  child.metadata.labels = {
-    ...child.metadata.labels,
-    [config.trackingLabel]: parent.metadata.uid ?? "",
-    [config.ownershipLabel]: config.operatorName,
-  };
-  child.metadata.annotations = { [DESIRED_HASH_ANNOTATION]: hashOf(child) };
-  return child;
-}
-
-/** The status tsoperator's engine writes after a successful sync: the handler's, plus its Synced condition. */
-function statusOf(parent: BenchParentObject): Record<string, unknown> {
-  const status: Record<string, unknown> = {
-    observedGeneration: parent.metadata.generation,
-    children: parent.spec.k,
-  };
-  if (engine) {
-    status.conditions = [
-      {
-        type: "Synced",
-        status: "True",
-        reason: "Synced",
-        message: "the desired children are applied",
-        lastTransitionTime: new Date().toISOString().replace(/\.\d{3}Z$/, "Z"),
-        observedGeneration: parent.metadata.generation,
-      },
-    ];
-  }
-  return status;
+/** A parent's children and status as the floor sends them: the workload's, or as tsoperator's engine sends them. */
+function writesFor(parent: BenchParentObject): { children: KubeObject[]; status: object } {
+  const status = { observedGeneration: parent.metadata.generation, children: parent.spec.k };
+  if (!engine) return { children: childrenOf(parent), status };
+  const desired = prepareDesiredChildren(
+    { status, children: childrenOf(parent) },
+    { config: engine, parent, parentNamespaced: true, isNamespaced: () => true },
+  );
+  return { children: desired.map((child) => child.object), status: desiredStatus(parent, status) };
 }
 
 /** Runs `write` for every child: in parallel, or one after the other. */
@@ -112,10 +99,7 @@ console.log("READY");
 
 await syncEachParent(todo, async (parent) => {
   // Like an operator's sync: the children of one parent in parallel, then its status.
-  const status = statusOf(parent);
-  const children = engine
-    ? childrenOf(parent).map((cm) => asEngineSends(cm, parent, engine))
-    : childrenOf(parent);
+  const { children, status } = writesFor(parent);
   await each(children, (cm) =>
     apply
       ? configMaps.apply(cm, { fieldManager: "bench-floor", force: true })

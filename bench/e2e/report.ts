@@ -74,16 +74,10 @@ const isVariant = (contender: string) => contender.startsWith("tsoperator@");
  * back to back, so the pairs cancel most of the machine's drift between rounds.
  */
 function variantRatios(results: RunResult[], config: string, variant: string) {
-  const rows = results.filter((r) => `${r.n}x${r.k}` === config && r.converged);
-  const time: number[] = [];
-  const cpu: number[] = [];
-  for (const v of rows.filter((r) => r.contender === variant)) {
-    const base = rows.find((r) => r.contender === "tsoperator" && (r.round ?? 0) === (v.round ?? 0));
-    if (!base) continue;
-    time.push(v.convergeS / base.convergeS);
-    cpu.push(v.cpuS / base.cpuS);
-  }
-  return { time, cpu };
+  return {
+    time: pairedRatios(results, config, variant, "tsoperator", (r) => r.convergeS),
+    cpu: pairedRatios(results, config, variant, "tsoperator", (r) => r.cpuS),
+  };
 }
 
 function variantTable(all: RunResult[], configs: string[]): string[] {

@@ -208,14 +208,13 @@ async function churn(
   };
 }
 
-/** Starts the contender as `user` and waits until it is ready (or, if it prints no READY, started). */
+/** Starts the contender with `kubeconfig` and waits until it is ready (or, if it prints no READY, started). */
 async function startUntilReady(
-  h: Harness,
   contender: Contender,
   namespace: string,
-  user: string,
+  kubeconfig: string,
 ): Promise<ContenderProcess> {
-  const proc = new ContenderProcess(contender, namespace, { KUBECONFIG: await kubeconfigFor(h, user) });
+  const proc = new ContenderProcess(contender, namespace, { KUBECONFIG: kubeconfig });
   if (contender.printsReady === false) await proc.until(() => proc.startedAt !== undefined, 60_000);
   else await proc.until(() => proc.readyAt !== undefined, 120_000);
   return proc;
@@ -336,28 +335,36 @@ export async function runScenario(
     }
     if (phases.restart) {
       await p.stop();
-      const rawListS = await rawPaginatedList(h, namespace, await kubeconfigFor(h, `${user}-lister`));
+      // One user each for the lister and the restarts: only the first restart's requests are read from the audit.
+      const listerKubeconfig = await kubeconfigFor(h, `${user}-lister`);
+      const listSeconds = () => rawPaginatedList(h, namespace, listerKubeconfig);
+      const rawListS = await listSeconds();
       await h.audit.readNew();
       const user2 = `${user}-restart`;
-      proc = await startUntilReady(h, contender, namespace, user2);
+      const restartKubeconfig = await kubeconfigFor(h, user2);
+      proc = await startUntilReady(contender, namespace, restartKubeconfig);
       // Anything a restarted operator wants to write, it writes within seconds of its resync.
       await sleep(5_000);
       const requests = (await h.audit.readNew()).get(user2) ?? new Map<string, number>();
       const readyS = readySeconds(proc);
-      const pairs = [{ readyS, rawListS }];
-      for (let i = 1; i < (phases.restartRounds ?? 1); i++) {
-        await proc?.stop();
-        proc = undefined;
-        const listFirst = i % 2 === 0;
-        let list = listFirst
-          ? await rawPaginatedList(h, namespace, await kubeconfigFor(h, `${user}-lister`))
-          : 0;
-        proc = await startUntilReady(h, contender, namespace, `${user2}-${i}`);
-        const ready = readySeconds(proc);
+      await proc.stop();
+      proc = undefined;
+      const restartSeconds = async () => {
+        proc = await startUntilReady(contender, namespace, restartKubeconfig);
+        const seconds = readySeconds(proc);
         await proc.stop();
         proc = undefined;
-        if (!listFirst) list = await rawPaginatedList(h, namespace, await kubeconfigFor(h, `${user}-lister`));
-        pairs.push({ readyS: ready, rawListS: list });
+        return seconds;
+      };
+      const pairs = [{ readyS, rawListS }];
+      for (let i = 1; i < (phases.restartRounds ?? 1); i++) {
+        if (i % 2 === 0) {
+          const list = await listSeconds();
+          pairs.push({ readyS: await restartSeconds(), rawListS: list });
+        } else {
+          const ready = await restartSeconds();
+          pairs.push({ readyS: ready, rawListS: await listSeconds() });
+        }
       }
       result.restart = {
         writes: writesIn(requests),

@@ -27,9 +27,7 @@ export function canonicalJson(value: unknown): string {
 
 /** undefined where JSON.stringify leaves the member out (undefined, functions, symbols). */
 function canonical(value: unknown, key: string): string | undefined {
-  if (typeof value === "object" && value !== null && typeof (value as ToJson).toJSON === "function") {
-    value = (value as ToJson).toJSON(key);
-  }
+  value = asJsonSees(value, key);
   if (value === null || typeof value !== "object") return JSON.stringify(value);
   if (Array.isArray(value)) {
     let out = "[";
@@ -50,6 +48,13 @@ function canonical(value: unknown, key: string): string | undefined {
 
 interface ToJson {
   toJSON(key: string): unknown;
+}
+
+/** The value JSON.stringify serialises in place of `value` (a Date's ISO string...): its toJSON(key), if any. */
+function asJsonSees(value: unknown, key: string): unknown {
+  return typeof value === "object" && value !== null && typeof (value as ToJson).toJSON === "function"
+    ? (value as ToJson).toJSON(key)
+    : value;
 }
 
 /** Deep equality of JSON values (undefined members ignored, as JSON would). */
@@ -78,9 +83,7 @@ export function jsonCopy<T>(value: T, path = ""): T {
 }
 
 function copy(value: unknown, path: string, key: string): unknown {
-  if (typeof value === "object" && value !== null && typeof (value as ToJson).toJSON === "function") {
-    value = (value as ToJson).toJSON(key);
-  }
+  value = asJsonSees(value, key);
   switch (typeof value) {
     case "string":
     case "boolean":
