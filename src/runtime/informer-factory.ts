@@ -57,7 +57,10 @@ export interface SubscribeOptions {
 }
 
 /** Reflector options an informer passes through (events and selectors are the informer's). */
-export type SharedReflectorOptions = Omit<ReflectorOptions, "onEvent" | keyof ReflectorSelectors>;
+export type SharedReflectorOptions = Omit<
+  ReflectorOptions,
+  "onEvent" | "inSelection" | keyof ReflectorSelectors
+>;
 
 export class SharedInformer<T extends KubeObject = KubeObject> {
   readonly type: K8sType;
@@ -76,6 +79,8 @@ export class SharedInformer<T extends KubeObject = KubeObject> {
     this.reflector = new Reflector(api, this.store, {
       ...(options as ReflectorOptions<T>),
       ...selectorsOf(this.#scope),
+      // The scope as it is now: a relist keeps the writes recorded while it ran only if they still belong.
+      inSelection: (obj) => this.#inScope(obj),
       onEvent: (event) => this.#dispatch(event),
     });
   }

@@ -15,7 +15,7 @@ import type { ResourceApi, WatchEvent } from "../client/resource-api.js";
 import { Backoff, type BackoffOptions } from "../core/backoff.js";
 import { sleep } from "../core/sleep.js";
 import { compactObject, type CompactOptions } from "./compact.js";
-import type { Store, StoreEvent } from "./store.js";
+import { keyOf, type Store, type StoreEvent } from "./store.js";
 
 /**
  * - `listing`: first LIST in progress (not synced yet).
@@ -69,6 +69,13 @@ export interface ReflectorOptions<T extends KubeObject = KubeObject> extends Ref
   watchTimeoutSeconds?: number | undefined;
   /** managedFields stripping and freezing, applied to each object before it is stored. */
   compact?: CompactOptions | undefined;
+  /**
+   * Whether an object belongs to the current selectors. A relist keeps the objects `recordWrite` stored that are
+   * newer than its snapshot (written while it ran, so it cannot contain them) only when this says they still
+   * belong: the watch that follows covers only the selection. Without it, a reflector whose selectors never
+   * changed keeps them all, and one that was `reselect`ed keeps none.
+   */
+  inSelection?: ((obj: T) => boolean) | undefined;
   /** Receives every change of the store, in order. Exceptions are reported to onError, never stop the loop. */
   onEvent?: ((event: StoreEvent<T>) => void) | undefined;
   onStateChange?: ((status: ReflectorStatus) => void) | undefined;
@@ -301,9 +308,35 @@ export class Reflector<T extends KubeObject = KubeObject> {
     }
     // Reset before the store resolves `synced`, so whoever awaits it sees a healthy status.
     this.#backoff.reset();
-    const events = this.store.replaceAll(items, resourceVersion);
+    const events = this.store.replaceAll(this.#withLaterWrites(items, resourceVersion), resourceVersion);
     for (const event of events) this.#emit(event);
     this.#listed(generation);
+  }
+
+  /**
+   * The LIST's items, with the objects our own writes stored (recordWrite) after its snapshot in place of what it
+   * saw. Without this a relist would drop an object created while it ran (a DELETED event: its parent's next
+   * sync POSTs it again and gets 409) or put back the version before an update (a MODIFIED event backwards),
+   * until the watch from the snapshot delivered the write again. Nothing else can be newer: the watch's events
+   * all precede a consistent LIST's snapshot.
+   */
+  #withLaterWrites(items: T[], snapshot: string | undefined): T[] {
+    if (snapshot === undefined || this.store.size === 0) return items;
+    const belongs = this.#options.inSelection ?? (this.#generation === 0 ? () => true : () => false);
+    const later = new Map<string, T>();
+    for (const obj of this.store.values()) {
+      if (isNewer(obj.metadata.resourceVersion, snapshot) && belongs(obj)) later.set(keyOf(obj), obj);
+    }
+    if (later.size === 0) return items;
+    const merged = items.map((item) => {
+      const key = keyOf(item);
+      const written = later.get(key);
+      if (!written) return item;
+      later.delete(key);
+      return written;
+    });
+    merged.push(...later.values());
+    return merged;
   }
 
   async #watch(signal: AbortSignal): Promise<WatchOutcome> {

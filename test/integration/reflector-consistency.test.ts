@@ -3,16 +3,19 @@
  * middle of a burst, and an etcd compaction that forces 410 Gone, the store must equal a fresh LIST exactly (the
  * set of namespace/name@resourceVersion). We wait until the reflector has seen the last write (a sentinel
  * ConfigMap written after the burst), then compare: nothing else writes to the namespace, so equality must be
- * exact at that point, not "eventually".
+ * exact at that point, not "eventually". And the writes of our own recorded in the store while a relist runs
+ * (a sharded informer relists at every handoff) survive it, as the apiserver's resourceVersions order them.
  */
 import { strict as assert } from "node:assert";
 import { after, before, describe, it } from "node:test";
 import { setTimeout as delay } from "node:timers/promises";
 import { isAlreadyExists, isNotFound } from "../../src/core/errors.js";
 import { k8sTypes } from "../../src/core/k8s-types.js";
-import type { ResourceApi, WatchEvent, WatchOptions } from "../../src/client/resource-api.js";
+import type { ListOptions, ResourceApi, WatchEvent, WatchOptions } from "../../src/client/resource-api.js";
+import type { KubeList, KubeObject } from "../../src/core/types.js";
 import { KubeClient } from "../../src/client/kube-client.js";
 import { TestEnvironment } from "../../src/testing/test-environment.js";
+import { SharedInformer } from "../../src/runtime/informer-factory.js";
 import { Reflector } from "../../src/runtime/reflector.js";
 import { Store } from "../../src/runtime/store.js";
 
@@ -134,6 +137,34 @@ class GatedApi {
   }
 }
 
+/** A ResourceApi whose LISTs, while held, take their snapshot (the first page) at once and answer on release. */
+class ListHold {
+  readonly api: ResourceApi;
+  snapshots = 0;
+  #held: Promise<void> | undefined;
+  #release: () => void = () => undefined;
+  constructor(api: ResourceApi) {
+    const held = Object.create(api) as ResourceApi;
+    held.listPages = (options) => this.#listPages(api, options);
+    this.api = held;
+  }
+  hold(): void {
+    this.snapshots = 0;
+    this.#held = new Promise((resolve) => (this.#release = resolve));
+  }
+  release(): void {
+    this.#held = undefined;
+    this.#release();
+  }
+  async *#listPages(api: ResourceApi, options?: ListOptions): AsyncIterable<KubeList> {
+    for await (const page of api.listPages(options)) {
+      this.snapshots++;
+      await this.#held;
+      yield page;
+    }
+  }
+}
+
 async function namespaceFor(client: KubeClient, name: string): Promise<ResourceApi> {
   await client.resource(Namespace).create({ metadata: { name } });
   return client.resource(ConfigMap, name);
@@ -164,6 +195,55 @@ void describe("reflector consistency against a real control plane (watch cache o
       assert.equal(reflector.status.relists, 0);
     } finally {
       await reflector.stop();
+    }
+  });
+
+  void it("a write of ours recorded while a reshard lists stays: no DELETED, no step back, then equal to a LIST", async () => {
+    const namespace = "relist-writes";
+    const api = await namespaceFor(client, namespace);
+    const label = "example.com/bucket";
+    const labelled = (name: string, bucket: number) => ({
+      metadata: { name, labels: { [label]: String(bucket) } },
+    });
+    await api.create(labelled("b1-a", 1));
+    await api.create(labelled("b2-a", 2));
+    const lists = new ListHold(api);
+    const informer = new SharedInformer(lists.api, {
+      namespace,
+      shard: { by: { label }, buckets: 4, held: [] },
+    });
+    const events: string[] = [];
+    informer.subscribe((e) => events.push(`${e.type} ${e.object.metadata.name}`), { replay: false });
+    informer.start();
+    try {
+      await informer.reshard([1]);
+      events.length = 0;
+      lists.hold();
+      const grown = informer.reshard([1, 2]);
+      await until(() => lists.snapshots > 0, "the reshard's LIST snapshot");
+      // A sync of bucket 1 writes while bucket 2 is being listed; the answers go to the store at once.
+      const created = await api.create(labelled("b1-b", 1));
+      const updated = await api.patch("b1-a", "merge", { data: { v: "2" } });
+      assert.ok(informer.recordWrite(created));
+      assert.ok(informer.recordWrite(updated));
+      lists.release();
+      await grown;
+      assert.deepEqual(events, ["ADDED b2-a"], "the relist brought bucket 2 and changed nothing else");
+      assert.equal(informer.store.get(`${namespace}/b1-b`)?.metadata.uid, created.metadata.uid);
+      assert.equal(
+        informer.store.get(`${namespace}/b1-a`)?.metadata.resourceVersion,
+        updated.metadata.resourceVersion,
+      );
+      // The watch from the snapshot replays both writes (no-ops); the store ends equal to the server's selection.
+      await api.create(labelled("b2-sentinel", 2));
+      await until(() => informer.store.has(`${namespace}/b2-sentinel`), "the watch after the reshard");
+      const server = await api.list({ labelSelector: `${label} in (1,2)` });
+      const names = (objects: readonly KubeObject[]) =>
+        objects.map((o) => `${o.metadata.name}@${o.metadata.resourceVersion}`).sort();
+      assert.deepEqual(names(informer.store.list()), names(server.items));
+      assert.deepEqual(events, ["ADDED b2-a", "ADDED b2-sentinel"]);
+    } finally {
+      await informer.stop();
     }
   });
 

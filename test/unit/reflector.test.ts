@@ -53,6 +53,21 @@ const contents = (store: Store) =>
 const serverContents = (fake: FakeResourceApi) =>
   [...fake.objects.values()].map((o) => `${o.metadata.name}@${o.metadata.resourceVersion}`).sort();
 
+/** Makes the fake's next LISTs take their snapshot at once but answer only when `release()` is called. */
+function holdLists(fake: FakeResourceApi): { release: () => void; snapshots: () => number } {
+  let release = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  let snapshots = 0;
+  const list = fake.list.bind(fake);
+  fake.list = async (options) => {
+    const page = await list(options);
+    snapshots++;
+    await held;
+    return page;
+  };
+  return { release, snapshots: () => snapshots };
+}
+
 void describe("reflector", () => {
   void it("requests the next page of a LIST before compacting the current one", async () => {
     const fake = new FakeResourceApi(ConfigMap, "ns");
@@ -137,6 +152,55 @@ void describe("reflector", () => {
     // Resumed from the relist's resourceVersion: later changes flow again.
     fake.put("later");
     await until(() => store.has("ns/later"), "event after relist");
+    await reflector.stop();
+  });
+
+  void it("a relist keeps what our own writes stored after its snapshot: no DELETED, no step back", async () => {
+    const fake = new FakeResourceApi(ConfigMap, "ns");
+    fake.put("a", { v: 1 });
+    fake.put("b", { v: 1 });
+    const { store, events, reflector } = setup(fake, { pageSize: 10 });
+    reflector.start();
+    await store.synced;
+    await until(() => fake.watchCalls.length === 1, "watch");
+    events.length = 0;
+
+    const lists = holdLists(fake);
+    fake.expireWatches();
+    await until(() => lists.snapshots() === 1, "the relist's snapshot");
+    // While the relist's answer is on its way, a sync of ours creates "c" and updates "a"; their answers are stored.
+    const created = fake.put("c", { v: 1 });
+    const updated = fake.put("a", { v: 2 });
+    assert.ok(reflector.recordWrite(created));
+    assert.ok(reflector.recordWrite(updated));
+    lists.release();
+    await until(() => reflector.status.relists === 1 && reflector.state === "watching", "relist");
+
+    assert.deepEqual(events.map(fmt), [], "the relist changed nothing the store held");
+    assert.equal(store.get("ns/c"), created, "the created object stayed");
+    assert.equal(store.get("ns/a")?.metadata.resourceVersion, updated.metadata.resourceVersion);
+    // The watch from the snapshot re-delivers both writes (no-ops), then what follows.
+    fake.remove("c");
+    await until(() => !store.has("ns/c"), "a later deletion");
+    assert.deepEqual(events.map(fmt), [`DELETED c@${fake.rv}`]);
+    assert.deepEqual(contents(store), serverContents(fake));
+    await reflector.stop();
+  });
+
+  void it("after reselect, a relist drops a write it cannot tell still belongs (the watch would never free it)", async () => {
+    const fake = new FakeResourceApi(ConfigMap, "ns");
+    fake.put("keep", {}, { labels: { side: "x" } });
+    const { store, reflector } = setup(fake, { labelSelector: "side=x" });
+    reflector.start();
+    await store.synced;
+    const lists = holdLists(fake);
+    const moved = reflector.reselect({ labelSelector: "side=y" });
+    await until(() => lists.snapshots() === 1, "the new selection's snapshot");
+    const other = fake.put("other", {}, { labels: { side: "x" } });
+    assert.ok(reflector.recordWrite(other));
+    lists.release();
+    await moved;
+    assert.deepEqual(contents(store), [], "nothing of side=y; the side=x write is gone with its selection");
     await reflector.stop();
   });
 
@@ -305,6 +369,26 @@ void describe("reflector", () => {
   });
 });
 
+const label = "tsoperator.io/shard-bucket";
+
+/** A started informer sharded by `label` over 4 buckets, holding none yet, with its events and stored names. */
+function labelSharded(fake: FakeResourceApi) {
+  const informer = new SharedInformer(
+    fake,
+    { namespace: "ns", shard: { by: { label }, buckets: 4, held: [] } },
+    { backoff: { initialMs: 10, maxMs: 80, jitter: 0 } },
+  );
+  const events: string[] = [];
+  informer.subscribe((e) => events.push(`${e.type} ${e.object.metadata.name}`));
+  informer.start();
+  const names = () =>
+    informer.store
+      .list()
+      .map((o) => o.metadata.name)
+      .sort();
+  return { informer, events, names };
+}
+
 void describe("informer factory", () => {
   void it("shares one reflector per type, namespace and selector, and fans events out to subscribers", async () => {
     const fakes = new Map<string, FakeResourceApi>();
@@ -354,24 +438,11 @@ void describe("informer factory", () => {
 
   void it("a sharded informer follows its buckets: none lists nothing, each reshard relists and drops what left", async () => {
     const fake = new FakeResourceApi(ConfigMap, "ns");
-    const label = "tsoperator.io/shard-bucket";
     for (let i = 0; i < 8; i++) fake.put(`cm-${i}`, {}, { labels: { [label]: String(i % 4) } });
-    const informer = new SharedInformer(
-      fake,
-      { namespace: "ns", shard: { by: { label }, buckets: 4, held: [] } },
-      { backoff: { initialMs: 10, maxMs: 80, jitter: 0 } },
-    );
-    const events: string[] = [];
-    informer.subscribe((e) => events.push(`${e.type} ${e.object.metadata.name}`));
-    informer.start();
+    const { informer, events, names } = labelSharded(fake);
     await informer.synced;
     assert.equal(informer.store.size, 0);
     assert.equal(fake.listCalls, 0, "no bucket held: no request (the server refuses an empty selection)");
-    const names = () =>
-      informer.store
-        .list()
-        .map((o) => o.metadata.name)
-        .sort();
 
     await informer.reshard([1]);
     assert.deepEqual(names(), ["cm-1", "cm-5"]);
@@ -392,6 +463,37 @@ void describe("informer factory", () => {
     assert.deepEqual(names(), ["cm-11", "cm-3", "cm-7"]);
     await informer.reshard([]);
     assert.equal(informer.store.size, 0);
+    await informer.stop();
+  });
+
+  void it("a reshard keeps the writes recorded while it lists that belong to the held buckets, and only those", async () => {
+    const fake = new FakeResourceApi(ConfigMap, "ns");
+    fake.put("cm-1", {}, { labels: { [label]: "1" } });
+    const { informer, events, names } = labelSharded(fake);
+    await informer.reshard([1]);
+    events.length = 0;
+
+    const lists = holdLists(fake);
+    const grown = informer.reshard([1, 2]);
+    await until(() => lists.snapshots() === 1, "the reshard's snapshot");
+    // A sync of bucket 1 creates a child while bucket 2 is being listed.
+    const child = fake.put("cm-1b", {}, { labels: { [label]: "1" } });
+    assert.ok(informer.recordWrite(child));
+    lists.release();
+    await grown;
+    assert.deepEqual(events, [], "no DELETED for the child created during the LIST");
+    assert.equal(informer.store.get("ns/cm-1b"), child);
+
+    // Bucket 1 is given up while a LIST for [1, 2] is under way: its recorded write does not outlive it.
+    const lists2 = holdLists(fake);
+    const again = informer.reshard([1, 2, 3]);
+    await until(() => lists2.snapshots() === 1, "the next snapshot");
+    const late = fake.put("cm-1c", {}, { labels: { [label]: "1" } });
+    assert.ok(informer.recordWrite(late));
+    const shrunk = informer.reshard([2, 3]);
+    lists2.release();
+    await Promise.all([again, shrunk]);
+    assert.deepEqual(names(), [], "bucket 1's objects, the late write included, are dropped");
     await informer.stop();
   });
 });
