@@ -4,9 +4,11 @@
  * process dies without running its exit hooks, e.g. on SIGKILL.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { closeSync, openSync, rmSync } from "node:fs";
+import { closeSync, openSync, readFileSync, rmSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { createServer } from "node:net";
+import { TsOperatorError } from "../core/errors.js";
+import { sleep } from "../core/sleep.js";
 
 export interface ManagedProcess {
   readonly name: string;
@@ -87,7 +89,12 @@ export async function tailOf(path: string, lines = 30): Promise<string> {
       const length = Math.min(size, 64 * 1024);
       const buf = Buffer.alloc(length);
       await handle.read(buf, 0, length, size - length);
-      return buf.toString("utf8").split("\n").slice(-lines - 1).join("\n").trimEnd();
+      return buf
+        .toString("utf8")
+        .split("\n")
+        .slice(-lines - 1)
+        .join("\n")
+        .trimEnd();
     } finally {
       await handle.close();
     }
@@ -96,18 +103,116 @@ export async function tailOf(path: string, lines = 30): Promise<string> {
   }
 }
 
-/** A free loopback TCP port. The kernel may hand it out again before we bind it; callers retry on clashes. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * A free loopback TCP port, below the kernel's range for the local ports of outgoing connections when that leaves
+ * room (Linux: /proc/sys/net/ipv4/ip_local_port_range): the many client connections of a test run draw from that
+ * range, and one of them could take a port between our probe and the component's bind, or while a component
+ * restarts on the same port. Another listener can still take it first: `onFreshPorts` starts again elsewhere.
+ */
+export async function freePort(): Promise<number> {
+  const [low] = ephemeralPortRange();
+  const from = 20_000;
+  if (low - from >= 1_000) {
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const port = from + Math.floor(Math.random() * (low - from));
+      if ((await listenOn(port)) !== undefined) return port;
+    }
+  }
+  const port = await listenOn(0);
+  if (port === undefined) throw new Error("no free loopback port");
+  return port;
+}
+
+/** `n` distinct free ports. */
+export async function distinctPorts(n: number): Promise<number[]> {
+  const ports = new Set<number>();
+  while (ports.size < n) ports.add(await freePort());
+  return [...ports];
+}
+
+/** The kernel's range for outgoing connections' local ports; Linux's default where it cannot be read. */
+export function ephemeralPortRange(): [number, number] {
+  try {
+    const [low, high] = readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8")
+      .trim()
+      .split(/\s+/)
+      .map(Number);
+    if (low !== undefined && high !== undefined && low > 0 && high >= low) return [low, high];
+  } catch {
+    // not Linux
+  }
+  return [32_768, 60_999];
+}
+
+/** Binds `port` (0: any) on 127.0.0.1 and closes it again: the port bound, or undefined when it is taken. */
+function listenOn(port: number): Promise<number | undefined> {
+  return new Promise((resolve) => {
     const server = createServer();
     server.unref();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
+    server.on("error", () => resolve(undefined));
+    server.listen(port, "127.0.0.1", () => {
       const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
+      const bound = typeof address === "object" && address ? address.port : undefined;
+      server.close(() => resolve(bound));
     });
   });
+}
+
+/** What a component's failed start says when one of its ports was taken first (Go's and Node's wording). */
+export function isPortClash(err: unknown): boolean {
+  return err instanceof Error && err.message.includes("address already in use");
+}
+
+/**
+ * Runs `start` on `count` fresh ports, and again on new ones while it fails because one was taken between our
+ * probe and its bind (`isPortClash`), up to `attempts` times in all. `start` must leave nothing running when it
+ * throws.
+ */
+export async function onFreshPorts<T>(
+  count: number,
+  start: (ports: number[]) => Promise<T>,
+  options: { attempts?: number; pick?: (count: number) => Promise<number[]> } = {},
+): Promise<T> {
+  const attempts = options.attempts ?? 5;
+  const pick = options.pick ?? distinctPorts;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start(await pick(count));
+    } catch (err) {
+      if (attempt >= attempts || !isPortClash(err)) throw err;
+    }
+  }
+}
+
+/**
+ * Waits until `probe` says a started component is ready; fails with TSOP_CONTROLPLANE, the log's last lines and
+ * its path when the process exits first or `timeoutMs` passes.
+ */
+export async function waitUntilReady(
+  proc: ManagedProcess,
+  timeoutMs: number,
+  probe: () => Promise<boolean>,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (proc.hasExited()) {
+      const code = await proc.exited;
+      throw new TsOperatorError(
+        "TSOP_CONTROLPLANE",
+        `${proc.name} exited (code ${code}) during startup. Last log lines:\n${await tailOf(proc.logPath)}\n` +
+          `Full log: ${proc.logPath}`,
+      );
+    }
+    if (await probe().catch(() => false)) return;
+    if (Date.now() > deadline) {
+      throw new TsOperatorError(
+        "TSOP_CONTROLPLANE",
+        `${proc.name} not ready after ${timeoutMs} ms. Last log lines:\n${await tailOf(proc.logPath)}\n` +
+          `Full log: ${proc.logPath}`,
+      );
+    }
+    await sleep(100);
+  }
 }
 
 /**

@@ -20,7 +20,13 @@ import type { HttpMethod } from "../client/transport.js";
 import { createPki, type ControlPlanePki, type KeyPair } from "./certificates.js";
 import { resolveBinaries, type ControlPlaneBinaries } from "./controlplane-binaries.js";
 import { readAuditLog, WRITES_AUDIT_POLICY, type AuditEvent } from "./audit-log.js";
-import { CleanupRegistry, freePort, startProcess, tailOf, type ManagedProcess } from "./processes.js";
+import {
+  CleanupRegistry,
+  onFreshPorts,
+  startProcess,
+  waitUntilReady,
+  type ManagedProcess,
+} from "./processes.js";
 
 /**
  * A CRD to install: a YAML/JSON file path, a CustomResourceDefinition object, or a resource from
@@ -167,7 +173,10 @@ export class TestEnvironment implements EnvironmentInfo {
     return env;
   }
 
-  private static async startLocal(options: TestEnvironmentOptions, startedAt: number): Promise<TestEnvironment> {
+  private static async startLocal(
+    options: TestEnvironmentOptions,
+    startedAt: number,
+  ): Promise<TestEnvironment> {
     // Without a controller manager, etcd and kube-apiserver alone will do (envtest's assets, macOS without Go).
     const binaries = await resolveBinaries({ controllerManager: options.controllerManager !== false });
     const dir = await mkdtemp(join(tmpdir(), "tsoperator-env-"));
@@ -190,115 +199,132 @@ export class TestEnvironment implements EnvironmentInfo {
         mode: 0o600,
       });
 
-      const [etcdClientPort, etcdPeerPort, apiPort, kcmPort] = await distinctPorts(4);
-      const etcdEndpoint = `http://127.0.0.1:${etcdClientPort}`;
-      const etcd = startProcess(
-        "etcd",
-        binaries.etcd,
-        [
-          "--name=default",
-          `--data-dir=${dataDir}`,
-          `--listen-client-urls=${etcdEndpoint}`,
-          `--advertise-client-urls=${etcdEndpoint}`,
-          `--listen-peer-urls=http://127.0.0.1:${etcdPeerPort}`,
-          `--initial-advertise-peer-urls=http://127.0.0.1:${etcdPeerPort}`,
-          `--initial-cluster=default=http://127.0.0.1:${etcdPeerPort}`,
-          "--unsafe-no-fsync=true",
-          "--quota-backend-bytes=8589934592",
-          "--log-level=warn",
-        ],
-        join(dir, "etcd.log"),
-      );
-      started.push(etcd);
-      registry.addProcess(etcd);
-      await waitFor("etcd", etcd, options.startTimeoutMs ?? 60_000, async () => {
-        const res = await request(`${etcdEndpoint}/health`).catch(() => undefined);
-        if (!res) return false;
-        const body = await res.body.text();
-        return res.statusCode === 200 && body.includes('"true"');
+      // Each component on fresh ports, again on new ones if another process took one first (onFreshPorts).
+      const etcdEndpoint = await onFreshPorts(2, async ([clientPort, peerPort]) => {
+        // A start that failed may have begun a data dir for its own peer URL.
+        await rm(dataDir, { recursive: true, force: true });
+        await mkdir(dataDir, { recursive: true });
+        const endpoint = `http://127.0.0.1:${clientPort}`;
+        const etcd = startProcess(
+          "etcd",
+          binaries.etcd,
+          [
+            "--name=default",
+            `--data-dir=${dataDir}`,
+            `--listen-client-urls=${endpoint}`,
+            `--advertise-client-urls=${endpoint}`,
+            `--listen-peer-urls=http://127.0.0.1:${peerPort}`,
+            `--initial-advertise-peer-urls=http://127.0.0.1:${peerPort}`,
+            `--initial-cluster=default=http://127.0.0.1:${peerPort}`,
+            "--unsafe-no-fsync=true",
+            "--quota-backend-bytes=8589934592",
+            "--log-level=warn",
+          ],
+          join(dir, "etcd.log"),
+        );
+        registry.addProcess(etcd);
+        try {
+          await waitUntilReady(etcd, options.startTimeoutMs ?? 60_000, async () => {
+            const res = await request(`${endpoint}/health`).catch(() => undefined);
+            if (!res) return false;
+            const body = await res.body.text();
+            return res.statusCode === 200 && body.includes('"true"');
+          });
+        } catch (err) {
+          await etcd.stop(2_000);
+          registry.removeProcess(etcd);
+          throw err;
+        }
+        started.push(etcd);
+        return endpoint;
       });
       log(`etcd ready at ${etcdEndpoint}`);
+      const etcd = started[0] as ManagedProcess;
 
-      const endpoint = `https://127.0.0.1:${apiPort}`;
-      const apiServerArgs = [
-        `--etcd-servers=${etcdEndpoint}`,
-        `--secure-port=${apiPort}`,
-        "--bind-address=127.0.0.1",
-        "--advertise-address=127.0.0.1",
-        // The default reconciler refuses loopback addresses for the `kubernetes` Service endpoints.
-        "--endpoint-reconciler-type=none",
-        `--tls-cert-file=${pki.serving.certPath}`,
-        `--tls-private-key-file=${pki.serving.keyPath}`,
-        `--client-ca-file=${pki.ca.certPath}`,
-        `--token-auth-file=${tokenFile}`,
-        "--authorization-mode=RBAC",
-        `--service-account-key-file=${pki.serviceAccountPubPath}`,
-        `--service-account-signing-key-file=${pki.serviceAccountKeyPath}`,
-        "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
-        "--service-cluster-ip-range=10.0.0.0/24",
-        "--allow-privileged=true",
-        "--profiling=false",
-        "--v=1",
-        ...featureGateFlags(options.featureGates),
-        ...(await auditFlags(dir, options.auditPolicy)),
-        ...(options.apiServerFlags ?? []),
-      ];
-      const env = new TestEnvironment({
-        endpoint,
-        kubeconfigPath: join(dir, "admin.kubeconfig"),
-        dir,
-        dataDir,
-        pki,
-        binaries,
-        adminToken,
-        apiServerArgs,
-        registry,
-        etcd,
-        etcdEndpoint,
-        startedAt,
+      const env = await onFreshPorts(1, async ([apiPort]) => {
+        const endpoint = `https://127.0.0.1:${apiPort}`;
+        const apiServerArgs = [
+          `--etcd-servers=${etcdEndpoint}`,
+          `--secure-port=${apiPort}`,
+          "--bind-address=127.0.0.1",
+          "--advertise-address=127.0.0.1",
+          // The default reconciler refuses loopback addresses for the `kubernetes` Service endpoints.
+          "--endpoint-reconciler-type=none",
+          `--tls-cert-file=${pki.serving.certPath}`,
+          `--tls-private-key-file=${pki.serving.keyPath}`,
+          `--client-ca-file=${pki.ca.certPath}`,
+          `--token-auth-file=${tokenFile}`,
+          "--authorization-mode=RBAC",
+          `--service-account-key-file=${pki.serviceAccountPubPath}`,
+          `--service-account-signing-key-file=${pki.serviceAccountKeyPath}`,
+          "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
+          "--service-cluster-ip-range=10.0.0.0/24",
+          "--allow-privileged=true",
+          "--profiling=false",
+          "--v=1",
+          ...featureGateFlags(options.featureGates),
+          ...(await auditFlags(dir, options.auditPolicy)),
+          ...(options.apiServerFlags ?? []),
+        ];
+        const env = new TestEnvironment({
+          endpoint,
+          kubeconfigPath: join(dir, "admin.kubeconfig"),
+          dir,
+          dataDir,
+          pki,
+          binaries,
+          adminToken,
+          apiServerArgs,
+          registry,
+          etcd,
+          etcdEndpoint,
+          startedAt,
+        });
+        try {
+          await writeFile(env.kubeconfigPath, adminKubeconfig(endpoint, pki.ca, pki.admin), { mode: 0o600 });
+          await env.startApiServer(options.startTimeoutMs ?? 60_000);
+        } catch (err) {
+          await env.dispatcher.close().catch(() => {});
+          throw err;
+        }
+        return env;
       });
-      await writeFile(env.kubeconfigPath, adminKubeconfig(endpoint, pki.ca, pki.admin), { mode: 0o600 });
-      await env.startApiServer(options.startTimeoutMs ?? 60_000);
-      log(`kube-apiserver ready at ${endpoint}`);
+      log(`kube-apiserver ready at ${env.endpoint}`);
       // Before the controller manager: its garbage collector discovers resources at start and then only every
       // 30 s, so CRDs installed first are garbage-collected from the first second.
       if (options.crds?.length) await env.installCrds(options.crds);
 
       const kcmBinary = binaries["kube-controller-manager"];
       if (options.controllerManager !== false && kcmBinary) {
-        const kcm = startProcess(
-          "kube-controller-manager",
-          kcmBinary,
-          [
-            `--kubeconfig=${env.kubeconfigPath}`,
-            `--authentication-kubeconfig=${env.kubeconfigPath}`,
-            `--authorization-kubeconfig=${env.kubeconfigPath}`,
-            `--controllers=${(options.controllers ?? DEFAULT_CONTROLLERS).join(",")}`,
-            "--leader-elect=false",
-            `--secure-port=${kcmPort}`,
-            "--bind-address=127.0.0.1",
-            `--service-account-private-key-file=${pki.serviceAccountKeyPath}`,
-            `--root-ca-file=${pki.ca.certPath}`,
-            "--use-service-account-credentials=false",
-            "--concurrent-gc-syncs=10",
-            "--v=1",
-          ],
-          join(dir, "kube-controller-manager.log"),
-        );
-        env.track(kcm);
-        const insecure = new Agent({ connect: { rejectUnauthorized: false } });
-        try {
-          await waitFor("kube-controller-manager", kcm, options.startTimeoutMs ?? 60_000, async () => {
-            const res = await request(`https://127.0.0.1:${kcmPort}/healthz`, { dispatcher: insecure }).catch(
-              () => undefined,
-            );
-            if (!res) return false;
-            await res.body.dump();
-            return res.statusCode === 200;
-          });
-        } finally {
-          await insecure.close();
-        }
+        const kcmPort = await onFreshPorts(1, async ([port]) => {
+          const kcm = startProcess(
+            "kube-controller-manager",
+            kcmBinary,
+            [
+              `--kubeconfig=${env.kubeconfigPath}`,
+              `--authentication-kubeconfig=${env.kubeconfigPath}`,
+              `--authorization-kubeconfig=${env.kubeconfigPath}`,
+              `--controllers=${(options.controllers ?? DEFAULT_CONTROLLERS).join(",")}`,
+              "--leader-elect=false",
+              `--secure-port=${port}`,
+              "--bind-address=127.0.0.1",
+              `--service-account-private-key-file=${pki.serviceAccountKeyPath}`,
+              `--root-ca-file=${pki.ca.certPath}`,
+              "--use-service-account-credentials=false",
+              "--concurrent-gc-syncs=10",
+              "--v=1",
+            ],
+            join(dir, "kube-controller-manager.log"),
+          );
+          const insecure = new Agent({ connect: { rejectUnauthorized: false } });
+          try {
+            const healthz = `https://127.0.0.1:${port}/healthz`;
+            await env.trackUntilHealthy(kcm, healthz, insecure, options.startTimeoutMs ?? 60_000);
+          } finally {
+            await insecure.close();
+          }
+          return port;
+        });
         log(`kube-controller-manager healthy on port ${kcmPort}`);
       }
       return env;
@@ -316,21 +342,39 @@ export class TestEnvironment implements EnvironmentInfo {
     this.registry.addProcess(p);
   }
 
+  /** Tracks `p` and waits until `url` answers 200; a process that does not get there is stopped and forgotten. */
+  private async trackUntilHealthy(
+    p: ManagedProcess,
+    url: string,
+    dispatcher: Agent,
+    timeoutMs: number,
+  ): Promise<void> {
+    this.track(p);
+    try {
+      await waitUntilReady(p, timeoutMs, async () => {
+        const res = await request(url, { dispatcher }).catch(() => undefined);
+        if (!res) return false;
+        await res.body.dump();
+        return res.statusCode === 200;
+      });
+    } catch (err) {
+      await p.stop(2_000);
+      if (this.processes.get(p.name) === p) this.processes.delete(p.name);
+      this.registry.removeProcess(p);
+      throw err;
+    }
+  }
+
   private async startApiServer(timeoutMs: number): Promise<void> {
-    if (!this.binaries || !this.dir) throw new TsOperatorError("TSOP_CONTROLPLANE", "not a local environment");
+    if (!this.binaries || !this.dir)
+      throw new TsOperatorError("TSOP_CONTROLPLANE", "not a local environment");
     const apiserver = startProcess(
       "kube-apiserver",
       this.binaries["kube-apiserver"],
       this.apiServerArgs,
       join(this.dir, "kube-apiserver.log"),
     );
-    this.track(apiserver);
-    await waitFor("kube-apiserver", apiserver, timeoutMs, async () => {
-      const res = await request(`${this.endpoint}/readyz`, { dispatcher: this.dispatcher }).catch(() => undefined);
-      if (!res) return false;
-      await res.body.dump();
-      return res.statusCode === 200;
-    });
+    await this.trackUntilHealthy(apiserver, `${this.endpoint}/readyz`, this.dispatcher, timeoutMs);
   }
 
   /** Time from `start()` to ready, ms. */
@@ -424,8 +468,9 @@ export class TestEnvironment implements EnvironmentInfo {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const { body } = await this.adminJson("GET", `${base}/${name}`);
-        const conditions = ((body as KubeObject).status as { conditions?: Array<{ type: string; status: string }> })
-          ?.conditions;
+        const conditions = (
+          (body as KubeObject).status as { conditions?: Array<{ type: string; status: string }> }
+        )?.conditions;
         if (conditions?.some((c) => c.type === "Established" && c.status === "True")) {
           installed.push(body as KubeObject);
           break;
@@ -436,7 +481,11 @@ export class TestEnvironment implements EnvironmentInfo {
         await sleep(100);
       }
       // Established can precede the resource appearing in discovery by a moment; wait for it.
-      const spec = crd.spec as { group: string; names: { plural: string }; versions: Array<{ name: string; served: boolean }> };
+      const spec = crd.spec as {
+        group: string;
+        names: { plural: string };
+        versions: Array<{ name: string; served: boolean }>;
+      };
       for (const version of spec.versions.filter((v) => v.served)) {
         for (;;) {
           const { status } = await this.adminJson(
@@ -474,7 +523,8 @@ export class TestEnvironment implements EnvironmentInfo {
    * 410 Gone. Returns the compacted revision.
    */
   async compactEtcd(): Promise<number> {
-    if (!this.etcdEndpoint) throw new TsOperatorError("TSOP_CONTROLPLANE", "compactEtcd needs a local environment");
+    if (!this.etcdEndpoint)
+      throw new TsOperatorError("TSOP_CONTROLPLANE", "compactEtcd needs a local environment");
     const range = await request(`${this.etcdEndpoint}/v3/kv/range`, {
       method: "POST",
       body: JSON.stringify({ key: Buffer.from("\0").toString("base64") }),
@@ -497,7 +547,9 @@ export class TestEnvironment implements EnvironmentInfo {
    * stop (SIGTERM: the server drains, closing watches with a final response); `crash: true` sends SIGKILL, so
    * connections break mid-stream as when the process or its node dies. `downMs`: how long it stays down.
    */
-  async restartApiServer(options: { downMs?: number; timeoutMs?: number; crash?: boolean } = {}): Promise<void> {
+  async restartApiServer(
+    options: { downMs?: number; timeoutMs?: number; crash?: boolean } = {},
+  ): Promise<void> {
     await this.stopApiServer({ crash: options.crash ?? false });
     if (options.downMs) await sleep(options.downMs);
     await this.startApiServer(options.timeoutMs ?? 60_000);
@@ -546,7 +598,10 @@ export class TestEnvironment implements EnvironmentInfo {
 
   private requirePki(): ControlPlanePki {
     if (!this.pki) {
-      throw new TsOperatorError("TSOP_CONTROLPLANE", "this needs a local environment (not USE_EXISTING_CLUSTER)");
+      throw new TsOperatorError(
+        "TSOP_CONTROLPLANE",
+        "this needs a local environment (not USE_EXISTING_CLUSTER)",
+      );
     }
     return this.pki;
   }
@@ -567,7 +622,8 @@ export class TestEnvironment implements EnvironmentInfo {
         const answer = await this.existingClient.request({ method, path, body });
         return { status: 200, body: answer };
       } catch (err) {
-        if (isApiError(err) && allowed.includes(err.statusCode)) return { status: err.statusCode, body: err.status };
+        if (isApiError(err) && allowed.includes(err.statusCode))
+          return { status: err.statusCode, body: err.status };
         throw err;
       }
     }
@@ -585,40 +641,6 @@ export class TestEnvironment implements EnvironmentInfo {
       throw new TsOperatorError("TSOP_CONTROLPLANE", `${method} ${path}: ${res.statusCode} ${message}`);
     }
     return { status: res.statusCode, body: parsed };
-  }
-}
-
-async function distinctPorts(n: number): Promise<number[]> {
-  const ports = new Set<number>();
-  while (ports.size < n) ports.add(await freePort());
-  return [...ports];
-}
-
-async function waitFor(
-  name: string,
-  proc: ManagedProcess,
-  timeoutMs: number,
-  probe: () => Promise<boolean>,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (proc.hasExited()) {
-      const code = await proc.exited;
-      throw new TsOperatorError(
-        "TSOP_CONTROLPLANE",
-        `${name} exited (code ${code}) during startup. Last log lines:\n${await tailOf(proc.logPath)}\n` +
-          `Full log: ${proc.logPath}`,
-      );
-    }
-    if (await probe().catch(() => false)) return;
-    if (Date.now() > deadline) {
-      throw new TsOperatorError(
-        "TSOP_CONTROLPLANE",
-        `${name} not ready after ${timeoutMs} ms. Last log lines:\n${await tailOf(proc.logPath)}\n` +
-          `Full log: ${proc.logPath}`,
-      );
-    }
-    await sleep(100);
   }
 }
 
@@ -645,7 +667,10 @@ export async function readManifests(path: string): Promise<KubeObject[]> {
   const out: KubeObject[] = [];
   for (const doc of docs) {
     if (doc.errors.length) {
-      throw new TsOperatorError("TSOP_INVALID_OBJECT", `${path}: ${doc.errors[0]?.message ?? "invalid YAML"}`);
+      throw new TsOperatorError(
+        "TSOP_INVALID_OBJECT",
+        `${path}: ${doc.errors[0]?.message ?? "invalid YAML"}`,
+      );
     }
     const value: unknown = doc.toJS();
     if (value == null) continue;

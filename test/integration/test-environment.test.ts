@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { chmod, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
+import { chmod, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -250,6 +250,47 @@ describe("TestEnvironment lifecycle", () => {
       }
       await rm(assets, { recursive: true, force: true });
       await rm(emptyCache, { recursive: true, force: true });
+    }
+  });
+
+  it("starts etcd again on other ports when another process took its peer port first (a real clash)", async () => {
+    const built = await resolveBinaries();
+    const assets = await mkdtemp(join(tmpdir(), "tsoperator-clash-assets-"));
+    const saved = process.env.KUBEBUILDER_ASSETS;
+    let env: TestEnvironment | undefined;
+    try {
+      // The first etcd finds its peer port already bound by another process (what a client connection or another
+      // test's server does between our probe and etcd's bind), then runs as it is: the real etcd fails for real.
+      const holder = `require("net").createServer().listen(Number(process.argv[1]), "127.0.0.1", () => require("fs").writeFileSync(process.argv[2], String(process.pid)))`;
+      const wrapper = [
+        "#!/bin/sh",
+        `echo "$*" >> '${assets}/calls'`,
+        `if [ ! -e '${assets}/held' ]; then`,
+        '  for a in "$@"; do case "$a" in --listen-peer-urls=*) port="${a##*:}";; esac; done',
+        `  '${process.execPath}' -e '${holder}' "$port" '${assets}/held' > /dev/null 2>&1 &`,
+        `  while [ ! -s '${assets}/held' ]; do sleep 0.05; done`,
+        "fi",
+        `exec '${built.etcd}' "$@"`,
+        "",
+      ].join("\n");
+      await writeFile(join(assets, "etcd"), wrapper);
+      await chmod(join(assets, "etcd"), 0o755);
+      await symlink(built["kube-apiserver"], join(assets, "kube-apiserver"));
+      process.env.KUBEBUILDER_ASSETS = assets;
+      env = await TestEnvironment.start({ controllerManager: false });
+      const calls = (await readFile(join(assets, "calls"), "utf8")).trim().split("\n");
+      const peerPort = (call: string | undefined) => /--listen-peer-urls=\S+:(\d+)/.exec(call ?? "")?.[1];
+      assert.equal(calls.length, 2, "etcd started twice: the clash, then on fresh ports");
+      assert.notEqual(peerPort(calls[1]), peerPort(calls[0]));
+      const ok = await env.adminJson("GET", "/version");
+      assert.equal(ok.status, 200);
+    } finally {
+      await env?.stop();
+      const held = await readFile(join(assets, "held"), "utf8").catch(() => "");
+      if (held) process.kill(Number(held));
+      if (saved === undefined) delete process.env.KUBEBUILDER_ASSETS;
+      else process.env.KUBEBUILDER_ASSETS = saved;
+      await rm(assets, { recursive: true, force: true });
     }
   });
 
