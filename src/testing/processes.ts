@@ -119,7 +119,8 @@ export async function freePort(): Promise<number> {
     }
   }
   const port = await listenOn(0);
-  if (port === undefined) throw new Error("no free loopback port");
+  if (port === undefined)
+    throw new TsOperatorError("TSOP_CONTROLPLANE", "no free loopback port to listen on");
   return port;
 }
 
