@@ -4,7 +4,7 @@
  * process dies without running its exit hooks, e.g. on SIGKILL.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { closeSync, openSync, readFileSync, rmSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readFileSync, rmSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { createServer } from "node:net";
 import { TsOperatorError } from "../core/errors.js";
@@ -13,6 +13,8 @@ import { sleep } from "../core/sleep.js";
 export interface ManagedProcess {
   readonly name: string;
   readonly logPath: string;
+  /** Where this process's output starts in the log (an earlier process may have written to the same file). */
+  readonly logStart: number;
   readonly pid: number;
   readonly exited: Promise<number | null>;
   hasExited(): boolean;
@@ -22,6 +24,7 @@ export interface ManagedProcess {
 
 export function startProcess(name: string, binary: string, args: string[], logPath: string): ManagedProcess {
   const fd = openSync(logPath, "a");
+  const logStart = fstatSync(fd).size;
   let child: ChildProcess;
   try {
     // detached: own process group, so stopping kills anything the component started too.
@@ -46,6 +49,7 @@ export function startProcess(name: string, binary: string, args: string[], logPa
   return {
     name,
     logPath,
+    logStart,
     pid,
     exited,
     hasExited: () => exitedFlag,
@@ -80,13 +84,13 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
-/** The last `lines` lines of a log file, for error messages. */
-export async function tailOf(path: string, lines = 30): Promise<string> {
+/** The last `lines` lines of a log file after byte `from`, for error messages. */
+export async function tailOf(path: string, lines = 30, from = 0): Promise<string> {
   try {
     const handle = await open(path, "r");
     try {
       const { size } = await handle.stat();
-      const length = Math.min(size, 64 * 1024);
+      const length = Math.max(0, Math.min(size - from, 64 * 1024));
       const buf = Buffer.alloc(length);
       await handle.read(buf, 0, length, size - length);
       return buf
@@ -200,7 +204,7 @@ export async function waitUntilReady(
       const code = await proc.exited;
       throw new TsOperatorError(
         "TSOP_CONTROLPLANE",
-        `${proc.name} exited (code ${code}) during startup. Last log lines:\n${await tailOf(proc.logPath)}\n` +
+        `${proc.name} exited (code ${code}) during startup. Last log lines:\n${await tailOf(proc.logPath, 30, proc.logStart)}\n` +
           `Full log: ${proc.logPath}`,
       );
     }
@@ -208,7 +212,7 @@ export async function waitUntilReady(
     if (Date.now() > deadline) {
       throw new TsOperatorError(
         "TSOP_CONTROLPLANE",
-        `${proc.name} not ready after ${timeoutMs} ms. Last log lines:\n${await tailOf(proc.logPath)}\n` +
+        `${proc.name} not ready after ${timeoutMs} ms. Last log lines:\n${await tailOf(proc.logPath, 30, proc.logStart)}\n` +
           `Full log: ${proc.logPath}`,
       );
     }

@@ -200,7 +200,7 @@ export class TestEnvironment implements EnvironmentInfo {
       });
 
       // Each component on fresh ports, again on new ones if another process took one first (onFreshPorts).
-      const etcdEndpoint = await onFreshPorts(2, async ([clientPort, peerPort]) => {
+      const { etcd, etcdEndpoint } = await onFreshPorts(2, async ([clientPort, peerPort]) => {
         // A start that failed may have begun a data dir for its own peer URL.
         await rm(dataDir, { recursive: true, force: true });
         await mkdir(dataDir, { recursive: true });
@@ -235,11 +235,10 @@ export class TestEnvironment implements EnvironmentInfo {
           registry.removeProcess(etcd);
           throw err;
         }
-        started.push(etcd);
-        return endpoint;
+        return { etcd, etcdEndpoint: endpoint };
       });
+      started.push(etcd);
       log(`etcd ready at ${etcdEndpoint}`);
-      const etcd = started[0] as ManagedProcess;
 
       const env = await onFreshPorts(1, async ([apiPort]) => {
         const endpoint = `https://127.0.0.1:${apiPort}`;

@@ -88,4 +88,36 @@ void describe("control plane ports", () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  void it("judges a start by its own lines of a shared log, not by an earlier start's clash", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "tsoperator-ports-"));
+    const taken = await listen(0);
+    try {
+      const busy = (taken.address() as { port: number }).port;
+      const log = join(dir, "component.log");
+      const run = async (script: string) => {
+        const proc = startProcess("component", process.execPath, ["-e", script], log);
+        await waitUntilReady(proc, 10_000, async () => false);
+      };
+      let calls = 0;
+      await assert.rejects(
+        onFreshPorts(1, async () => {
+          // The first start clashes; the second fails for another reason, into the same log.
+          if (calls++ === 0) await run(`require("net").createServer().listen(${busy}, "127.0.0.1")`);
+          else await run(`console.error("unknown flag --bad"); process.exit(2)`);
+        }),
+        (err: Error) => {
+          assert.match(err.message, /component exited \(code 2\)/);
+          assert.match(err.message, /unknown flag --bad/);
+          assert.doesNotMatch(err.message, /address already in use/);
+          return true;
+        },
+      );
+      assert.equal(calls, 2, "the second failure is not taken for a clash");
+      assert.match(await readFile(log, "utf8"), /address already in use/, "the shared log keeps both");
+    } finally {
+      taken.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });
