@@ -135,8 +135,15 @@ export async function distinctPorts(n: number): Promise<number[]> {
   return [...ports];
 }
 
+let ephemeralRange: [number, number] | undefined;
+
 /** The kernel's range for outgoing connections' local ports; Linux's default where it cannot be read. */
 export function ephemeralPortRange(): [number, number] {
+  ephemeralRange ??= readEphemeralPortRange();
+  return ephemeralRange;
+}
+
+function readEphemeralPortRange(): [number, number] {
   try {
     const [low, high] = readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8")
       .trim()
@@ -186,6 +193,26 @@ export async function onFreshPorts<T>(
     } catch (err) {
       if (attempt >= attempts || !isPortClash(err)) throw err;
     }
+  }
+}
+
+/**
+ * Registers a started component for cleanup and waits until it is ready (`waitUntilReady`); one that does not
+ * get there is stopped and unregistered before the error is thrown, so a caller may simply start another.
+ */
+export async function readyOrStopped(
+  registry: CleanupRegistry,
+  proc: ManagedProcess,
+  timeoutMs: number,
+  probe: () => Promise<boolean>,
+): Promise<void> {
+  registry.addProcess(proc);
+  try {
+    await waitUntilReady(proc, timeoutMs, probe);
+  } catch (err) {
+    await proc.stop(2_000);
+    registry.removeProcess(proc);
+    throw err;
   }
 }
 

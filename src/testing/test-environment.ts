@@ -23,8 +23,8 @@ import { readAuditLog, WRITES_AUDIT_POLICY, type AuditEvent } from "./audit-log.
 import {
   CleanupRegistry,
   onFreshPorts,
+  readyOrStopped,
   startProcess,
-  waitUntilReady,
   type ManagedProcess,
 } from "./processes.js";
 
@@ -222,19 +222,12 @@ export class TestEnvironment implements EnvironmentInfo {
           ],
           join(dir, "etcd.log"),
         );
-        registry.addProcess(etcd);
-        try {
-          await waitUntilReady(etcd, options.startTimeoutMs ?? 60_000, async () => {
-            const res = await request(`${endpoint}/health`).catch(() => undefined);
-            if (!res) return false;
-            const body = await res.body.text();
-            return res.statusCode === 200 && body.includes('"true"');
-          });
-        } catch (err) {
-          await etcd.stop(2_000);
-          registry.removeProcess(etcd);
-          throw err;
-        }
+        await readyOrStopped(registry, etcd, options.startTimeoutMs ?? 60_000, async () => {
+          const res = await request(`${endpoint}/health`).catch(() => undefined);
+          if (!res) return false;
+          const body = await res.body.text();
+          return res.statusCode === 200 && body.includes('"true"');
+        });
         return { etcd, etcdEndpoint: endpoint };
       });
       started.push(etcd);
@@ -336,11 +329,6 @@ export class TestEnvironment implements EnvironmentInfo {
     }
   }
 
-  private track(p: ManagedProcess): void {
-    this.processes.set(p.name, p);
-    this.registry.addProcess(p);
-  }
-
   /** Tracks `p` and waits until `url` answers 200; a process that does not get there is stopped and forgotten. */
   private async trackUntilHealthy(
     p: ManagedProcess,
@@ -348,18 +336,17 @@ export class TestEnvironment implements EnvironmentInfo {
     dispatcher: Agent,
     timeoutMs: number,
   ): Promise<void> {
-    this.track(p);
+    // In the map while it starts: stop() ends it then too.
+    this.processes.set(p.name, p);
     try {
-      await waitUntilReady(p, timeoutMs, async () => {
+      await readyOrStopped(this.registry, p, timeoutMs, async () => {
         const res = await request(url, { dispatcher }).catch(() => undefined);
         if (!res) return false;
         await res.body.dump();
         return res.statusCode === 200;
       });
     } catch (err) {
-      await p.stop(2_000);
       if (this.processes.get(p.name) === p) this.processes.delete(p.name);
-      this.registry.removeProcess(p);
       throw err;
     }
   }
